@@ -1,0 +1,2 @@
+export { runGit, GitError, type GitOutput, type GitRunOptions } from './runner'
+export { resolveRepoRoot, detectMainBranch, refExists } from './repository'

@@ -1,0 +1,109 @@
+import { spawn } from 'node:child_process'
+import { ExpectedError } from '../errors'
+
+/** What one git process left behind. */
+export interface GitOutput {
+  readonly stdout: string
+  readonly stderr: string
+  readonly exitCode: number
+}
+
+/** Options for {@link runGit}. */
+export interface GitRunOptions {
+  /** Written to git's stdin (for `--stdin` verbs); untrusted names go here, never into args. */
+  readonly input?: string
+  /** Exit codes that are answers rather than failures (e.g. 1 for `merge-base --is-ancestor`). */
+  readonly okExitCodes?: readonly number[]
+  /** Kill git after this long; default 120 s. */
+  readonly timeoutMs?: number
+}
+
+/** A git command that failed: carries the args, exit code and stderr. */
+export class GitError extends ExpectedError {
+  constructor(
+    message: string,
+    details: { args: readonly string[]; cwd: string; exitCode: number | null; stderr: string }
+  ) {
+    super('git-failed', message, details)
+    this.name = 'GitError'
+  }
+}
+
+// Neutralise user and system config that could change output or run programs (pagers, hooks
+// via core.fsmonitor, external diff tools); keep messages in English so stderr is parseable.
+const GIT_ENV: NodeJS.ProcessEnv = {
+  ...process.env,
+  GIT_TERMINAL_PROMPT: '0',
+  GIT_PAGER: 'cat',
+  PAGER: 'cat',
+  LC_ALL: 'C',
+  GIT_OPTIONAL_LOCKS: '0'
+}
+const SAFE_CONFIG = [
+  '-c',
+  'core.fsmonitor=false',
+  '-c',
+  'core.quotepath=off',
+  '-c',
+  'color.ui=false'
+]
+
+/**
+ * The one way Slipway runs git: no shell, args as an array, stdin for untrusted names,
+ * a timeout, and failures as {@link GitError}. Output is UTF-8.
+ */
+export function runGit(
+  cwd: string,
+  args: readonly string[],
+  options: GitRunOptions = {}
+): Promise<GitOutput> {
+  const ok = options.okExitCodes ?? [0]
+  const timeoutMs = options.timeoutMs ?? 120_000
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', [...SAFE_CONFIG, ...args], {
+      cwd,
+      env: GIT_ENV,
+      stdio: ['pipe', 'pipe', 'pipe']
+    })
+    const out: Buffer[] = []
+    const err: Buffer[] = []
+    let timedOut = false
+    const timer = setTimeout(() => {
+      timedOut = true
+      child.kill('SIGKILL')
+    }, timeoutMs)
+    child.stdout.on('data', (b: Buffer) => out.push(b))
+    child.stderr.on('data', (b: Buffer) => err.push(b))
+    child.on('error', (e) => {
+      clearTimeout(timer)
+      reject(
+        new GitError(`could not run git: ${e.message}`, { args, cwd, exitCode: null, stderr: '' })
+      )
+    })
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      const stdout = Buffer.concat(out).toString('utf8')
+      const stderr = Buffer.concat(err).toString('utf8')
+      if (timedOut) {
+        reject(
+          new GitError(`git ${args[0]} timed out after ${timeoutMs} ms`, {
+            args,
+            cwd,
+            exitCode: null,
+            stderr
+          })
+        )
+      } else if (code === null || !ok.includes(code)) {
+        const first = stderr.trim().split('\n')[0] || `exit code ${code}`
+        reject(
+          new GitError(`git ${args[0]} failed: ${first}`, { args, cwd, exitCode: code, stderr })
+        )
+      } else {
+        resolve({ stdout, stderr, exitCode: code })
+      }
+    })
+    // EPIPE when git exits before reading all stdin is reported by 'close' with its exit code.
+    child.stdin.on('error', () => {})
+    child.stdin.end(options.input ?? '')
+  })
+}

@@ -1,0 +1,117 @@
+import { z } from 'zod'
+
+/** Names used in paths, URLs and logs: letters, digits, dot, dash, underscore; never a leading dash. */
+export const SafeName = z
+  .string()
+  .regex(/^[A-Za-z0-9_][A-Za-z0-9._-]{0,62}$/, 'use letters, digits, ".", "_" or "-" (not first)')
+
+/** One deploy target: an SSH host or a `local` folder on this machine. */
+export const HostConfigSchema = z.union([
+  z
+    .object({
+      local: z.string().min(1, 'a local host needs a folder path'),
+      port: z.number().int().min(1).max(65535).optional(),
+      name: SafeName.optional()
+    })
+    .strict(),
+  z
+    .object({
+      host: z
+        .string()
+        .regex(/^[A-Za-z0-9_.:[\]-]+$/, 'a host name or address')
+        .refine((h) => !h.startsWith('-'), 'a host name cannot start with "-"'),
+      user: z
+        .string()
+        .regex(/^[a-z_][a-z0-9_-]*$/i, 'a plain user name')
+        .optional(),
+      port: z.number().int().min(1).max(65535).optional(),
+      path: z.string().startsWith('/', 'an absolute path on the host'),
+      name: SafeName.optional()
+    })
+    .strict()
+])
+
+/** One environment: a named set of hosts with strategy, health check, approvals and freezes. */
+export const EnvironmentConfigSchema = z
+  .object({
+    name: SafeName,
+    deployOn: z.enum(['merge', 'manual']).optional(),
+    promoteFrom: SafeName.optional(),
+    hosts: z.array(HostConfigSchema).min(1, 'an environment needs at least one host'),
+    strategy: z
+      .object({ batchSize: z.number().int().min(1).default(1) })
+      .strict()
+      .optional(),
+    hooks: z.object({ afterActivate: z.string().optional() }).strict().optional(),
+    healthCheck: z
+      .object({
+        url: z.string().optional(),
+        command: z.string().optional(),
+        timeoutSeconds: z.number().positive().default(30)
+      })
+      .strict()
+      .optional(),
+    approvals: z
+      .object({
+        required: z.number().int().min(0).default(0),
+        authorCannotApprove: z.boolean().default(false)
+      })
+      .strict()
+      .optional(),
+    freeze: z.array(z.string()).optional(),
+    keepReleases: z.number().int().min(2).default(5),
+    shared: z.array(z.string()).optional()
+  })
+  .strict()
+
+/** The whole `slipway.yml`. Every field has a default so a missing file still gives a usable config. */
+export const SlipwayConfigSchema = z
+  .object({
+    project: z.string().min(1).optional(),
+    mainBranch: z.string().min(1).optional(),
+    tickets: z
+      .object({
+        pattern: z
+          .string()
+          .default('[A-Z][A-Z0-9]+-[0-9]+')
+          .refine((p) => {
+            try {
+              new RegExp(p, 'g')
+              return true
+            } catch {
+              return false
+            }
+          }, 'not a valid regular expression')
+      })
+      .strict()
+      .default({ pattern: '[A-Z][A-Z0-9]+-[0-9]+' }),
+    test: z
+      .object({
+        command: z.string().min(1),
+        timeoutSeconds: z.number().positive().default(900),
+        concurrency: z.number().int().min(1).optional(),
+        setup: z.string().optional(),
+        junit: z.string().optional()
+      })
+      .strict()
+      .optional(),
+    build: z
+      .object({ command: z.string().min(1), artifact: z.string().min(1) })
+      .strict()
+      .optional(),
+    environments: z
+      .array(EnvironmentConfigSchema)
+      .default([])
+      .refine(
+        (envs) => new Set(envs.map((e) => e.name)).size === envs.length,
+        'environment names must be unique'
+      )
+  })
+  .strict()
+
+/** Parsed `slipway.yml` (defaults applied). */
+export type SlipwayConfig = z.output<typeof SlipwayConfigSchema>
+/** One environment of {@link SlipwayConfig}. */
+export type EnvironmentConfig = z.output<typeof EnvironmentConfigSchema>
+/** One host of an {@link EnvironmentConfig}. */
+export type HostConfig = z.output<typeof HostConfigSchema>

@@ -1,0 +1,4 @@
+export * from './errors'
+export * from './config-schema'
+export * from './models'
+export * from './contract'
