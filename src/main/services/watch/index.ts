@@ -1,0 +1,1 @@
+export { watchRefs, resolveGitDirs, REF_WATCH_DEBOUNCE_MS } from './ref-watcher'
