@@ -1,0 +1,219 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { parseDocument } from 'yaml'
+import { SlipwayConfigSchema } from '../../../shared/config-schema'
+import { ExpectedError } from '../errors'
+import { runGit } from '../git'
+import {
+  DEFAULT_CONFIG,
+  formatConfigProblem,
+  loadConfig,
+  starterConfig,
+  writeStarterConfig
+} from './config'
+
+let dir: string
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'slipway-config-'))
+})
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
+
+async function problemsFor(yaml: string): Promise<string[]> {
+  await writeFile(join(dir, 'slipway.yml'), yaml)
+  const loaded = await loadConfig(dir)
+  expect(loaded.source).toBe('defaults')
+  expect(loaded.config).toEqual(DEFAULT_CONFIG)
+  return loaded.problems.map(formatConfigProblem)
+}
+
+describe('loadConfig', () => {
+  it('gives the defaults and no problems when there is no file', async () => {
+    const loaded = await loadConfig(dir)
+    expect(loaded).toEqual({ config: DEFAULT_CONFIG, source: 'defaults', problems: [] })
+    expect(loaded.config.tickets.pattern).toBe('[A-Z][A-Z0-9]+-[0-9]+')
+    expect(loaded.config.environments).toEqual([])
+  })
+
+  it('reads a valid file with defaults applied', async () => {
+    await writeFile(
+      join(dir, 'slipway.yml'),
+      [
+        'project: orders',
+        'test: { command: npm test }',
+        'environments:',
+        '  - name: staging',
+        '    hosts: [{ local: .slipway/hosts/s1, port: 4301 }]'
+      ].join('\n')
+    )
+    const loaded = await loadConfig(dir)
+    expect(loaded.problems).toEqual([])
+    expect(loaded.source).toBe('file')
+    expect(loaded.config.project).toBe('orders')
+    expect(loaded.config.test?.timeoutSeconds).toBe(900)
+    expect(loaded.config.environments[0]?.keepReleases).toBe(5)
+    expect(loaded.config.environments[0]?.hosts[0]).toEqual({
+      local: '.slipway/hosts/s1',
+      port: 4301
+    })
+  })
+
+  it('falls back to slipway.yaml', async () => {
+    await writeFile(join(dir, 'slipway.yaml'), 'project: other\n')
+    const loaded = await loadConfig(dir)
+    expect(loaded.source).toBe('file')
+    expect(loaded.config.project).toBe('other')
+  })
+
+  it('locates YAML syntax errors', async () => {
+    expect(await problemsFor('project: orders\nmainBranch: main: x\n')).toEqual([
+      'slipway.yml:2:13: Nested mappings are not allowed in compact mappings'
+    ])
+    expect(await problemsFor('project: orders\ntest:\n  command: npm test\n\tfoo: 1\n')).toEqual([
+      'slipway.yml:4:1: Tabs are not allowed as indentation'
+    ])
+  })
+
+  it('reports duplicate YAML keys at the repeated key', async () => {
+    const problems = await problemsFor('project: a\nmainBranch: main\nproject: b\n')
+    expect(problems).toEqual(['slipway.yml:3:1: Map keys must be unique'])
+  })
+
+  it('locates a wrong type at a nested path', async () => {
+    const problems = await problemsFor(
+      [
+        'project: orders',
+        'environments:',
+        '  - name: staging',
+        '    hosts:',
+        '      - local: .slipway/hosts/s1',
+        '        port: eighty'
+      ].join('\n')
+    )
+    expect(problems).toEqual([
+      'slipway.yml:6:9: environments[0].hosts[0].port: expected a number, got a string ("eighty")'
+    ])
+  })
+
+  it('reports an empty host list with the schema reason', async () => {
+    const problems = await problemsFor(
+      ['project: orders', 'environments:', '  - name: staging', '    hosts: []'].join('\n')
+    )
+    expect(problems).toEqual([
+      'slipway.yml:4:5: environments[0].hosts: an environment needs at least one host'
+    ])
+  })
+
+  it('reports unknown keys at the key, with a suggestion', async () => {
+    const problems = await problemsFor(
+      ['project: orders', 'test:', '  command: npm test', '  timeout: 10', 'enviroments: []'].join(
+        '\n'
+      )
+    )
+    expect(problems).toEqual([
+      'slipway.yml:4:3: test.timeout: unknown key (allowed: command, timeoutSeconds, concurrency, setup, junit)',
+      'slipway.yml:5:1: enviroments: unknown key (did you mean "environments"?)'
+    ])
+  })
+
+  it('reports a missing required key at its parent', async () => {
+    const problems = await problemsFor('project: orders\ntest:\n  timeoutSeconds: 10\n')
+    expect(problems).toEqual(['slipway.yml:2:1: test.command: required (a string)'])
+  })
+
+  it('explains a host that is neither local nor ssh', async () => {
+    const problems = await problemsFor(
+      ['environments:', '  - name: staging', '    hosts:', '      - port: 22'].join('\n')
+    )
+    expect(problems).toHaveLength(1)
+    expect(problems[0]).toMatch(/^slipway\.yml:4:9: environments\[0\]\.hosts\[0\]: a host needs/)
+  })
+
+  it('points at the repeated environment name', async () => {
+    const problems = await problemsFor(
+      [
+        'environments:',
+        '  - name: staging',
+        '    hosts: [{ local: a }]',
+        '  - name: production',
+        '    hosts: [{ local: b }]',
+        '  - name: staging',
+        '    hosts: [{ local: c }]'
+      ].join('\n')
+    )
+    expect(problems).toEqual([
+      'slipway.yml:6:5: environments[2].name: environment name "staging" is already used by environments[0]'
+    ])
+  })
+
+  it('rejects a document that is not a mapping', async () => {
+    expect(await problemsFor('- a\n- b\n')).toEqual([
+      'slipway.yml:1:1: expected a mapping of settings, got a list'
+    ])
+  })
+
+  it('reports an invalid ticket pattern', async () => {
+    expect(await problemsFor("tickets:\n  pattern: '(['\n")).toEqual([
+      'slipway.yml:2:3: tickets.pattern: not a valid regular expression'
+    ])
+  })
+
+  it('reports a config path that is a folder without throwing', async () => {
+    await mkdir(join(dir, 'slipway.yml'))
+    const loaded = await loadConfig(dir)
+    expect(loaded.source).toBe('defaults')
+    expect(loaded.problems.map(formatConfigProblem)).toEqual([
+      'slipway.yml: slipway.yml is not a regular file'
+    ])
+  })
+})
+
+describe('starter config', () => {
+  it('parses cleanly, including awkward names', () => {
+    for (const [project, branch] of [
+      ['orders', 'main'],
+      ['my "odd": project #1', 'release/2.x']
+    ] as const) {
+      const text = starterConfig(project, branch)
+      expect(text).toContain('# ')
+      const doc = parseDocument(text)
+      expect(doc.errors).toEqual([])
+      const config = SlipwayConfigSchema.parse(doc.toJS())
+      expect(config.project).toBe(project)
+      expect(config.mainBranch).toBe(branch)
+      expect(config.environments.map((e) => e.name)).toEqual(['staging', 'production'])
+      expect(config.environments[1]?.promoteFrom).toBe('staging')
+      for (const env of config.environments) {
+        for (const host of env.hosts) {
+          expect('local' in host && host.local.startsWith('.slipway/hosts/')).toBe(true)
+        }
+      }
+    }
+  })
+
+  it('is written once with the detected main branch and never overwritten', async () => {
+    await runGit(dir, ['init', '-q', '-b', 'trunk'])
+    await writeStarterConfig(dir)
+    const loaded = await loadConfig(dir)
+    expect(loaded.problems).toEqual([])
+    expect(loaded.source).toBe('file')
+    expect(loaded.config.mainBranch).toBe('trunk')
+    expect(loaded.config.project).toBe(dir.split('/').pop())
+
+    await writeFile(join(dir, 'slipway.yml'), 'project: mine\n')
+    const error = await writeStarterConfig(dir).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ExpectedError)
+    expect((error as ExpectedError).code).toBe('conflict')
+    expect(await readFile(join(dir, 'slipway.yml'), 'utf8')).toBe('project: mine\n')
+  })
+
+  it('refuses when slipway.yaml exists', async () => {
+    await runGit(dir, ['init', '-q', '-b', 'main'])
+    await writeFile(join(dir, 'slipway.yaml'), 'project: mine\n')
+    await expect(writeStarterConfig(dir)).rejects.toMatchObject({ code: 'conflict' })
+  })
+})
