@@ -1,0 +1,152 @@
+import type { ApiBridge, ApiResult, AppEvent } from '../../../shared'
+
+/** What the HTTP transport needs; the browser globals are the defaults, tests pass their own. */
+export interface HttpTransportOptions {
+  /** Origin of the `serve` host, e.g. `http://127.0.0.1:5123`; empty means this page's origin. */
+  readonly baseUrl?: string
+  readonly token: string
+  readonly fetch?: typeof fetch
+  readonly EventSource?: typeof EventSource
+  /** First reconnect delay after the event stream fails; doubles up to {@link maxRetryMs}. */
+  readonly retryMs?: number
+  readonly maxRetryMs?: number
+}
+
+/**
+ * The browser transport for `serve`: `POST /api/invoke/<method>` with a bearer token, and one
+ * server-sent-events stream at `/api/events`, opened while someone listens and reopened with
+ * backoff when it fails (EventSource gives up for good on a non-stream answer such as a restart).
+ */
+export function createHttpTransport(options: HttpTransportOptions): ApiBridge {
+  const base = (options.baseUrl ?? '').replace(/\/+$/, '')
+  const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis)
+  const EventSourceImpl = options.EventSource ?? globalThis.EventSource
+  const firstRetry = options.retryMs ?? 1_000
+  const maxRetry = options.maxRetryMs ?? 30_000
+
+  const listeners = new Set<(event: AppEvent) => void>()
+  let source: EventSource | null = null
+  let retryTimer: ReturnType<typeof setTimeout> | null = null
+  let retryDelay = firstRetry
+
+  const open = (): void => {
+    const es = new EventSourceImpl(`${base}/api/events?token=${encodeURIComponent(options.token)}`)
+    source = es
+    es.onopen = () => {
+      retryDelay = firstRetry
+    }
+    es.onmessage = (message: MessageEvent) => {
+      const event = parseEvent(message.data)
+      if (!event) return
+      for (const listener of [...listeners]) listener(event)
+    }
+    es.onerror = () => {
+      es.close()
+      if (source !== es) return
+      source = null
+      if (listeners.size === 0) return
+      retryTimer = setTimeout(() => {
+        retryTimer = null
+        if (listeners.size > 0 && !source) open()
+      }, retryDelay)
+      retryDelay = Math.min(retryDelay * 2, maxRetry)
+    }
+  }
+
+  const close = (): void => {
+    if (retryTimer) clearTimeout(retryTimer)
+    retryTimer = null
+    source?.close()
+    source = null
+    retryDelay = firstRetry
+  }
+
+  return {
+    async invoke(method, request): Promise<ApiResult<unknown>> {
+      let response: Response
+      try {
+        response = await doFetch(`${base}/api/invoke/${encodeURIComponent(method)}`, {
+          method: 'POST',
+          headers: {
+            'Content-Type': 'application/json',
+            Authorization: `Bearer ${options.token}`
+          },
+          body: JSON.stringify(request ?? {})
+        })
+      } catch {
+        return failure(
+          `Cannot reach the Slipway server${base ? ` at ${base}` : ''}; is it running?`
+        )
+      }
+      let body: unknown
+      try {
+        body = await response.json()
+      } catch {
+        return failure(
+          `The Slipway server answered ${method} with HTTP ${response.status} and no result.`
+        )
+      }
+      if (typeof body === 'object' && body !== null && 'ok' in body)
+        return body as ApiResult<unknown>
+      return failure(
+        `The Slipway server answered ${method} with HTTP ${response.status} and no result.`
+      )
+    },
+    onEvent(listener) {
+      listeners.add(listener)
+      if (!source && !retryTimer) open()
+      return () => {
+        listeners.delete(listener)
+        if (listeners.size === 0) close()
+      }
+    }
+  }
+}
+
+function failure(message: string): ApiResult<never> {
+  return { ok: false, error: { code: 'internal', message } }
+}
+
+function parseEvent(data: unknown): AppEvent | null {
+  if (typeof data !== 'string') return null
+  try {
+    const value: unknown = JSON.parse(data)
+    if (typeof value !== 'object' || value === null) return null
+    const v = value as { event?: unknown; payload?: unknown }
+    if (typeof v.event !== 'string' || typeof v.payload !== 'object' || v.payload === null) {
+      return null
+    }
+    return value as AppEvent
+  } catch {
+    return null
+  }
+}
+
+/** Session storage key holding the `serve` token after it leaves the address bar. */
+export const TOKEN_STORAGE_KEY = 'slipway.token'
+
+/**
+ * Reads the `serve` token once: from `?token=` (then kept in sessionStorage and removed from the
+ * address bar so it is not bookmarked or shared by accident), else from sessionStorage.
+ */
+export function takeToken(
+  win: Pick<Window, 'location' | 'history' | 'sessionStorage'> = window
+): string {
+  const url = new URL(win.location.href)
+  const fromQuery = url.searchParams.get('token')
+  if (fromQuery) {
+    try {
+      win.sessionStorage.setItem(TOKEN_STORAGE_KEY, fromQuery)
+    } catch {
+      // Storage can be disabled; the token still works for this page's life.
+    }
+    url.searchParams.delete('token')
+    win.history.replaceState(win.history.state, '', `${url.pathname}${url.search}${url.hash}`)
+    return fromQuery
+  }
+  try {
+    return win.sessionStorage.getItem(TOKEN_STORAGE_KEY) ?? ''
+  } catch {
+    return ''
+  }
+}

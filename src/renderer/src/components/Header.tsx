@@ -1,0 +1,72 @@
+import type { Workspace } from '../../../shared'
+import { useWorkspace } from '../stores/hooks'
+import { ConfigProblems } from './ConfigProblems'
+
+/** The workspace header: name, path, main branch, config source, and what needs attention. */
+export function Header({ workspace }: { readonly workspace: Workspace }): React.JSX.Element {
+  const showPicker = useWorkspace((s) => s.showPicker)
+  const writeStarterConfig = useWorkspace((s) => s.writeStarterConfig)
+  const pending = useWorkspace((s) => s.pending)
+  const error = useWorkspace((s) => s.error)
+  const offerStarter =
+    workspace.configSource === 'defaults' && workspace.configProblems.length === 0
+
+  return (
+    <header className="app-header">
+      <div className="header-main">
+        <div className="brand" aria-hidden="true">
+          Slipway
+        </div>
+        <div className="workspace-id">
+          <h1 className="workspace-name">
+            {workspace.name}
+            {workspace.isDemo && <span className="badge">demo</span>}
+          </h1>
+          <div className="workspace-path" title={workspace.path}>
+            {workspace.path}
+          </div>
+        </div>
+        <dl className="header-facts">
+          <div>
+            <dt>Main branch</dt>
+            <dd>
+              <code>{workspace.mainBranch}</code>
+            </dd>
+          </div>
+          <div>
+            <dt>Config</dt>
+            <dd data-testid="config-source">
+              {workspace.configSource === 'file' ? 'slipway.yml' : 'defaults'}
+            </dd>
+          </div>
+        </dl>
+        <button type="button" onClick={showPicker}>
+          Switch workspace
+        </button>
+      </div>
+      {workspace.configProblems.length > 0 && (
+        <ConfigProblems problems={workspace.configProblems} />
+      )}
+      {offerStarter && (
+        <div className="banner info">
+          <span>
+            This repository has no slipway.yml, so Slipway uses its defaults. Write a starter file
+            to describe tests, builds and environments.
+          </span>
+          <button
+            type="button"
+            onClick={() => void writeStarterConfig()}
+            disabled={pending === 'starter'}
+          >
+            {pending === 'starter' ? 'Writing…' : 'Write a starter slipway.yml'}
+          </button>
+        </div>
+      )}
+      {error && (
+        <p className="inline-error" role="alert">
+          {error.message}
+        </p>
+      )}
+    </header>
+  )
+}

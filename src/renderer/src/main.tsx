@@ -1,0 +1,20 @@
+import { StrictMode } from 'react'
+import { createRoot } from 'react-dom/client'
+import { getApiClient } from './api/create-client'
+import { createStores } from './stores/stores'
+import { connectSubscriptions } from './stores/subscriptions'
+import { App } from './views/App'
+import './styles/theme.css'
+import './styles/app.css'
+
+const client = getApiClient()
+const stores = createStores(client)
+connectSubscriptions(stores, client)
+
+const root = document.getElementById('root')
+if (!root) throw new Error('index.html has no #root element')
+createRoot(root).render(
+  <StrictMode>
+    <App stores={stores} />
+  </StrictMode>
+)

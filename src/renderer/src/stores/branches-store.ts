@@ -1,0 +1,178 @@
+import { createStore, type StoreApi } from 'zustand'
+import type { Branch, BranchListing, Commit } from '../../../shared'
+import { describeError, type ApiClient } from '../api/client'
+import { boardBranches, filterBranches } from './filter-branches'
+import type { UiError } from './workspace-store'
+
+/** The drawer's commit list for one branch, as a lifecycle. */
+export type BranchCommits =
+  | { readonly kind: 'idle' }
+  | { readonly kind: 'loading'; readonly name: string }
+  | { readonly kind: 'loaded'; readonly name: string; readonly commits: readonly Commit[] }
+  | { readonly kind: 'failed'; readonly name: string; readonly error: UiError }
+
+/** The branch listing, the filter, the selection and the drawer. */
+export interface BranchesState {
+  readonly listing: BranchListing | null
+  readonly loading: boolean
+  readonly error: UiError | null
+  readonly filter: string
+  /** Name of the selected branch (the keyboard cursor in the list). */
+  readonly selected: string | null
+  readonly drawerOpen: boolean
+  readonly commits: BranchCommits
+}
+
+/** What the UI and the event subscriptions may do with branches. */
+export interface BranchesActions {
+  /** Reads the listing (the backend may answer from its cache). */
+  load(): Promise<void>
+  /** Re-reads the listing from git. */
+  refresh(): Promise<void>
+  setFilter(text: string): void
+  clearFilter(): void
+  select(name: string | null): void
+  /** Moves the selection by `delta` within the filtered list, clamped at both ends. */
+  moveSelection(delta: number): void
+  /** Opens the drawer on `name` (default: the selected branch) and loads its commits. */
+  openDrawer(name?: string): void
+  closeDrawer(): void
+  loadCommits(name: string): Promise<void>
+  /** Forgets everything (another workspace was opened). */
+  reset(): void
+}
+
+/** The branches store's full shape. */
+export type BranchesStore = BranchesState & BranchesActions
+
+/** Defaults: no listing yet. */
+export const BRANCHES_DEFAULTS: BranchesState = {
+  listing: null,
+  loading: false,
+  error: null,
+  filter: '',
+  selected: null,
+  drawerOpen: false,
+  commits: { kind: 'idle' }
+}
+
+/** How many commits ahead of main the drawer asks for. */
+export const DRAWER_COMMIT_LIMIT = 200
+
+/** The branches the list shows now: main excluded, filter applied. */
+export function visibleBranches(state: BranchesState): readonly Branch[] {
+  return filterBranches(boardBranches(state.listing?.branches ?? []), state.filter)
+}
+
+/** Creates the branches store over an API client (a fake one in tests). */
+export function createBranchesStore(client: ApiClient): StoreApi<BranchesStore> {
+  // Each read gets a number so a slow, older answer never overwrites a newer one.
+  let readSeq = 0
+  let commitsSeq = 0
+
+  return createStore<BranchesStore>()((set, get) => {
+    const read = async (refresh: boolean): Promise<void> => {
+      const seq = ++readSeq
+      set({ loading: true, error: null })
+      try {
+        const listing = await client.call('branches.list', refresh ? { refresh: true } : {})
+        if (seq !== readSeq) return
+        const before = get()
+        const previousSha = before.listing?.branches.find((b) => b.name === before.selected)?.sha
+        const current = listing.branches.find((b) => b.name === before.selected)
+        set({
+          listing,
+          loading: false,
+          selected: current ? before.selected : null,
+          drawerOpen: current ? before.drawerOpen : false,
+          commits: current ? before.commits : { kind: 'idle' }
+        })
+        // The open drawer's branch moved: its commits ahead of main are stale.
+        if (current && before.drawerOpen && previousSha !== current.sha) {
+          void get().loadCommits(current.name)
+        }
+      } catch (error) {
+        if (seq !== readSeq) return
+        set({ loading: false, error: describeError(error) })
+      }
+    }
+
+    return {
+      ...BRANCHES_DEFAULTS,
+
+      load: () => read(false),
+      refresh: () => read(true),
+
+      setFilter(text) {
+        set({ filter: text })
+        const state = get()
+        const visible = visibleBranches(state)
+        if (state.selected && !visible.some((b) => b.name === state.selected)) {
+          set({ selected: visible[0]?.name ?? null })
+        }
+      },
+
+      clearFilter() {
+        set({ filter: '' })
+      },
+
+      select(name) {
+        if (name === get().selected) return
+        set({ selected: name })
+        if (get().drawerOpen) {
+          if (name) void get().loadCommits(name)
+          else set({ drawerOpen: false, commits: { kind: 'idle' } })
+        }
+      },
+
+      moveSelection(delta) {
+        const state = get()
+        const visible = visibleBranches(state)
+        if (visible.length === 0) return
+        const index = visible.findIndex((b) => b.name === state.selected)
+        const next =
+          index === -1
+            ? delta > 0
+              ? 0
+              : visible.length - 1
+            : Math.min(visible.length - 1, Math.max(0, index + delta))
+        get().select(visible[next].name)
+      },
+
+      openDrawer(name) {
+        const target = name ?? get().selected
+        if (!target) return
+        set({ selected: target, drawerOpen: true })
+        const commits = get().commits
+        if (commits.kind !== 'idle' && commits.name === target && commits.kind !== 'failed') return
+        void get().loadCommits(target)
+      },
+
+      closeDrawer() {
+        set({ drawerOpen: false })
+      },
+
+      async loadCommits(name) {
+        const seq = ++commitsSeq
+        set({ commits: { kind: 'loading', name } })
+        try {
+          const commits = await client.call('branches.commits', {
+            name,
+            limit: DRAWER_COMMIT_LIMIT
+          })
+          if (seq !== commitsSeq) return
+          set({ commits: { kind: 'loaded', name, commits } })
+        } catch (error) {
+          if (seq !== commitsSeq) return
+          set({ commits: { kind: 'failed', name, error: describeError(error) } })
+        }
+      },
+
+      reset() {
+        readSeq++
+        commitsSeq++
+        set(BRANCHES_DEFAULTS)
+      }
+    }
+  })
+}

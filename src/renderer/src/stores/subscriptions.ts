@@ -1,0 +1,106 @@
+import type { AppEvent, Workspace } from '../../../shared'
+// Values come from errors.ts directly so the renderer bundle does not pull in zod.
+import { assertNever } from '../../../shared/errors'
+import type { ApiClient } from '../api/client'
+import type { Stores } from './stores'
+
+/** Tuning for {@link connectSubscriptions}. */
+export interface SubscriptionOptions {
+  /** Events arriving within this window cause a single branch refresh. */
+  readonly coalesceMs?: number
+}
+
+/**
+ * The one place server events enter the stores: `workspace.changed` updates the workspace
+ * store, `branches.changed` bursts collapse into one branch refresh. Also keeps the branch
+ * listing in step with the workspace (another repository, main branch or ticket pattern means
+ * a fresh listing). Returns the function that disconnects everything.
+ */
+export function connectSubscriptions(
+  stores: Stores,
+  client: ApiClient,
+  options: SubscriptionOptions = {}
+): () => void {
+  const refreshBranches = coalesce(
+    () => stores.branches.getState().refresh(),
+    options.coalesceMs ?? 150
+  )
+
+  const offEvents = client.onEvent((event: AppEvent) => {
+    switch (event.event) {
+      case 'workspace.changed':
+        stores.workspace.getState().workspaceChanged(event.payload.workspace)
+        return
+      case 'branches.changed':
+        if (stores.workspace.getState().workspace) refreshBranches.request()
+        return
+      default:
+        assertNever(event)
+    }
+  })
+
+  let listedFor = listingKey(stores.workspace.getState().workspace)
+  const offWorkspace = stores.workspace.subscribe((state) => {
+    const key = listingKey(state.workspace)
+    if (key === listedFor) return
+    const samePath = key !== null && listedFor !== null && pathOf(key) === pathOf(listedFor)
+    listedFor = key
+    if (!samePath) stores.branches.getState().reset()
+    if (key !== null) void stores.branches.getState().load()
+  })
+
+  return () => {
+    offEvents()
+    offWorkspace()
+    refreshBranches.cancel()
+  }
+}
+
+/** What the branch listing depends on; null when no workspace is open. */
+function listingKey(workspace: Workspace | null): string | null {
+  if (!workspace) return null
+  return JSON.stringify([workspace.path, workspace.mainBranch, workspace.config.tickets.pattern])
+}
+
+function pathOf(key: string): string {
+  return (JSON.parse(key) as string[])[0]
+}
+
+/**
+ * Runs `task` once per burst of requests: the first request starts a `delayMs` window, and a
+ * request arriving while the task runs queues exactly one more run after it.
+ */
+function coalesce(task: () => Promise<void>, delayMs: number) {
+  let timer: ReturnType<typeof setTimeout> | null = null
+  let running = false
+  let again = false
+  let cancelled = false
+
+  const start = (): void => {
+    timer = null
+    running = true
+    void task().finally(() => {
+      running = false
+      if (again && !cancelled) {
+        again = false
+        schedule()
+      }
+    })
+  }
+  const schedule = (): void => {
+    if (!timer) timer = setTimeout(start, delayMs)
+  }
+
+  return {
+    request(): void {
+      if (cancelled) return
+      if (running) again = true
+      else schedule()
+    },
+    cancel(): void {
+      cancelled = true
+      if (timer) clearTimeout(timer)
+      timer = null
+    }
+  }
+}

@@ -1,0 +1,122 @@
+import { useEffect, useRef } from 'react'
+import type { Workspace } from '../../../shared'
+import { BranchDrawer } from '../components/BranchDrawer'
+import { BranchesLane } from '../components/BranchesLane'
+import { EnvironmentLane, NoEnvironmentsLane } from '../components/EnvironmentLane'
+import { Header } from '../components/Header'
+import { MainLane } from '../components/MainLane'
+import { useNow } from '../lib/use-now'
+import { useBranches, useStores } from '../stores/hooks'
+
+/** True when keys typed at `target` belong to a text field rather than to the board. */
+function isTypingTarget(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false
+  if (target.isContentEditable) return true
+  return (
+    target instanceof HTMLInputElement ||
+    target instanceof HTMLTextAreaElement ||
+    target instanceof HTMLSelectElement
+  )
+}
+
+/** The release board for an open workspace: header, four lanes and the branch drawer. */
+export function BoardView({ workspace }: { readonly workspace: Workspace }): React.JSX.Element {
+  const { branches: store } = useStores()
+  const listing = useBranches((s) => s.listing)
+  const loading = useBranches((s) => s.loading)
+  const drawerOpen = useBranches((s) => s.drawerOpen)
+  const selected = useBranches((s) => s.selected)
+  const commits = useBranches((s) => s.commits)
+  const now = useNow()
+  const filterRef = useRef<HTMLInputElement>(null)
+  const listRef = useRef<HTMLDivElement>(null)
+
+  useEffect(() => {
+    const onKeyDown = (e: KeyboardEvent): void => {
+      if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return
+      const target = e.target
+      const inFilter = target === filterRef.current
+      const typing = isTypingTarget(target)
+      const state = store.getState()
+      switch (e.key) {
+        case '/':
+          if (typing) return
+          e.preventDefault()
+          filterRef.current?.focus()
+          filterRef.current?.select()
+          return
+        case 'ArrowDown':
+        case 'ArrowUp':
+          if (typing && !inFilter) return
+          e.preventDefault()
+          state.moveSelection(e.key === 'ArrowDown' ? 1 : -1)
+          return
+        case 'Enter':
+          if (
+            (typing && !inFilter) ||
+            target instanceof HTMLButtonElement ||
+            target instanceof HTMLAnchorElement
+          )
+            return
+          if (!state.selected) state.moveSelection(1)
+          if (!store.getState().selected) return
+          e.preventDefault()
+          store.getState().openDrawer()
+          return
+        case 'Escape':
+          if (state.drawerOpen) {
+            e.preventDefault()
+            state.closeDrawer()
+            if (!inFilter) listRef.current?.focus({ preventScroll: true })
+          } else if (state.filter) {
+            e.preventDefault()
+            state.clearFilter()
+          }
+          return
+      }
+    }
+    document.addEventListener('keydown', onKeyDown)
+    return () => document.removeEventListener('keydown', onKeyDown)
+  }, [store])
+
+  const drawerBranch =
+    drawerOpen && selected ? (listing?.branches.find((b) => b.name === selected) ?? null) : null
+  const environments = workspace.config.environments
+
+  return (
+    <div className="app">
+      <Header workspace={workspace} />
+      <div className={drawerBranch ? 'board-area with-drawer' : 'board-area'}>
+        <main className="board" data-testid="board" aria-label="Release board">
+          <BranchesLane
+            mainBranch={workspace.mainBranch}
+            now={now}
+            filterRef={filterRef}
+            listRef={listRef}
+          />
+          <MainLane
+            mainBranch={workspace.mainBranch}
+            listing={listing}
+            loading={loading}
+            now={now}
+          />
+          {environments.length === 0 ? (
+            <NoEnvironmentsLane />
+          ) : (
+            environments.map((env) => <EnvironmentLane key={env.name} environment={env} />)
+          )}
+        </main>
+        {drawerBranch && (
+          <BranchDrawer
+            branch={drawerBranch}
+            mainBranch={workspace.mainBranch}
+            commits={commits}
+            now={now}
+            onClose={() => store.getState().closeDrawer()}
+            onRetry={() => void store.getState().loadCommits(drawerBranch.name)}
+          />
+        )}
+      </div>
+    </div>
+  )
+}

@@ -1,0 +1,94 @@
+import { useState } from 'react'
+import { formatAbsolute } from '../lib/format'
+import { useWorkspace } from '../stores/hooks'
+
+/** Choose a workspace: type a repository path, pick a recent one, or open the demo. */
+export function WorkspacePicker({ canCancel }: { readonly canCancel: boolean }): React.JSX.Element {
+  const [path, setPath] = useState('')
+  const recent = useWorkspace((s) => s.recent)
+  const recentLoading = useWorkspace((s) => s.recentLoading)
+  const pending = useWorkspace((s) => s.pending)
+  const error = useWorkspace((s) => s.error)
+  const open = useWorkspace((s) => s.open)
+  const openDemo = useWorkspace((s) => s.openDemo)
+  const hidePicker = useWorkspace((s) => s.hidePicker)
+  const busy = pending === 'open' || pending === 'demo'
+
+  return (
+    <main className="picker" data-testid="workspace-picker" aria-labelledby="picker-title">
+      <div className="picker-panel">
+        <h1 id="picker-title">Open a workspace</h1>
+        <p className="muted">
+          A workspace is one git repository and its slipway.yml. Slipway reads branches, tickets and
+          environments from it.
+        </p>
+        <form
+          className="picker-form"
+          onSubmit={(e) => {
+            e.preventDefault()
+            void open(path)
+          }}
+        >
+          <label htmlFor="workspace-path">Repository path</label>
+          <div className="picker-row">
+            <input
+              id="workspace-path"
+              data-testid="workspace-path"
+              type="text"
+              autoFocus
+              spellCheck={false}
+              autoComplete="off"
+              placeholder="/home/you/src/orders"
+              value={path}
+              onChange={(e) => setPath(e.target.value)}
+              aria-invalid={error !== null && pending === null ? true : undefined}
+              aria-describedby={error ? 'picker-error' : undefined}
+            />
+            <button type="submit" className="primary" disabled={busy}>
+              {pending === 'open' ? 'Opening…' : 'Open'}
+            </button>
+          </div>
+        </form>
+        {error && (
+          <p id="picker-error" className="inline-error" role="alert">
+            {error.message}
+          </p>
+        )}
+        <div className="picker-actions">
+          <button type="button" onClick={() => void openDemo()} disabled={busy}>
+            {pending === 'demo' ? 'Opening the demo…' : 'Open demo workspace'}
+          </button>
+          {canCancel && (
+            <button type="button" onClick={hidePicker} disabled={busy}>
+              Back to the board
+            </button>
+          )}
+        </div>
+        <section aria-labelledby="recent-title" className="recent">
+          <h2 id="recent-title">Recent workspaces</h2>
+          {recent.length === 0 ? (
+            <p className="muted">{recentLoading ? 'Loading…' : 'None yet.'}</p>
+          ) : (
+            <ul className="recent-list">
+              {recent.map((r) => (
+                <li key={r.path}>
+                  <button
+                    type="button"
+                    className="recent-item"
+                    onClick={() => void open(r.path)}
+                    disabled={busy}
+                    title={`Open ${r.path}`}
+                  >
+                    <span className="recent-name">{r.name}</span>
+                    <span className="recent-path">{r.path}</span>
+                    <span className="recent-date">{formatAbsolute(r.openedAt)}</span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      </div>
+    </main>
+  )
+}
