@@ -19,3 +19,11 @@ export {
   type Settings,
   type SettingsStore
 } from './settings'
+export {
+  DEMO_REPOSITORY_NAME,
+  buildDemoRepository,
+  demoFastImportStream,
+  ensureDemoWorkspace,
+  isDemoRepository
+} from './demo'
+export { DEMO_BRANCHES, DEMO_COMMITS, type DemoBranch, type DemoCommit } from './demo-history'

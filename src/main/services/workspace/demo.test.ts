@@ -1,0 +1,278 @@
+import { spawn } from 'node:child_process'
+import { mkdir, mkdtemp, readdir, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runGit } from '../git'
+import { buildDemoRepository, ensureDemoWorkspace, isDemoRepository } from './demo'
+import { DEMO_BRANCHES } from './demo-history'
+import { loadWorkspace } from './workspace'
+
+let dataDir: string
+let demo: string
+let createdInMs: number
+
+beforeAll(async () => {
+  dataDir = await realpath(await mkdtemp(join(tmpdir(), 'slipway-demo-')))
+  const started = performance.now()
+  demo = await ensureDemoWorkspace(dataDir)
+  createdInMs = performance.now() - started
+})
+afterAll(async () => {
+  await rm(dataDir, { recursive: true, force: true })
+})
+
+async function git(...args: string[]): Promise<string> {
+  return (await runGit(demo, args)).stdout.trim()
+}
+
+interface Run {
+  readonly code: number | null
+  readonly output: string
+}
+
+function run(
+  command: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = {}
+): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      cwd,
+      env: { ...process.env, SLIPWAY_RELEASE: undefined, ...env },
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
+    let output = ''
+    child.stdout.on('data', (b: Buffer) => (output += b.toString()))
+    child.stderr.on('data', (b: Buffer) => (output += b.toString()))
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ code, output }))
+  })
+}
+
+/** Checks `rev` out in a throwaway worktree (the demo's own checkout is never touched). */
+async function withWorktree<T>(rev: string, body: (dir: string) => Promise<T>): Promise<T> {
+  const sha = await git('rev-parse', '--verify', '--end-of-options', `${rev}^{commit}`)
+  const dir = join(await mkdtemp(join(tmpdir(), 'slipway-demo-wt-')), 'tree')
+  await runGit(demo, ['worktree', 'add', '--quiet', '--detach', dir, sha])
+  try {
+    return await body(dir)
+  } finally {
+    await runGit(demo, ['worktree', 'remove', '--force', dir])
+    await rm(join(dir, '..'), { recursive: true, force: true })
+  }
+}
+
+describe('ensureDemoWorkspace', () => {
+  it('creates a real repository with the demo pipeline', async () => {
+    expect(demo).toBe(join(dataDir, 'demo', 'orders'))
+    expect(await isDemoRepository(demo)).toBe(true)
+    expect(await readdir(join(dataDir, 'demo'))).toEqual(['orders'])
+    expect(await git('status', '--porcelain')).toBe('')
+    expect(await git('symbolic-ref', '--short', 'HEAD')).toBe('main')
+    expect(createdInMs).toBeLessThan(10_000)
+
+    const ws = await loadWorkspace(demo, { isDemo: true })
+    expect(ws.configProblems).toEqual([])
+    expect(ws).toMatchObject({ name: 'orders', mainBranch: 'main', configSource: 'file' })
+    const [staging, production] = ws.config.environments
+    expect(staging).toMatchObject({ name: 'staging', deployOn: 'merge' })
+    expect(staging?.hosts).toEqual([
+      { local: '.slipway/hosts/staging-1', port: 4301, name: 'staging-1' }
+    ])
+    expect(staging?.healthCheck?.url).toBe('http://127.0.0.1:{port}/health')
+    expect(production).toMatchObject({ name: 'production', promoteFrom: 'staging' })
+    expect(production?.approvals?.required).toBe(1)
+    expect(production?.freeze?.length).toBe(1)
+    expect(production?.hosts.map((h) => h.port)).toEqual([4401, 4402])
+  })
+
+  it('has a ticketed, deterministic history on main', async () => {
+    const count = Number(await git('rev-list', '--count', '--first-parent', 'main'))
+    expect(count).toBeGreaterThanOrEqual(8)
+    expect(count).toBeLessThanOrEqual(12)
+    const subjects = (await git('log', '--first-parent', '--format=%s', 'main')).split('\n')
+    expect(subjects.filter((s) => /ORD-\d+/.test(s))).toHaveLength(count)
+    expect(subjects.at(-1)).toBe('ORD-101 Scaffold the orders service')
+    const authors = new Set((await git('log', '--format=%an <%ae>', '--all')).split('\n'))
+    expect(authors.size).toBe(4)
+
+    // Same stream, same shas: another build matches commit for commit.
+    const other = await mkdtemp(join(tmpdir(), 'slipway-demo-again-'))
+    try {
+      await buildDemoRepository(other)
+      const refs = async (repo: string): Promise<string> =>
+        (await runGit(repo, ['for-each-ref', '--format=%(objectname) %(refname)'])).stdout
+      expect(await refs(other)).toBe(await refs(demo))
+    } finally {
+      await rm(other, { recursive: true, force: true })
+    }
+  })
+
+  it('has the designed branches, ahead and behind main', async () => {
+    const heads = (await git('for-each-ref', '--format=%(refname:short)', 'refs/heads')).split('\n')
+    expect(heads.sort()).toEqual(['main', ...DEMO_BRANCHES.map((b) => b.name)].sort())
+    const counts: Record<string, string> = {}
+    for (const branch of DEMO_BRANCHES) {
+      // left = only on main (behind), right = only on the branch (ahead)
+      counts[branch.name] = await git(
+        'rev-list',
+        '--left-right',
+        '--count',
+        `refs/heads/main...refs/heads/${branch.name}`
+      )
+      expect(counts[branch.name]).toBe(`${branch.behind}\t${branch.ahead}`)
+    }
+    expect(counts).toEqual({
+      'feature/ORD-120-csv-export': '8\t1',
+      'feature/ORD-137-order-notes': '4\t0',
+      'bugfix/rounding-cents': '2\t2',
+      'feature/ORD-142-refund-endpoint': '0\t3',
+      'feature/ORD-150-discount-codes': '0\t1'
+    })
+    // The rounding branch names its ticket only in commit subjects.
+    const rounding = await git(
+      'log',
+      '--format=%s',
+      'refs/heads/main..refs/heads/bugfix/rounding-cents'
+    )
+    expect(rounding.split('\n').every((s) => s.includes('ORD-131'))).toBe(true)
+  })
+
+  it('runs npm test green on main and every branch but ORD-150', async () => {
+    for (const rev of ['main', ...DEMO_BRANCHES.map((b) => b.name)]) {
+      const result = await withWorktree(`refs/heads/${rev}`, (dir) => run('npm', ['test'], dir))
+      const designed = DEMO_BRANCHES.find((b) => b.name === rev)?.testsPass ?? true
+      expect({ rev, passed: result.code === 0 }).toEqual({ rev, passed: designed })
+      if (!designed) expect(result.output).toContain('adds tax to the subtotal')
+      else expect(result.output).toMatch(/# fail 0/)
+    }
+  }, 60_000)
+
+  it('serves /health with the release id, from a checkout and from a build', async () => {
+    const plain = await serve(demo, 'server.js')
+    try {
+      expect(await getJson(plain.port, '/health')).toEqual({ status: 'ok', release: 'dev' })
+      const created = await fetch(`http://127.0.0.1:${plain.port}/orders`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ customer: 'Ada', items: [{ sku: 'TEA-1', quantity: 2, price: 10 }] })
+      })
+      expect(created.status).toBe(201)
+      expect(await getJson(plain.port, '/orders/1')).toMatchObject({ id: '1', total: 24 })
+    } finally {
+      await plain.stop()
+    }
+
+    await withWorktree('refs/heads/main', async (dir) => {
+      const build = await run('npm', ['run', 'build'], dir, { SLIPWAY_RELEASE: 'r-42' })
+      expect(build.code).toBe(0)
+      expect(await readFile(join(dir, 'dist', 'RELEASE'), 'utf8')).toBe('r-42\n')
+      const built = await serve(join(dir, 'dist'), 'server.js')
+      try {
+        expect(await getJson(built.port, '/health')).toEqual({ status: 'ok', release: 'r-42' })
+      } finally {
+        await built.stop()
+      }
+    })
+    expect(await git('status', '--porcelain')).toBe('')
+  })
+
+  it('leaves a valid demo alone, quickly', async () => {
+    await writeFile(join(demo, 'notes.txt'), 'mine\n')
+    const started = performance.now()
+    expect(await ensureDemoWorkspace(dataDir)).toBe(demo)
+    expect(performance.now() - started).toBeLessThan(1_000)
+    expect(await readFile(join(demo, 'notes.txt'), 'utf8')).toBe('mine\n')
+    await rm(join(demo, 'notes.txt'))
+  })
+
+  it('re-creates the demo after deletion or when it is not a repository', async () => {
+    const main = await git('rev-parse', 'refs/heads/main')
+    await rm(demo, { recursive: true, force: true })
+    expect(await ensureDemoWorkspace(dataDir)).toBe(demo)
+    expect(await git('rev-parse', 'refs/heads/main')).toBe(main)
+
+    await rm(demo, { recursive: true, force: true })
+    await mkdir(demo)
+    await writeFile(join(demo, 'stray.txt'), 'not a repo\n')
+    expect(await isDemoRepository(demo)).toBe(false)
+    expect(await ensureDemoWorkspace(dataDir)).toBe(demo)
+    expect(await isDemoRepository(demo)).toBe(true)
+    expect(await stat(join(demo, 'stray.txt')).catch(() => null)).toBeNull()
+    expect(await readdir(join(dataDir, 'demo'))).toEqual(['orders'])
+  })
+
+  it('survives concurrent first runs', async () => {
+    const fresh = await mkdtemp(join(tmpdir(), 'slipway-demo-race-'))
+    try {
+      const paths = await Promise.all([ensureDemoWorkspace(fresh), ensureDemoWorkspace(fresh)])
+      expect(paths[0]).toBe(paths[1])
+      expect(await isDemoRepository(paths[0])).toBe(true)
+      expect(await readdir(join(fresh, 'demo'))).toEqual(['orders'])
+    } finally {
+      await rm(fresh, { recursive: true, force: true })
+    }
+  })
+})
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.on('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      const port = typeof address === 'object' && address ? address.port : 0
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+/** Starts `node <script>` in `cwd` on a free loopback port; resolves once it listens. */
+async function serve(
+  cwd: string,
+  script: string
+): Promise<{ port: number; stop: () => Promise<void> }> {
+  const port = await freePort()
+  const child = spawn(process.execPath, [script], {
+    cwd,
+    env: { ...process.env, SLIPWAY_RELEASE: undefined, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()))
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null) child.kill('SIGTERM')
+    await exited
+  }
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let output = ''
+      const timer = setTimeout(() => reject(new Error(`server did not start: ${output}`)), 10_000)
+      const onData = (b: Buffer): void => {
+        output += b.toString()
+        if (output.includes('listening on')) {
+          clearTimeout(timer)
+          resolve()
+        }
+      }
+      child.stdout.on('data', onData)
+      child.stderr.on('data', onData)
+      child.on('exit', (code) => {
+        clearTimeout(timer)
+        reject(new Error(`server exited with ${code}: ${output}`))
+      })
+    })
+  } catch (err) {
+    await stop()
+    throw err
+  }
+  return { port, stop }
+}
+
+async function getJson(port: number, path: string): Promise<unknown> {
+  const response = await fetch(`http://127.0.0.1:${port}${path}`)
+  expect(response.status).toBe(200)
+  return response.json()
+}
