@@ -1,0 +1,128 @@
+import {
+  contract,
+  isMethod,
+  type AppEvent,
+  type Method,
+  type RequestOf,
+  type ResponseOf
+} from '../../shared/contract'
+import type { ApiResult } from '../../shared/errors'
+import type { AppInfo, Workspace } from '../../shared/models'
+import { ensureDemoWorkspace, type SettingsStore } from '../services/workspace'
+import { createHandlers } from './handlers'
+import { Session } from './session'
+import { toApiError, type ErrorLog } from './to-api-error'
+import { validateRequest } from './validate-request'
+
+/** What a host gives the router. */
+export interface RouterDeps {
+  readonly host: AppInfo['host']
+  readonly version: string
+  /** Per-user data folder (settings, the demo workspace). */
+  readonly dataDir: string
+  readonly settings: SettingsStore
+  /** Where bugs are reported with their stack; defaults to stderr. */
+  readonly log?: ErrorLog
+}
+
+/** The one API behind every host: Electron IPC, the `serve` HTTP host and the CLI. */
+export interface Router {
+  /** Validates and runs one call from an untrusted transport; never throws. */
+  invoke(method: string, request: unknown): Promise<ApiResult<unknown>>
+  /** Typed {@link Router.invoke} for in-process callers (hosts, CLI). */
+  call<M extends Method>(method: M, request: RequestOf<M>): Promise<ApiResult<ResponseOf<M>>>
+  /** Subscribes to backend events; returns the unsubscribe function. */
+  onEvent(listener: (event: AppEvent) => void): () => void
+  /** Opens the workspace at `path` (host start-up, CLI). */
+  openWorkspace(path: string): Promise<ApiResult<Workspace>>
+  /** Opens the demo workspace, creating it on first use. */
+  openDemo(): Promise<ApiResult<Workspace>>
+  /** Stops watchers and drops listeners. */
+  dispose(): void
+}
+
+/** Logs a bug with its stack to stderr. */
+export const defaultErrorLog: ErrorLog = (message, err) => {
+  const detail = err instanceof Error ? (err.stack ?? err.message) : err === undefined ? '' : err
+  console.error(`[slipway] ${message}`, detail)
+}
+
+/**
+ * Builds the router: method name and request are validated against the shared contract,
+ * handlers run over the services, and every failure comes back as an `ApiError`.
+ */
+export function createRouter(deps: RouterDeps): Router {
+  const log = deps.log ?? defaultErrorLog
+  const listeners = new Set<(event: AppEvent) => void>()
+  const emit = (event: AppEvent): void => {
+    for (const listener of [...listeners]) {
+      try {
+        listener(event)
+      } catch (err) {
+        log(`event listener failed on ${event.event}`, err)
+      }
+    }
+  }
+  const session = new Session({ settings: deps.settings, emit, log })
+  let demo: Promise<string> | null = null
+  const demoPath = (): Promise<string> => {
+    if (demo) return demo
+    const creating = ensureDemoWorkspace(deps.dataDir).catch((err: unknown) => {
+      demo = null
+      throw err
+    })
+    demo = creating
+    return creating
+  }
+  const handlers = createHandlers({
+    session,
+    settings: deps.settings,
+    host: deps.host,
+    version: deps.version,
+    demoPath
+  })
+
+  const invoke = async (method: string, request: unknown): Promise<ApiResult<unknown>> => {
+    if (!isMethod(method)) {
+      const shown = typeof method === 'string' ? method.slice(0, 80) : typeof method
+      return {
+        ok: false,
+        error: {
+          code: 'unknown-method',
+          message: `Unknown method "${shown}"`,
+          details: { method: shown }
+        }
+      }
+    }
+    const valid = validateRequest(method, contract[method].request, request)
+    if (!valid.ok) return valid
+    try {
+      // The table is keyed by the same method; TypeScript cannot correlate the two unions.
+      const handler = handlers[method] as (req: unknown) => Promise<unknown>
+      return { ok: true, value: await handler(valid.value) }
+    } catch (err) {
+      return { ok: false, error: toApiError(err, log, method) }
+    }
+  }
+
+  const call = <M extends Method>(
+    method: M,
+    request: RequestOf<M>
+  ): Promise<ApiResult<ResponseOf<M>>> =>
+    invoke(method, request) as Promise<ApiResult<ResponseOf<M>>>
+
+  return {
+    invoke,
+    call,
+    onEvent(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    openWorkspace: (path) => call('workspace.open', { path }),
+    openDemo: () => call('workspace.openDemo', {}),
+    dispose() {
+      listeners.clear()
+      session.dispose()
+    }
+  }
+}

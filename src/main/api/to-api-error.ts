@@ -1,0 +1,30 @@
+import type { ApiError } from '../../shared/errors'
+import { ExpectedError } from '../services/errors'
+
+/** Where the router reports bugs: a one-line message plus the thrown value (with its stack). */
+export type ErrorLog = (message: string, err?: unknown) => void
+
+/** The message users see for a bug; the stack goes to the log, never across a transport. */
+export const INTERNAL_ERROR_MESSAGE = 'Internal error; the details are in the Slipway log.'
+
+/**
+ * Turns anything thrown by a handler into the one serializable {@link ApiError}: an
+ * {@link ExpectedError} keeps its code, message and details; anything else is a bug, logged
+ * with its stack under `context` and answered as `internal` without the stack.
+ */
+export function toApiError(err: unknown, log: ErrorLog, context: string): ApiError {
+  if (err instanceof ExpectedError) {
+    return { code: err.code, message: err.message, details: jsonSafe(err.details) }
+  }
+  log(`internal error in ${context}`, err)
+  return { code: 'internal', message: INTERNAL_ERROR_MESSAGE }
+}
+
+// Details cross IPC (structured clone) and HTTP (JSON); drop what neither can carry.
+function jsonSafe(details: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  try {
+    return JSON.parse(JSON.stringify(details)) as Record<string, unknown>
+  } catch {
+    return {}
+  }
+}

@@ -1,0 +1,154 @@
+import { parseArgs } from 'node:util'
+
+/** What the user asked the CLI to do; a union on `kind`. */
+export type CliCommand =
+  | { readonly kind: 'help' }
+  | { readonly kind: 'version' }
+  | {
+      readonly kind: 'branches'
+      readonly workspace: string
+      readonly json: boolean
+      readonly dataDir: string | null
+    }
+  | {
+      readonly kind: 'serve'
+      readonly workspace: string | null
+      readonly port: number
+      readonly open: boolean
+      readonly dataDir: string | null
+    }
+
+/** Bad command-line input: reported as one line, exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'UsageError'
+  }
+}
+
+/** The `--help` text. */
+export const HELP_TEXT = `Usage: slipway <command> [options]
+
+Commands:
+  branches [--workspace PATH] [--json]
+        List the branches of a git repository (default: the current folder) with
+        ahead/behind main and their tickets.
+  serve [--workspace PATH] [--port N] [--open]
+        Serve the Slipway board on http://127.0.0.1 (default: the demo workspace).
+        Prints the URL, with its access token, and runs until Ctrl-C.
+
+Options:
+  -w, --workspace PATH   the git repository to open
+      --json             (branches) print the branches as JSON
+  -p, --port N           (serve) port on 127.0.0.1; default: a free one
+      --open             (serve) open the URL in the default browser
+      --data-dir PATH    settings and demo workspace folder
+                         (default: $SLIPWAY_DATA_DIR or ~/.config/slipway)
+  -h, --help             show this help
+  -v, --version          print the version
+`
+
+const COMMON = {
+  'data-dir': { type: 'string' },
+  help: { type: 'boolean', short: 'h' }
+} as const
+
+/**
+ * Parses argv (without `node` and the script) strictly: unknown flags, missing values and
+ * stray arguments are {@link UsageError}s naming the culprit.
+ */
+export function parseCli(argv: readonly string[], cwd: string): CliCommand {
+  const [first, ...rest] = argv
+  if (first === undefined) return { kind: 'help' }
+  if (first.startsWith('-')) {
+    const { values } = parse(argv, {
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' }
+    })
+    if (values.version) return { kind: 'version' }
+    return { kind: 'help' }
+  }
+  switch (first) {
+    case 'help':
+      return { kind: 'help' }
+    case 'branches': {
+      const { values } = parse(rest, {
+        ...COMMON,
+        workspace: { type: 'string', short: 'w' },
+        json: { type: 'boolean' }
+      })
+      if (values.help) return { kind: 'help' }
+      return {
+        kind: 'branches',
+        workspace: nonEmpty('--workspace', values.workspace) ?? cwd,
+        json: values.json ?? false,
+        dataDir: nonEmpty('--data-dir', values['data-dir']) ?? null
+      }
+    }
+    case 'serve': {
+      const { values } = parse(rest, {
+        ...COMMON,
+        workspace: { type: 'string', short: 'w' },
+        port: { type: 'string', short: 'p' },
+        open: { type: 'boolean' }
+      })
+      if (values.help) return { kind: 'help' }
+      return {
+        kind: 'serve',
+        workspace: nonEmpty('--workspace', values.workspace) ?? null,
+        port: values.port === undefined ? 0 : parsePort(values.port),
+        open: values.open ?? false,
+        dataDir: nonEmpty('--data-dir', values['data-dir']) ?? null
+      }
+    }
+    default:
+      throw new UsageError(`unknown command "${first}" (try: slipway --help)`)
+  }
+}
+
+type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>
+
+function parse<T extends OptionSpec>(args: readonly string[], options: T) {
+  try {
+    return parseArgs({ args: [...args], options, strict: true, allowPositionals: false })
+  } catch (err) {
+    throw new UsageError(describeParseError(err))
+  }
+}
+
+// parseArgs' messages are long and suggest `--` tricks; say it the way a user thinks of it.
+function describeParseError(err: unknown): string {
+  const e = err as { code?: string; message?: string }
+  const message = e.message ?? String(err)
+  const quoted = /'([^']+)'/.exec(message)?.[1]
+  switch (e.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return `unknown option ${quoted ?? ''} (try: slipway --help)`.replace('  ', ' ')
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      return message.includes('does not take')
+        ? `option ${optionName(message)} does not take a value`
+        : `option ${optionName(message)} needs a value`
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      return `unexpected argument ${quoted ?? ''} (try: slipway --help)`.replace('  ', ' ')
+    default:
+      return message.split('\n')[0] ?? 'bad arguments'
+  }
+}
+
+function optionName(message: string): string {
+  return /(--[a-z-]+)/.exec(message)?.[1] ?? 'option'
+}
+
+function nonEmpty(flag: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined
+  if (value.trim() === '') throw new UsageError(`option ${flag} needs a value`)
+  return value
+}
+
+function parsePort(value: string): number {
+  const n = Number(value)
+  if (!/^\d+$/.test(value) || !Number.isInteger(n) || n < 0 || n > 65535) {
+    throw new UsageError(`--port must be a number from 0 to 65535, not "${value}"`)
+  }
+  return n
+}

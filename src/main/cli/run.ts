@@ -1,0 +1,183 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import type { ApiError, ApiResult } from '../../shared/errors'
+import type { Workspace } from '../../shared/models'
+import { createRouter, memorySettingsStore, type ErrorLog, type Router } from '../api'
+import { startServer } from '../serve'
+import {
+  createConfSettingsStore,
+  defaultDataDir,
+  formatConfigProblem,
+  type SettingsStore
+} from '../services/workspace'
+import { HELP_TEXT, UsageError, parseCli, type CliCommand } from './args'
+import { branchRows, formatBranchTable } from './branch-table'
+import { openInBrowser } from './open-url'
+
+/** Exit codes: 0 done, 1 the operation failed, 2 the command line was wrong. */
+export const EXIT = { ok: 0, failure: 1, usage: 2 } as const
+
+/** What the CLI touches outside itself; tests pass their own. */
+export interface CliIo {
+  readonly cwd: string
+  readonly env: NodeJS.ProcessEnv
+  readonly stdout: (text: string) => void
+  readonly stderr: (text: string) => void
+  readonly version: string
+  /** The built renderer that `serve` hands out (out/renderer). */
+  readonly rendererDir: string
+  /** Resolves when `serve` should stop (Ctrl-C, SIGTERM). */
+  readonly untilStopped: () => Promise<void>
+  /** Where bugs are reported (one line to stderr; the stack to a log file). */
+  readonly log: ErrorLog
+}
+
+// A failure already reported to the user as one line; carries the exit code.
+class CliFailure extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number
+  ) {
+    super(message)
+  }
+}
+
+/** Runs one CLI invocation and answers its exit code; never throws, never prints a stack. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let command: CliCommand
+  try {
+    command = parseCli(argv, io.cwd)
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr(`slipway: ${err.message}\n`)
+      return EXIT.usage
+    }
+    throw err
+  }
+  try {
+    switch (command.kind) {
+      case 'help':
+        io.stdout(HELP_TEXT)
+        return EXIT.ok
+      case 'version':
+        io.stdout(`slipway ${io.version}\n`)
+        return EXIT.ok
+      case 'branches':
+        return await branches(command, io)
+      case 'serve':
+        return await serve(command, io)
+    }
+  } catch (err) {
+    if (err instanceof CliFailure) {
+      io.stderr(`slipway: ${err.message}\n`)
+      return err.exitCode
+    }
+    io.log('the command failed unexpectedly', err)
+    io.stderr('slipway: internal error; the details are in the Slipway log\n')
+    return EXIT.failure
+  }
+}
+
+async function branches(
+  command: Extract<CliCommand, { kind: 'branches' }>,
+  io: CliIo
+): Promise<number> {
+  // A one-shot listing must not rewrite the user's recent-workspace list.
+  const router = makeRouter(io, command.dataDir, memorySettingsStore())
+  try {
+    const workspace = unwrap(await router.openWorkspace(command.workspace))
+    // The config decides the main branch and the ticket pattern; listing under silently
+    // substituted defaults would print wrong ahead/behind numbers, so a broken file fails.
+    const [problem, ...more] = workspace.configProblems
+    if (problem) {
+      const extra = more.length
+        ? ` (and ${more.length} more problem${more.length > 1 ? 's' : ''})`
+        : ''
+      throw new CliFailure(`${formatConfigProblem(problem)}${extra}`, EXIT.failure)
+    }
+    const listing = unwrap(await router.call('branches.list', {}))
+    io.stdout(
+      command.json
+        ? `${JSON.stringify(branchRows(listing), null, 2)}\n`
+        : formatBranchTable(listing, Math.max(process.stdout.columns ?? 100, 60))
+    )
+    return EXIT.ok
+  } finally {
+    router.dispose()
+  }
+}
+
+async function serve(command: Extract<CliCommand, { kind: 'serve' }>, io: CliIo): Promise<number> {
+  const dataDir = command.dataDir ?? defaultDataDir(io.env)
+  let settings: SettingsStore
+  try {
+    settings = createConfSettingsStore(dataDir)
+  } catch (err) {
+    throw new CliFailure(
+      `cannot use the data folder ${dataDir}: ${err instanceof Error ? err.message : String(err)}`,
+      EXIT.failure
+    )
+  }
+  const router = makeRouter(io, dataDir, settings)
+  try {
+    const workspace = unwrap(
+      command.workspace === null
+        ? await router.openDemo()
+        : await router.openWorkspace(command.workspace)
+    )
+    warnAboutConfig(workspace, io)
+    if (!existsSync(join(io.rendererDir, 'index.html'))) {
+      io.stderr(
+        `slipway: warning: the renderer is not built (${io.rendererDir}); run npm run build\n`
+      )
+    }
+    const server = await startServer({
+      router,
+      port: command.port,
+      rendererDir: io.rendererDir,
+      log: io.log
+    }).catch((err: unknown) => {
+      throw new CliFailure(err instanceof Error ? err.message : String(err), EXIT.failure)
+    })
+    io.stdout(`Slipway is serving ${workspace.name} at ${server.url}\n`)
+    if (command.open) await openInBrowser(server.url)
+    await io.untilStopped()
+    await server.close()
+    io.stderr('slipway: stopped\n')
+    return EXIT.ok
+  } finally {
+    router.dispose()
+  }
+}
+
+function makeRouter(io: CliIo, dataDir: string | null, settings: SettingsStore): Router {
+  return createRouter({
+    host: 'serve',
+    version: io.version,
+    dataDir: dataDir ?? defaultDataDir(io.env),
+    settings,
+    log: io.log
+  })
+}
+
+function unwrap<T>(result: ApiResult<T>): T {
+  if (result.ok) return result.value
+  throw new CliFailure(describe(result.error), exitCodeFor(result.error))
+}
+
+function describe(error: ApiError): string {
+  return error.message.split('\n')[0] ?? error.code
+}
+
+function exitCodeFor(error: ApiError): number {
+  return error.code === 'bad-request' || error.code === 'unknown-method' ? EXIT.usage : EXIT.failure
+}
+
+function warnAboutConfig(workspace: Workspace, io: CliIo): void {
+  const [problem, ...more] = workspace.configProblems
+  if (!problem) return
+  const extra = more.length ? ` (and ${more.length} more)` : ''
+  io.stderr(
+    `slipway: warning: ${formatConfigProblem(problem)}${extra}; using the defaults until it is fixed\n`
+  )
+}

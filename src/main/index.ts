@@ -1,0 +1,101 @@
+// Electron entry: wires the router to one window. Everything here is glue; the decisions
+// live in src/main/electron (policy, window options) and the behaviour in the router.
+import { join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { app, BrowserWindow, session, shell } from 'electron'
+import { createRouter, type Router } from './api'
+import { electronCsp } from './electron/csp'
+import { connectIpc } from './electron/ipc'
+import { navigationPolicy } from './electron/policy'
+import { createElectronSettingsStore } from './electron/settings-store'
+import { windowOptions } from './electron/window'
+
+const here = fileURLToPath(new URL('.', import.meta.url))
+const preloadPath = join(here, '../preload/index.cjs')
+const devServerUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL
+const appUrl = devServerUrl ?? pathToFileURL(join(here, '../renderer/index.html')).href
+
+let router: Router | null = null
+
+function hardenContents(): void {
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-navigate', (event, url) => {
+      const decision = navigationPolicy(url, appUrl)
+      if (decision.kind === 'allow') return
+      event.preventDefault()
+      if (decision.kind === 'open-external') void shell.openExternal(decision.url)
+    })
+    contents.on('will-redirect', (event, url) => {
+      if (navigationPolicy(url, appUrl).kind !== 'allow') event.preventDefault()
+    })
+    contents.setWindowOpenHandler(({ url }) => {
+      const decision = navigationPolicy(url, appUrl, true)
+      if (decision.kind === 'open-external') void shell.openExternal(decision.url)
+      return { action: 'deny' }
+    })
+    contents.on('will-attach-webview', (event) => event.preventDefault())
+  })
+}
+
+async function openInitialWorkspace(r: Router, lastWorkspace: string | null): Promise<void> {
+  if (lastWorkspace) {
+    const opened = await r.openWorkspace(lastWorkspace)
+    if (opened.ok) return
+    console.warn(`[slipway] could not reopen ${lastWorkspace}: ${opened.error.message}`)
+  }
+  const demo = await r.openDemo()
+  if (!demo.ok) console.error(`[slipway] could not open the demo: ${demo.error.message}`)
+}
+
+async function start(): Promise<void> {
+  await app.whenReady()
+  const userData = app.getPath('userData')
+  const settings = createElectronSettingsStore(userData)
+  const r = createRouter({
+    host: 'electron',
+    version: app.getVersion(),
+    dataDir: userData,
+    settings
+  })
+  router = r
+
+  const csp = electronCsp(devServerUrl)
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({
+      responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] }
+    })
+  })
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) =>
+    callback(false)
+  )
+
+  const win = new BrowserWindow(windowOptions(preloadPath, { production: app.isPackaged }))
+  const disconnect = connectIpc(r, win.webContents, appUrl)
+  win.on('closed', disconnect)
+  win.once('ready-to-show', () => win.show())
+
+  await openInitialWorkspace(r, settings.get('lastWorkspace'))
+  await win.loadURL(appUrl)
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit()
+} else {
+  app.on('second-instance', () => {
+    const [win] = BrowserWindow.getAllWindows()
+    if (win) {
+      if (win.isMinimized()) win.restore()
+      win.focus()
+    }
+  })
+  hardenContents()
+  app.on('window-all-closed', () => app.quit())
+  app.on('before-quit', () => {
+    router?.dispose()
+    router = null
+  })
+  start().catch((err: unknown) => {
+    console.error('[slipway] start-up failed', err)
+    app.exit(1)
+  })
+}

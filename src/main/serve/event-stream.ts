@@ -1,0 +1,56 @@
+import type { ServerResponse } from 'node:http'
+import type { AppEvent } from '../../shared/contract'
+
+/** How often an idle event stream gets a `: ping` comment (keeps proxies and sockets alive). */
+export const SSE_PING_MS = 25_000
+
+/**
+ * The Server-Sent Events clients of one server: each event goes to every client as an
+ * unnamed `data: <json>` message; `close()` ends every stream.
+ */
+export class EventStreams {
+  private readonly clients = new Set<ServerResponse>()
+  private readonly pinger: NodeJS.Timeout
+
+  constructor(pingMs: number = SSE_PING_MS) {
+    this.pinger = setInterval(() => this.write(': ping\n\n'), pingMs)
+    this.pinger.unref()
+  }
+
+  /** Turns `res` into an event stream and keeps it until the client goes away. */
+  add(res: ServerResponse): void {
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no'
+    })
+    res.flushHeaders()
+    res.write(': connected\n\n')
+    this.clients.add(res)
+    res.on('close', () => this.clients.delete(res))
+  }
+
+  /** Sends one event to every client. */
+  send(event: AppEvent): void {
+    this.write(`data: ${JSON.stringify(event)}\n\n`)
+  }
+
+  /** How many clients are connected. */
+  get size(): number {
+    return this.clients.size
+  }
+
+  /** Ends every stream and stops pinging. */
+  close(): void {
+    clearInterval(this.pinger)
+    for (const res of this.clients) res.end()
+    this.clients.clear()
+  }
+
+  private write(chunk: string): void {
+    for (const res of this.clients) {
+      if (!res.writableEnded) res.write(chunk)
+    }
+  }
+}

@@ -1,0 +1,3 @@
+export { startServer, MAX_BODY_BYTES, type ServeOptions, type RunningServer } from './server'
+export { CONTENT_SECURITY_POLICY } from './security'
+export { httpStatusFor } from './http-status'

@@ -1,0 +1,279 @@
+import { request as httpRequest } from 'node:http'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { AppEvent } from '../../shared/contract'
+import { createRouter, memorySettingsStore, type Router } from '../api'
+import { makeSampleRepo, removeDir, tempDir } from '../api/temp-repo'
+import { CONTENT_SECURITY_POLICY } from './security'
+import { startServer, type RunningServer } from './server'
+
+interface Reply {
+  readonly status: number
+  readonly headers: Record<string, string | string[] | undefined>
+  readonly body: string
+}
+
+/** One raw HTTP request (so tests can set any Host header, which fetch forbids). */
+function send(
+  port: number,
+  options: { method?: string; path: string; headers?: Record<string, string>; body?: string }
+): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      {
+        host: '127.0.0.1',
+        port,
+        agent: false,
+        method: options.method ?? 'GET',
+        path: options.path,
+        headers: { host: `127.0.0.1:${port}`, ...options.headers }
+      },
+      (res) => {
+        const chunks: Buffer[] = []
+        res.on('data', (c: Buffer) => chunks.push(c))
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString('utf8')
+          })
+        )
+      }
+    )
+    req.on('error', reject)
+    req.end(options.body)
+  })
+}
+
+describe('serve host', () => {
+  let repo: string
+  let dataDir: string
+  let rendererDir: string
+  let router: Router
+  let server: RunningServer
+
+  const invoke = (method: string, body: string | undefined, token = server.token): Promise<Reply> =>
+    send(server.port, {
+      method: 'POST',
+      path: `/api/invoke/${method}`,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body
+    })
+
+  beforeEach(async () => {
+    repo = await makeSampleRepo()
+    dataDir = await tempDir('slipway-serve-data-')
+    rendererDir = await tempDir('slipway-renderer-')
+    await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>Slipway</title>')
+    await mkdir(join(rendererDir, 'assets'))
+    await writeFile(join(rendererDir, 'assets', 'app-123.js'), 'console.log(1)')
+    await writeFile(join(rendererDir, 'assets', 'app-123.css'), 'body{}')
+    await writeFile(join(dataDir, 'secret.txt'), 'do not serve')
+    router = createRouter({
+      host: 'serve',
+      version: '1.2.3',
+      dataDir,
+      settings: memorySettingsStore(),
+      log: () => undefined
+    })
+    server = await startServer({ router, rendererDir })
+  })
+  afterEach(async () => {
+    await server.close()
+    router.dispose()
+    await Promise.all([repo, dataDir, rendererDir].map(removeDir))
+  })
+
+  it('listens on 127.0.0.1 with a fresh 32-byte base64url token in the URL', async () => {
+    expect(server.url).toBe(`http://127.0.0.1:${server.port}/?token=${server.token}`)
+    expect(server.token).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    const again = await startServer({ router, rendererDir })
+    try {
+      expect(again.token).not.toBe(server.token)
+      expect(again.port).not.toBe(server.port)
+    } finally {
+      await again.close()
+    }
+  })
+
+  it('refuses API calls without a token or with a wrong one (401)', async () => {
+    const none = await send(server.port, { method: 'POST', path: '/api/invoke/workspace.current' })
+    expect(none.status).toBe(401)
+    expect(JSON.parse(none.body)).toMatchObject({ ok: false, error: { code: 'unauthorized' } })
+    const wrong = await invoke('workspace.current', '{}', `${server.token.slice(0, -1)}A`)
+    expect(wrong.status).toBe(401)
+    const short = await invoke('workspace.current', '{}', 'x')
+    expect(short.status).toBe(401)
+  })
+
+  it('answers 200 with the ApiResult for a good call, empty body meaning {}', async () => {
+    const current = await invoke('workspace.current', undefined)
+    expect(current.status).toBe(200)
+    expect(JSON.parse(current.body)).toEqual({ ok: true, value: null })
+    expect(current.headers['content-type']).toBe('application/json; charset=utf-8')
+
+    const opened = await invoke('workspace.open', JSON.stringify({ path: repo }))
+    expect(opened.status).toBe(200)
+    expect(JSON.parse(opened.body)).toMatchObject({ ok: true, value: { path: repo } })
+    const listed = JSON.parse((await invoke('branches.list', '{"refresh":true}')).body)
+    expect(listed.value.branches).toHaveLength(3)
+  })
+
+  it('maps error codes to statuses: 400 bad-request / unknown-method / no-workspace, 404', async () => {
+    const bad = await invoke('workspace.open', '{"path": 3}')
+    expect(bad.status).toBe(400)
+    expect(JSON.parse(bad.body).error.code).toBe('bad-request')
+    expect((await invoke('nope.nothing', '{}')).status).toBe(400)
+    expect(JSON.parse((await invoke('nope.nothing', '{}')).body).error.code).toBe('unknown-method')
+    const noWs = await invoke('branches.list', '{}')
+    expect(noWs.status).toBe(400)
+    expect(JSON.parse(noWs.body).error.code).toBe('no-workspace')
+    await invoke('workspace.open', JSON.stringify({ path: repo }))
+    const missing = await invoke('branches.commits', '{"name":"nope"}')
+    expect(missing.status).toBe(404)
+    const unknownApi = await send(server.port, {
+      path: '/api/other',
+      headers: { authorization: `Bearer ${server.token}` }
+    })
+    expect(unknownApi.status).toBe(404)
+  })
+
+  it('answers 400 for malformed JSON and 413 for a body over 1 MiB', async () => {
+    const malformed = await invoke('workspace.open', '{"path":')
+    expect(malformed.status).toBe(400)
+    expect(JSON.parse(malformed.body).error).toEqual({
+      code: 'bad-request',
+      message: 'The request body is not valid JSON'
+    })
+    const big = await invoke(
+      'workspace.open',
+      JSON.stringify({ path: 'x'.repeat(1024 * 1024 + 10) })
+    )
+    expect(big.status).toBe(413)
+    expect(JSON.parse(big.body).error.code).toBe('bad-request')
+  })
+
+  it('refuses a foreign Host header (DNS rebinding) with 421 and a foreign Origin with 403', async () => {
+    const rebound = await send(server.port, {
+      method: 'POST',
+      path: '/api/invoke/workspace.current',
+      headers: { host: `evil.example:${server.port}`, authorization: `Bearer ${server.token}` }
+    })
+    expect(rebound.status).toBe(421)
+    const wrongPort = await send(server.port, { path: '/', headers: { host: '127.0.0.1:1' } })
+    expect(wrongPort.status).toBe(421)
+    const localhost = await send(server.port, {
+      path: '/',
+      headers: { host: `localhost:${server.port}` }
+    })
+    expect(localhost.status).toBe(200)
+    const crossOrigin = await send(server.port, {
+      method: 'POST',
+      path: '/api/invoke/workspace.current',
+      headers: { origin: 'http://evil.example', authorization: `Bearer ${server.token}` }
+    })
+    expect(crossOrigin.status).toBe(403)
+  })
+
+  it('serves the renderer with MIME types, SPA fallback and security headers', async () => {
+    const index = await send(server.port, { path: `/?token=${server.token}` })
+    expect(index.status).toBe(200)
+    expect(index.body).toContain('<title>Slipway</title>')
+    expect(index.headers['content-type']).toBe('text/html; charset=utf-8')
+    expect(index.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY)
+    expect(index.headers['x-content-type-options']).toBe('nosniff')
+    expect(index.headers['referrer-policy']).toBe('no-referrer')
+
+    const js = await send(server.port, { path: '/assets/app-123.js' })
+    expect(js.headers['content-type']).toBe('text/javascript; charset=utf-8')
+    expect(js.body).toBe('console.log(1)')
+    expect((await send(server.port, { path: '/assets/app-123.css' })).headers['content-type']).toBe(
+      'text/css; charset=utf-8'
+    )
+    const route = await send(server.port, { path: '/workspace/branches' })
+    expect(route.status).toBe(200)
+    expect(route.body).toContain('<title>Slipway</title>')
+    expect((await send(server.port, { path: '/assets/missing.js' })).status).toBe(404)
+    // Security headers on API answers and errors too.
+    const denied = await send(server.port, { method: 'POST', path: '/api/invoke/app.info' })
+    expect(denied.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY)
+  })
+
+  it('never serves files outside the renderer folder', async () => {
+    const rel = `../${dataDir.split('/').pop()}/secret.txt`
+    for (const path of [
+      `/${rel}`,
+      `/%2e%2e/${dataDir.split('/').pop()}/secret.txt`,
+      '/..%2f..%2fetc%2fpasswd',
+      '/assets/..%5c..%5csecret.txt',
+      '/%00index.html'
+    ]) {
+      const reply = await send(server.port, { path })
+      expect(reply.body).not.toContain('do not serve')
+      expect(reply.body).not.toContain('root:')
+    }
+  })
+
+  it('streams events over SSE to a client with the token, and ends streams on close', async () => {
+    const unauthorized = await send(server.port, { path: '/api/events?token=wrong' })
+    expect(unauthorized.status).toBe(401)
+
+    const received = new Promise<{ event: AppEvent; headers: Reply['headers'] }>(
+      (resolve, reject) => {
+        const req = httpRequest(
+          {
+            host: '127.0.0.1',
+            port: server.port,
+            path: `/api/events?token=${encodeURIComponent(server.token)}`
+          },
+          (res) => {
+            let buffer = ''
+            res.setEncoding('utf8')
+            res.on('data', (chunk: string) => {
+              buffer += chunk
+              const match = /^data: (.*)$/m.exec(buffer)
+              if (match?.[1]) resolve({ event: JSON.parse(match[1]), headers: res.headers })
+            })
+            res.on('end', () => reject(new Error(`stream ended: ${buffer}`)))
+          }
+        )
+        req.on('error', reject)
+        req.end()
+      }
+    )
+    // Wait until the server has registered the client before causing the event.
+    await new Promise((r) => setTimeout(r, 100))
+    await invoke('workspace.open', JSON.stringify({ path: repo }))
+    const { event, headers } = await received
+    expect(headers['content-type']).toBe('text/event-stream; charset=utf-8')
+    expect(event.event).toBe('workspace.changed')
+    expect(event.payload).toMatchObject({ workspace: { path: repo } })
+  })
+
+  it('close() ends open event streams and stops listening', async () => {
+    const ended = new Promise<void>((resolve, reject) => {
+      const req = httpRequest(
+        { host: '127.0.0.1', port: server.port, path: `/api/events?token=${server.token}` },
+        (res) => {
+          res.resume()
+          res.on('end', () => resolve())
+          res.on('close', () => resolve())
+        }
+      )
+      req.on('error', reject)
+      req.end()
+    })
+    await new Promise((r) => setTimeout(r, 100))
+    await server.close()
+    await ended
+    await expect(send(server.port, { path: '/' })).rejects.toThrow(/ECONNREFUSED/)
+  })
+
+  it('reports a port in use as a clear conflict', async () => {
+    await expect(startServer({ router, rendererDir, port: server.port })).rejects.toMatchObject({
+      code: 'conflict',
+      message: `Port ${server.port} is already in use`
+    })
+  })
+})

@@ -1,0 +1,237 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { ApiError, ApiResult } from '../../shared/errors'
+import type { Router } from '../api'
+import { ExpectedError } from '../services/errors'
+import { EventStreams } from './event-stream'
+import { httpStatusFor } from './http-status'
+import {
+  bearerToken,
+  hostAllowed,
+  newToken,
+  originAllowed,
+  setSecurityHeaders,
+  tokenMatches
+} from './security'
+import { serveStatic } from './static-files'
+
+/** Largest request body the API accepts. */
+export const MAX_BODY_BYTES = 1024 * 1024
+
+/** Options for {@link startServer}. */
+export interface ServeOptions {
+  readonly router: Router
+  /** 0 (default) picks a free port. */
+  readonly port?: number
+  /** The built renderer (out/renderer). */
+  readonly rendererDir: string
+  /** Fixed token (tests); default: 32 fresh random bytes per start. */
+  readonly token?: string
+  /** Where request-handling bugs are reported. */
+  readonly log?: (message: string, err?: unknown) => void
+}
+
+/** A running `serve` host. */
+export interface RunningServer {
+  /** `http://127.0.0.1:<port>/?token=<token>`: what the user opens. */
+  readonly url: string
+  readonly port: number
+  readonly token: string
+  /** Ends event streams and open connections, then stops listening. */
+  close(): Promise<void>
+}
+
+class HttpFailure extends Error {
+  constructor(
+    readonly status: number,
+    readonly error: ApiError
+  ) {
+    super(error.message)
+  }
+}
+
+/**
+ * Serves the router over HTTP on 127.0.0.1 only: `POST /api/invoke/<method>` with a bearer
+ * token, `GET /api/events?token=` as Server-Sent Events, and the built renderer for
+ * everything else. Rejects foreign Host headers (DNS rebinding) and foreign Origins.
+ */
+export async function startServer(options: ServeOptions): Promise<RunningServer> {
+  const token = options.token ?? newToken()
+  const log = options.log ?? ((m, e) => console.error(`[slipway serve] ${m}`, e ?? ''))
+  const streams = new EventStreams()
+  let port = 0
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      log(`request ${req.method} ${req.url} failed`, err)
+      if (!res.headersSent) {
+        sendResult(res, 500, {
+          ok: false,
+          error: { code: 'internal', message: 'Internal error; see the Slipway log.' }
+        })
+      } else {
+        res.destroy()
+      }
+    })
+  })
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    setSecurityHeaders(res)
+    if (!hostAllowed(req.headers.host, port)) {
+      res.writeHead(421, { 'Content-Type': 'text/plain; charset=utf-8' })
+      res.end('This server only answers to 127.0.0.1 and localhost.\n')
+      return
+    }
+    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`)
+    const path = url.pathname
+    if (path === '/api' || path.startsWith('/api/')) {
+      try {
+        await handleApi(req, res, url)
+      } catch (err) {
+        if (!(err instanceof HttpFailure)) throw err
+        if (!req.complete) {
+          // A refused or oversized body is drained and discarded, and the connection not reused.
+          res.setHeader('Connection', 'close')
+          req.resume()
+        }
+        sendResult(res, err.status, { ok: false, error: err.error })
+      }
+      return
+    }
+    await serveStatic(req, res, options.rendererDir, path)
+  }
+
+  const handleApi = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+    if (!originAllowed(req.headers.origin, port)) {
+      throw new HttpFailure(403, {
+        code: 'unauthorized',
+        message: 'Cross-origin requests are refused'
+      })
+    }
+    if (url.pathname === '/api/events') {
+      if (req.method !== 'GET') throw methodNotAllowed('GET')
+      if (!tokenMatches(url.searchParams.get('token') ?? bearerToken(req), token))
+        throw unauthorized()
+      streams.add(res)
+      return
+    }
+    const prefix = '/api/invoke/'
+    if (!url.pathname.startsWith(prefix)) {
+      throw new HttpFailure(404, { code: 'not-found', message: `No API at ${url.pathname}` })
+    }
+    if (req.method !== 'POST') throw methodNotAllowed('POST')
+    if (!tokenMatches(bearerToken(req), token)) throw unauthorized()
+    let method: string
+    try {
+      method = decodeURIComponent(url.pathname.slice(prefix.length))
+    } catch {
+      throw badRequest('The method name is not valid URL encoding')
+    }
+    const request = parseJson(await readBody(req))
+    const result = await options.router.invoke(method, request)
+    sendResult(res, result.ok ? 200 : httpStatusFor(result.error.code), result)
+  }
+
+  const unsubscribe = options.router.onEvent((event) => streams.send(event))
+
+  await new Promise<void>((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException): void => {
+      unsubscribe()
+      streams.close()
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new ExpectedError('conflict', `Port ${options.port} is already in use`, {
+              port: options.port
+            })
+          : err.code === 'EACCES'
+            ? new ExpectedError('conflict', `Not allowed to listen on port ${options.port}`, {
+                port: options.port
+              })
+            : err
+      )
+    }
+    server.once('error', onError)
+    server.listen({ host: '127.0.0.1', port: options.port ?? 0 }, () => {
+      server.off('error', onError)
+      resolve()
+    })
+  })
+  port = (server.address() as AddressInfo).port
+
+  let closing: Promise<void> | null = null
+  return {
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    port,
+    token,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        unsubscribe()
+        streams.close()
+        server.close(() => resolve())
+        server.closeAllConnections()
+      })
+      return closing
+    }
+  }
+}
+
+function sendResult(res: ServerResponse, status: number, result: ApiResult<unknown>): void {
+  const body = JSON.stringify(result)
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': String(Buffer.byteLength(body)),
+    'Cache-Control': 'no-store'
+  })
+  res.end(body)
+}
+
+function unauthorized(): HttpFailure {
+  return new HttpFailure(401, {
+    code: 'unauthorized',
+    message: 'Missing or wrong token; open the URL that `slipway serve` printed'
+  })
+}
+
+function badRequest(message: string): HttpFailure {
+  return new HttpFailure(400, { code: 'bad-request', message })
+}
+
+function methodNotAllowed(allowed: string): HttpFailure {
+  return new HttpFailure(405, { code: 'bad-request', message: `Use ${allowed} here` })
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  const declared = Number(req.headers['content-length'] ?? 0)
+  if (declared > MAX_BODY_BYTES) return Promise.reject(tooLarge())
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size > MAX_BODY_BYTES) {
+        req.pause()
+        reject(tooLarge())
+        return
+      }
+      chunks.push(chunk)
+    })
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    req.on('error', reject)
+  })
+}
+
+function tooLarge(): HttpFailure {
+  return new HttpFailure(413, {
+    code: 'bad-request',
+    message: `The request body is larger than ${MAX_BODY_BYTES} bytes`
+  })
+}
+
+function parseJson(body: string): unknown {
+  if (body.trim() === '') return {}
+  try {
+    return JSON.parse(body) as unknown
+  } catch {
+    throw badRequest('The request body is not valid JSON')
+  }
+}

@@ -1,0 +1,29 @@
+import type { Method } from '../shared/contract'
+
+// The preload is sandboxed and cannot load node_modules, and electron-vite externalises
+// dependencies, so importing `isMethod` (and with it zod) from the contract would break it.
+// This list is checked against the contract at compile time (below) and by a test.
+
+/** Every contract method name: the preload's channel allow-list. */
+export const METHOD_NAMES = [
+  'app.info',
+  'workspace.current',
+  'workspace.open',
+  'workspace.openDemo',
+  'workspace.recent',
+  'workspace.writeStarterConfig',
+  'branches.list',
+  'branches.commits'
+] as const satisfies readonly Method[]
+
+// Fails to compile when the contract gains a method this list lacks.
+type Missing = Exclude<Method, (typeof METHOD_NAMES)[number]>
+const complete: [Missing] extends [never] ? true : Missing = true
+void complete
+
+const ALLOWED: ReadonlySet<string> = new Set(METHOD_NAMES)
+
+/** True when `name` is a contract method (the renderer's input is not trusted). */
+export function isMethodName(name: unknown): name is Method {
+  return typeof name === 'string' && ALLOWED.has(name)
+}
