@@ -80,6 +80,8 @@ export interface DemoBranch {
   readonly ahead: number
   readonly behind: number
   readonly testsPass: boolean
+  /** True when merging into main stops on a content conflict. */
+  readonly conflictsWithMain: boolean
   readonly shows: string
 }
 
@@ -91,6 +93,7 @@ export const DEMO_BRANCHES: readonly DemoBranch[] = [
     ahead: 1,
     behind: 8,
     testsPass: true,
+    conflictsWithMain: true,
     shows: 'forked early; main moved on (and touched the same routes): needs updating'
   },
   {
@@ -99,6 +102,7 @@ export const DEMO_BRANCHES: readonly DemoBranch[] = [
     ahead: 0,
     behind: 4,
     testsPass: true,
+    conflictsWithMain: false,
     shows: 'already merged into main'
   },
   {
@@ -107,6 +111,7 @@ export const DEMO_BRANCHES: readonly DemoBranch[] = [
     ahead: 2,
     behind: 2,
     testsPass: true,
+    conflictsWithMain: false,
     shows: 'no ticket in the branch name, only in commit subjects'
   },
   {
@@ -115,6 +120,7 @@ export const DEMO_BRANCHES: readonly DemoBranch[] = [
     ahead: 3,
     behind: 0,
     testsPass: true,
+    conflictsWithMain: false,
     shows: 'several commits ahead, up to date, tests green: ready for a pull request'
   },
   {
@@ -123,6 +129,7 @@ export const DEMO_BRANCHES: readonly DemoBranch[] = [
     ahead: 1,
     behind: 0,
     testsPass: false,
+    conflictsWithMain: false,
     shows: 'its change breaks an existing test'
   }
 ]

@@ -132,6 +132,23 @@ describe('ensureDemoWorkspace', () => {
       'feature/ORD-142-refund-endpoint': '0\t3',
       'feature/ORD-150-discount-codes': '0\t1'
     })
+    for (const branch of DEMO_BRANCHES) {
+      const merge = await runGit(
+        demo,
+        [
+          'merge-tree',
+          '--write-tree',
+          '--name-only',
+          'refs/heads/main',
+          `refs/heads/${branch.name}`
+        ],
+        { okExitCodes: [0, 1] }
+      )
+      expect({ name: branch.name, conflicts: merge.exitCode === 1 }).toEqual({
+        name: branch.name,
+        conflicts: branch.conflictsWithMain
+      })
+    }
     // The rounding branch names its ticket only in commit subjects.
     const rounding = await git(
       'log',
