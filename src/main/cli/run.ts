@@ -99,7 +99,11 @@ async function branches(
     io.stdout(
       command.json
         ? `${JSON.stringify(branchRows(listing), null, 2)}\n`
-        : formatBranchTable(listing, Math.max(process.stdout.columns ?? 100, 60))
+        : // Cut long subjects only on a terminal; a pipe gets whole lines.
+          formatBranchTable(
+            listing,
+            process.stdout.isTTY ? Math.max(process.stdout.columns, 60) : Number.POSITIVE_INFINITY
+          )
     )
     return EXIT.ok
   } finally {
