@@ -1,2 +1,5 @@
-export { runGit, GitError, type GitOutput, type GitRunOptions } from './runner'
+export { runGit, streamGitLines, GitError, type GitOutput, type GitRunOptions } from './runner'
 export { resolveRepoRoot, detectMainBranch, refExists } from './repository'
+export { BranchReader, findTickets, type BranchReaderOptions } from './branches'
+export { readBranchRefs, type BranchRef } from './refs'
+export { readCommits, type CommitRange } from './log'

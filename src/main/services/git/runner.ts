@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process'
+import { StringDecoder } from 'node:string_decoder'
 import { ExpectedError } from '../errors'
 
 /** What one git process left behind. */
@@ -48,15 +49,13 @@ const SAFE_CONFIG = [
   'color.ui=false'
 ]
 
-/**
- * The one way Slipway runs git: no shell, args as an array, stdin for untrusted names,
- * a timeout, and failures as {@link GitError}. Output is UTF-8.
- */
-export function runGit(
+/** Spawns git with the safe config and hands stdout chunks to `onStdout`; settles on exit. */
+function spawnGit(
   cwd: string,
   args: readonly string[],
-  options: GitRunOptions = {}
-): Promise<GitOutput> {
+  options: GitRunOptions,
+  onStdout: (chunk: Buffer) => void
+): Promise<{ stderr: string; exitCode: number }> {
   const ok = options.okExitCodes ?? [0]
   const timeoutMs = options.timeoutMs ?? 120_000
   return new Promise((resolve, reject) => {
@@ -65,14 +64,23 @@ export function runGit(
       env: GIT_ENV,
       stdio: ['pipe', 'pipe', 'pipe']
     })
-    const out: Buffer[] = []
     const err: Buffer[] = []
     let timedOut = false
+    let callbackError: unknown = null
     const timer = setTimeout(() => {
       timedOut = true
       child.kill('SIGKILL')
     }, timeoutMs)
-    child.stdout.on('data', (b: Buffer) => out.push(b))
+    child.stdout.on('data', (b: Buffer) => {
+      if (callbackError !== null) return
+      try {
+        onStdout(b)
+      } catch (e) {
+        // A consumer that cannot parse the output stops git rather than reading on.
+        callbackError = e
+        child.kill('SIGKILL')
+      }
+    })
     child.stderr.on('data', (b: Buffer) => err.push(b))
     child.on('error', (e) => {
       clearTimeout(timer)
@@ -82,9 +90,10 @@ export function runGit(
     })
     child.on('close', (code) => {
       clearTimeout(timer)
-      const stdout = Buffer.concat(out).toString('utf8')
       const stderr = Buffer.concat(err).toString('utf8')
-      if (timedOut) {
+      if (callbackError !== null) {
+        reject(callbackError)
+      } else if (timedOut) {
         reject(
           new GitError(`git ${args[0]} timed out after ${timeoutMs} ms`, {
             args,
@@ -99,11 +108,53 @@ export function runGit(
           new GitError(`git ${args[0]} failed: ${first}`, { args, cwd, exitCode: code, stderr })
         )
       } else {
-        resolve({ stdout, stderr, exitCode: code })
+        resolve({ stderr, exitCode: code })
       }
     })
     // EPIPE when git exits before reading all stdin is reported by 'close' with its exit code.
     child.stdin.on('error', () => {})
     child.stdin.end(options.input ?? '')
   })
+}
+
+/**
+ * The one way Slipway runs git: no shell, args as an array, stdin for untrusted names,
+ * a timeout, and failures as {@link GitError}. Output is UTF-8.
+ */
+export async function runGit(
+  cwd: string,
+  args: readonly string[],
+  options: GitRunOptions = {}
+): Promise<GitOutput> {
+  const out: Buffer[] = []
+  const { stderr, exitCode } = await spawnGit(cwd, args, options, (b) => out.push(b))
+  return { stdout: Buffer.concat(out).toString('utf8'), stderr, exitCode }
+}
+
+/**
+ * Like {@link runGit}, but hands stdout to `onLines` in complete `\n`-terminated lines (UTF-8,
+ * without the newline) while git is still writing, so parsing overlaps git's own work on big
+ * outputs such as a full `rev-list`. A throw from `onLines` stops git and rejects.
+ */
+export async function streamGitLines(
+  cwd: string,
+  args: readonly string[],
+  onLines: (lines: readonly string[]) => void,
+  options: GitRunOptions = {}
+): Promise<Omit<GitOutput, 'stdout'>> {
+  const decoder = new StringDecoder('utf8')
+  let carry = ''
+  const result = await spawnGit(cwd, args, options, (chunk) => {
+    const text = carry + decoder.write(chunk)
+    const end = text.lastIndexOf('\n')
+    if (end < 0) {
+      carry = text
+      return
+    }
+    carry = text.slice(end + 1)
+    onLines(text.slice(0, end).split('\n'))
+  })
+  const rest = carry + decoder.end()
+  if (rest) onLines([rest])
+  return result
 }
