@@ -1,3 +1,6 @@
+// Fast-refresh preamble as a module: the CSP (script-src 'self') blocks the inline one vite
+// injects in dev. It is an empty module in production builds.
+import '@vitejs/plugin-react/preamble'
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { getApiClient } from './api/create-client'
