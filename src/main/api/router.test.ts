@@ -229,6 +229,18 @@ describe('router', () => {
     })
   })
 
+  it('answers app.info and opens the demo without making it the last workspace', async () => {
+    expectValue(await router.openWorkspace(repo))
+    const info = expectValue(await router.call('app.info', {}))
+    expect(info).toMatchObject({ version: '9.9.9', host: 'serve' })
+    expect(info.demoPath.startsWith(dataDir)).toBe(true)
+    const demo = expectValue(await router.openDemo())
+    expect(demo).toMatchObject({ isDemo: true, path: info.demoPath })
+    expect(settings.get('lastWorkspace')).toBe(repo)
+    const listing = expectValue(await router.call('branches.list', {}))
+    expect(listing.branches.length).toBeGreaterThan(1)
+  })
+
   it('switches workspaces, watching only the open one', async () => {
     const other = await tempDir('slipway-other-')
     try {
