@@ -49,6 +49,13 @@ const SAFE_CONFIG = [
   'color.ui=false'
 ]
 
+let spawned = 0
+
+/** How many git processes this process has started so far (for tests and diagnostics). */
+export function gitProcessCount(): number {
+  return spawned
+}
+
 /** Spawns git with the safe config and hands stdout chunks to `onStdout`; settles on exit. */
 function spawnGit(
   cwd: string,
@@ -59,6 +66,7 @@ function spawnGit(
   const ok = options.okExitCodes ?? [0]
   const timeoutMs = options.timeoutMs ?? 120_000
   return new Promise((resolve, reject) => {
+    spawned += 1
     const child = spawn('git', [...SAFE_CONFIG, ...args], {
       cwd,
       env: GIT_ENV,
