@@ -2,7 +2,6 @@
 // import nothing from electron.
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { defaultDataDir } from '../services/workspace'
 import { readAppVersion } from './app-version'
 import { createFileLog } from './file-log'
 import { runCli } from './run'
@@ -31,11 +30,8 @@ runCli(process.argv.slice(2), {
   // out/main/cli.js → out/renderer
   rendererDir: join(here, '..', 'renderer'),
   untilStopped,
-  log: createFileLog(
-    join(defaultDataDir(process.env), 'slipway.log'),
-    stderr,
-    Boolean(process.env.SLIPWAY_DEBUG)
-  )
+  logFor: (dataDir) =>
+    createFileLog(join(dataDir, 'slipway.log'), stderr, Boolean(process.env.SLIPWAY_DEBUG))
 }).then(
   (code) => {
     process.exitCode = code

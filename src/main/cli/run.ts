@@ -28,8 +28,8 @@ export interface CliIo {
   readonly rendererDir: string
   /** Resolves when `serve` should stop (Ctrl-C, SIGTERM). */
   readonly untilStopped: () => Promise<void>
-  /** Where bugs are reported (one line to stderr; the stack to a log file). */
-  readonly log: ErrorLog
+  /** Where bugs are reported for a data folder (one line to stderr; the stack to a log file). */
+  readonly logFor: (dataDir: string) => ErrorLog
 }
 
 // A failure already reported to the user as one line; carries the exit code.
@@ -72,7 +72,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stderr(`slipway: ${err.message}\n`)
       return err.exitCode
     }
-    io.log('the command failed unexpectedly', err)
+    io.logFor(dataDirOf(command, io))('the command failed unexpectedly', err)
     io.stderr('slipway: internal error; the details are in the Slipway log\n')
     return EXIT.failure
   }
@@ -139,7 +139,7 @@ async function serve(command: Extract<CliCommand, { kind: 'serve' }>, io: CliIo)
       router,
       port: command.port,
       rendererDir: io.rendererDir,
-      log: io.log
+      log: io.logFor(dataDir)
     }).catch((err: unknown) => {
       throw new CliFailure(err instanceof Error ? err.message : String(err), EXIT.failure)
     })
@@ -155,13 +155,19 @@ async function serve(command: Extract<CliCommand, { kind: 'serve' }>, io: CliIo)
 }
 
 function makeRouter(io: CliIo, dataDir: string | null, settings: SettingsStore): Router {
+  const dir = dataDir ?? defaultDataDir(io.env)
   return createRouter({
     host: 'serve',
     version: io.version,
-    dataDir: dataDir ?? defaultDataDir(io.env),
+    dataDir: dir,
     settings,
-    log: io.log
+    log: io.logFor(dir)
   })
+}
+
+function dataDirOf(command: CliCommand, io: CliIo): string {
+  const chosen = command.kind === 'branches' || command.kind === 'serve' ? command.dataDir : null
+  return chosen ?? defaultDataDir(io.env)
 }
 
 function unwrap<T>(result: ApiResult<T>): T {
