@@ -8,11 +8,15 @@ export interface ApiClient {
   call<M extends Method>(method: M, request: RequestOf<M>): Promise<ResponseOf<M>>
   /** Listens to server events; returns the function that stops listening. */
   onEvent(listener: (event: AppEvent) => void): () => void
+  /** When the transport can lose events (HTTP), tells when its event stream came back. */
+  onReconnect?(listener: () => void): () => void
 }
 
 /** Wraps a transport (preload bridge or HTTP) into an {@link ApiClient}. */
-export function createApiClient(transport: ApiBridge): ApiClient {
-  return {
+export function createApiClient(
+  transport: ApiBridge & { onReconnect?(listener: () => void): () => void }
+): ApiClient {
+  const client: ApiClient = {
     async call<M extends Method>(method: M, request: RequestOf<M>): Promise<ResponseOf<M>> {
       const result: unknown = await transport.invoke(method, request)
       if (!isResultShape(result)) {
@@ -32,6 +36,11 @@ export function createApiClient(transport: ApiBridge): ApiClient {
       return transport.onEvent(listener)
     }
   }
+  if (transport.onReconnect) {
+    const onReconnect = transport.onReconnect.bind(transport)
+    client.onReconnect = (listener) => onReconnect(listener)
+  }
+  return client
 }
 
 type LooseResult = { ok: true; value: unknown } | { ok: false; error: unknown }

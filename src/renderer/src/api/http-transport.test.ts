@@ -157,6 +157,21 @@ describe('HTTP transport, events', () => {
     expect(es.closed).toBe(true)
   })
 
+  it('says so when the stream comes back after a failure, not on the first open', async () => {
+    const transport = make()
+    let reconnects = 0
+    transport.onReconnect(() => reconnects++)
+    transport.onEvent(() => {})
+    FakeEventSource.opened[0].onopen?.()
+    expect(reconnects).toBe(0)
+    FakeEventSource.opened[0].onerror?.()
+    await new Promise((r) => setTimeout(r, 25))
+    FakeEventSource.opened[1].onopen?.()
+    expect(reconnects).toBe(1)
+    FakeEventSource.opened[1].onopen?.()
+    expect(reconnects).toBe(1)
+  })
+
   it('reconnects with growing delays after errors, and stops once nobody listens', async () => {
     const transport = make()
     const off = transport.onEvent(() => {})

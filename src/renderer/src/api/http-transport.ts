@@ -12,12 +12,21 @@ export interface HttpTransportOptions {
   readonly maxRetryMs?: number
 }
 
+/** The HTTP transport: the two bridge functions, plus word of an event stream that came back. */
+export interface HttpTransport extends ApiBridge {
+  /**
+   * Calls `listener` each time the event stream reopens after a failure; events sent while it
+   * was down are lost, so listeners re-read what they show.
+   */
+  onReconnect(listener: () => void): () => void
+}
+
 /**
  * The browser transport for `serve`: `POST /api/invoke/<method>` with a bearer token, and one
  * server-sent-events stream at `/api/events`, opened while someone listens and reopened with
  * backoff when it fails (EventSource gives up for good on a non-stream answer such as a restart).
  */
-export function createHttpTransport(options: HttpTransportOptions): ApiBridge {
+export function createHttpTransport(options: HttpTransportOptions): HttpTransport {
   const base = (options.baseUrl ?? '').replace(/\/+$/, '')
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis)
   const EventSourceImpl = options.EventSource ?? globalThis.EventSource
@@ -25,6 +34,8 @@ export function createHttpTransport(options: HttpTransportOptions): ApiBridge {
   const maxRetry = options.maxRetryMs ?? 30_000
 
   const listeners = new Set<(event: AppEvent) => void>()
+  const reconnectListeners = new Set<() => void>()
+  let failed = false
   let source: EventSource | null = null
   let retryTimer: ReturnType<typeof setTimeout> | null = null
   let retryDelay = firstRetry
@@ -34,6 +45,9 @@ export function createHttpTransport(options: HttpTransportOptions): ApiBridge {
     source = es
     es.onopen = () => {
       retryDelay = firstRetry
+      if (!failed) return
+      failed = false
+      for (const listener of [...reconnectListeners]) listener()
     }
     es.onmessage = (message: MessageEvent) => {
       const event = parseEvent(message.data)
@@ -44,6 +58,7 @@ export function createHttpTransport(options: HttpTransportOptions): ApiBridge {
       es.close()
       if (source !== es) return
       source = null
+      failed = true
       if (listeners.size === 0) return
       retryTimer = setTimeout(() => {
         retryTimer = null
@@ -59,6 +74,7 @@ export function createHttpTransport(options: HttpTransportOptions): ApiBridge {
     source?.close()
     source = null
     retryDelay = firstRetry
+    failed = false
   }
 
   return {
@@ -99,6 +115,10 @@ export function createHttpTransport(options: HttpTransportOptions): ApiBridge {
         listeners.delete(listener)
         if (listeners.size === 0) close()
       }
+    },
+    onReconnect(listener) {
+      reconnectListeners.add(listener)
+      return () => reconnectListeners.delete(listener)
     }
   }
 }

@@ -48,6 +48,8 @@ export function BranchesLane({
     getScrollElement: () => listRef.current,
     estimateSize: () => BRANCH_CARD_HEIGHT,
     overscan: 10,
+    // React 19 warns when the virtualizer flushes synchronously from inside an effect.
+    useFlushSync: false,
     initialRect: { width: 320, height: 800 },
     getItemKey: (index) => visible[index]?.name ?? index
   })

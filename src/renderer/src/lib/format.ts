@@ -12,9 +12,9 @@ const UNITS: readonly (readonly [Intl.RelativeTimeFormatUnit, number])[] = [
   ['minute', 60]
 ]
 
-const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto', style: 'short' })
+const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto', style: 'long' })
 
-/** "3 days ago", "in 2 hr." or "just now", for an ISO date relative to `now` (ms). */
+/** "3 days ago", "yesterday" or "just now", for an ISO date relative to `now` (ms). */
 export function formatRelative(iso: string, now: number): string {
   const time = Date.parse(iso)
   if (Number.isNaN(time)) return iso

@@ -72,6 +72,11 @@ describe('branches store', () => {
     expect(s()).toBe(c.name)
     store.getState().moveSelection(-5)
     expect(s()).toBe(a.name)
+    store.getState().moveSelection(Infinity)
+    expect(s()).toBe(c.name)
+    store.getState().select(null)
+    store.getState().moveSelection(-1)
+    expect(s()).toBe(c.name)
 
     store.getState().setFilter('ord')
     expect(visibleBranches(store.getState()).map((x) => x.name)).toEqual([a.name, b.name])

@@ -130,12 +130,9 @@ export function createBranchesStore(client: ApiClient): StoreApi<BranchesStore> 
         const visible = visibleBranches(state)
         if (visible.length === 0) return
         const index = visible.findIndex((b) => b.name === state.selected)
-        const next =
-          index === -1
-            ? delta > 0
-              ? 0
-              : visible.length - 1
-            : Math.min(visible.length - 1, Math.max(0, index + delta))
+        // With nothing selected, down starts above the first row and up below the last.
+        const from = index === -1 ? (delta > 0 ? -1 : visible.length) : index
+        const next = Math.min(visible.length - 1, Math.max(0, from + delta))
         get().select(visible[next].name)
       },
 

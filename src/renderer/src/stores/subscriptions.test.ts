@@ -90,6 +90,17 @@ describe('subscriptions', () => {
     expect(client.callsOf('branches.list')).toHaveLength(3)
   })
 
+  it('re-reads the workspace and the branches after the event stream reconnects', async () => {
+    const { client, stores } = setup()
+    const ws = makeWorkspace()
+    client.handlers['workspace.current'] = () => ws
+    stores.workspace.getState().workspaceChanged(ws)
+    await eventually(() => expect(client.callsOf('branches.list')).toHaveLength(1))
+    client.reconnect()
+    await eventually(() => expect(client.callsOf('branches.list')).toEqual([{}, { refresh: true }]))
+    expect(client.callsOf('workspace.current')).toEqual([{}])
+  })
+
   it('ignores branches.changed with no workspace open, and stops listening on disconnect', async () => {
     const listing = makeListing([])
     const client = createFakeClient({ 'branches.list': () => listing })

@@ -14,7 +14,7 @@ export interface SubscriptionOptions {
  * The one place server events enter the stores: `workspace.changed` updates the workspace
  * store, `branches.changed` bursts collapse into one branch refresh. Also keeps the branch
  * listing in step with the workspace (another repository, main branch or ticket pattern means
- * a fresh listing). Returns the function that disconnects everything.
+ * a fresh listing), and re-reads both after the event stream reconnects. Returns the function that disconnects everything.
  */
 export function connectSubscriptions(
   stores: Stores,
@@ -39,6 +39,13 @@ export function connectSubscriptions(
     }
   })
 
+  // Events sent while the stream was down are lost: re-read what the board shows.
+  const offReconnect =
+    client.onReconnect?.(() => {
+      void stores.workspace.getState().loadCurrent()
+      if (stores.workspace.getState().workspace) refreshBranches.request()
+    }) ?? (() => {})
+
   let listedFor = listingKey(stores.workspace.getState().workspace)
   const offWorkspace = stores.workspace.subscribe((state) => {
     const key = listingKey(state.workspace)
@@ -51,6 +58,7 @@ export function connectSubscriptions(
 
   return () => {
     offEvents()
+    offReconnect()
     offWorkspace()
     refreshBranches.cancel()
   }

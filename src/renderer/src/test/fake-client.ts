@@ -20,6 +20,8 @@ export interface FakeClient extends ApiClient {
   readonly calls: { readonly method: Method; readonly request: unknown }[]
   handlers: FakeHandlers
   emit(event: AppEvent): void
+  /** Pretends the event stream came back after a drop. */
+  reconnect(): void
   listenerCount(): number
   callsOf(method: Method): unknown[]
 }
@@ -27,6 +29,7 @@ export interface FakeClient extends ApiClient {
 /** Creates a {@link FakeClient}; unscripted methods fail like the router does for unknown ones. */
 export function createFakeClient(handlers: FakeHandlers = {}): FakeClient {
   const listeners = new Set<(event: AppEvent) => void>()
+  const reconnectListeners = new Set<() => void>()
   const fake: FakeClient = {
     calls: [],
     handlers,
@@ -42,6 +45,13 @@ export function createFakeClient(handlers: FakeHandlers = {}): FakeClient {
     onEvent(listener) {
       listeners.add(listener)
       return () => listeners.delete(listener)
+    },
+    onReconnect(listener) {
+      reconnectListeners.add(listener)
+      return () => reconnectListeners.delete(listener)
+    },
+    reconnect() {
+      for (const listener of [...reconnectListeners]) listener()
     },
     emit(event) {
       for (const listener of [...listeners]) listener(event)

@@ -14,17 +14,34 @@ import {
 import { App } from './App'
 
 // jsdom has no layout: give scroll containers a height so the virtualizer renders rows, and a
-// no-op scrollTo so scrolling the selection into view does not throw.
+// scrollTo so scrolling the selection into view works.
 const clientHeight = Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'clientHeight')
+const scrollHeight = Object.getOwnPropertyDescriptor(Element.prototype, 'scrollHeight')
 beforeAll(() => {
+  // A scroll box is as tall as its sized content (the virtualizer's inner div sets its height).
+  Object.defineProperty(Element.prototype, 'scrollHeight', {
+    configurable: true,
+    get(this: Element) {
+      const inner = this.firstElementChild as HTMLElement | null
+      return Number.parseFloat(inner?.style.height ?? '') || 0
+    }
+  })
   Object.defineProperty(HTMLElement.prototype, 'clientHeight', {
     configurable: true,
     get: () => 600
   })
-  Element.prototype.scrollTo = function scrollTo() {}
+  // jsdom keeps scrollTop but has no scrollTo; scroll the way a browser would, then tell listeners.
+  Element.prototype.scrollTo = function scrollTo(
+    this: Element,
+    options?: ScrollToOptions | number
+  ) {
+    if (typeof options === 'object' && options.top !== undefined) this.scrollTop = options.top
+    this.dispatchEvent(new Event('scroll'))
+  } as Element['scrollTo']
 })
 afterAll(() => {
   if (clientHeight) Object.defineProperty(HTMLElement.prototype, 'clientHeight', clientHeight)
+  if (scrollHeight) Object.defineProperty(Element.prototype, 'scrollHeight', scrollHeight)
 })
 
 const offs: (() => void)[] = []
@@ -158,6 +175,20 @@ describe('the board', () => {
     const selected = screen.getByRole('option', { selected: true })
     expect(selected.getAttribute('data-branch')).toBe('feature/ORD-2-work')
     expect(list.getAttribute('aria-activedescendant')).toBe(selected.id)
+
+    // End jumps to the last of 2,000 rows: the list scrolls so that row exists in the DOM.
+    fireEvent.keyDown(list, { key: 'End' })
+    await waitFor(() =>
+      expect(screen.getByRole('option', { selected: true }).getAttribute('data-branch')).toBe(
+        `feature/ORD-${BRANCH_COUNT}-work`
+      )
+    )
+    expect(list.scrollTop).toBeGreaterThan(100_000)
+    fireEvent.keyDown(list, { key: 'Home' })
+    fireEvent.keyDown(list, { key: 'ArrowDown' })
+    expect(list.getAttribute('aria-activedescendant')).toBe(
+      screen.getByRole('option', { selected: true }).id
+    )
 
     fireEvent.keyDown(list, { key: 'Enter' })
     const drawer = await screen.findByTestId('branch-drawer')

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react'
 import type { Workspace } from '../../../shared'
+import { BRANCH_CARD_HEIGHT } from '../components/BranchCard'
 import { BranchDrawer } from '../components/BranchDrawer'
 import { BranchesLane } from '../components/BranchesLane'
 import { EnvironmentLane, NoEnvironmentsLane } from '../components/EnvironmentLane'
@@ -32,6 +33,13 @@ export function BoardView({ workspace }: { readonly workspace: Workspace }): Rea
   const listRef = useRef<HTMLDivElement>(null)
 
   useEffect(() => {
+    document.title = `${workspace.name} · Slipway`
+    return () => {
+      document.title = 'Slipway'
+    }
+  }, [workspace.name])
+
+  useEffect(() => {
     const onKeyDown = (e: KeyboardEvent): void => {
       if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return
       const target = e.target
@@ -51,6 +59,19 @@ export function BoardView({ workspace }: { readonly workspace: Workspace }): Rea
           e.preventDefault()
           state.moveSelection(e.key === 'ArrowDown' ? 1 : -1)
           return
+        case 'PageDown':
+        case 'PageUp':
+        case 'Home':
+        case 'End': {
+          // Only inside the list: elsewhere these keys scroll the page or move a text caret.
+          const list = listRef.current
+          if (!list || target !== list) return
+          e.preventDefault()
+          const page = Math.max(1, Math.floor(list.clientHeight / BRANCH_CARD_HEIGHT) - 1)
+          const delta = { PageDown: page, PageUp: -page, Home: -Infinity, End: Infinity }[e.key]
+          state.moveSelection(delta)
+          return
+        }
         case 'Enter':
           if (
             (typing && !inFilter) ||
