@@ -10,16 +10,17 @@ export const NONE = -1
  */
 export class CommitGraph {
   private readonly idOf = new Map<string, number>()
-  private readonly shaOf: string[] = []
-  private readonly firstParent: number[] = []
+  private count = 0
+  private firstParent = new Int32Array(1024).fill(NONE)
+  private listed = new Uint8Array(1024)
   /** Parents after the first, for merge commits only. */
   private readonly otherParents = new Map<number, readonly number[]>()
-  private readonly subjectOf: (string | undefined)[] = []
-  private readonly listed: boolean[] = []
+  /** The raw `rev-list` line of each listed commit; the subject is cut out only when asked. */
+  private readonly lineOf: string[] = []
 
   /** Number of ids handed out (listed commits and parents seen so far). */
   get size(): number {
-    return this.shaOf.length
+    return this.count
   }
 
   /** The id of `sha`, if it was seen. */
@@ -30,22 +31,20 @@ export class CommitGraph {
   /** True when git listed `sha` with its parents, i.e. its whole history is in the graph. */
   has(sha: string): boolean {
     const id = this.idOf.get(sha)
-    return id !== undefined && this.listed[id] === true
-  }
-
-  /** The full object name of commit `id`. */
-  sha(id: number): string {
-    return this.shaOf[id] as string
+    return id !== undefined && this.listed[id] === 1
   }
 
   /** The subject line of commit `id` ('' when unknown). */
   subject(id: number): string {
-    return this.subjectOf[id] ?? ''
+    const line = this.lineOf[id]
+    if (line === undefined) return ''
+    const nul = line.indexOf('\0')
+    return nul < 0 ? '' : line.slice(nul + 1)
   }
 
   /** The first parent of `id`, or {@link NONE}. */
   parent(id: number): number {
-    return this.firstParent[id] ?? NONE
+    return id < this.count ? (this.firstParent[id] as number) : NONE
   }
 
   /** Parents of a merge after the first; undefined for ordinary commits. */
@@ -56,12 +55,17 @@ export class CommitGraph {
   private intern(sha: string): number {
     let id = this.idOf.get(sha)
     if (id === undefined) {
-      id = this.shaOf.length
+      id = this.count
+      this.count += 1
       this.idOf.set(sha, id)
-      this.shaOf.push(sha)
-      this.firstParent.push(NONE)
-      this.subjectOf.push(undefined)
-      this.listed.push(false)
+      if (id === this.listed.length) {
+        const parents = new Int32Array(id * 2).fill(NONE)
+        parents.set(this.firstParent)
+        this.firstParent = parents
+        const listed = new Uint8Array(id * 2)
+        listed.set(this.listed)
+        this.listed = listed
+      }
     }
     return id
   }
@@ -70,21 +74,24 @@ export class CommitGraph {
   addLine(line: string): void {
     if (!line) return
     const nul = line.indexOf('\0')
-    const head = nul < 0 ? line : line.slice(0, nul)
-    const words = head.split(' ')
-    const id = this.intern(words[0] as string)
-    if (this.listed[id]) return
-    this.listed[id] = true
-    this.subjectOf[id] = nul < 0 ? '' : line.slice(nul + 1)
-    // `%P` is empty for a root commit, which leaves one empty word.
-    if (words.length > 1 && words[1]) {
-      this.firstParent[id] = this.intern(words[1])
-      if (words.length > 2) {
-        const rest: number[] = []
-        for (let i = 2; i < words.length; i += 1) rest.push(this.intern(words[i] as string))
-        this.otherParents.set(id, rest)
-      }
+    const headEnd = nul < 0 ? line.length : nul
+    let end = line.indexOf(' ')
+    if (end < 0 || end > headEnd) end = headEnd
+    const id = this.intern(line.slice(0, end))
+    if (this.listed[id] === 1) return
+    this.listed[id] = 1
+    this.lineOf[id] = line
+    // `%P` is empty for a root commit: nothing but the separator follows the sha.
+    let rest: number[] | undefined
+    for (let start = end + 1; start < headEnd; start = end + 1) {
+      end = line.indexOf(' ', start)
+      if (end < 0 || end > headEnd) end = headEnd
+      if (end === start) continue
+      const parent = this.intern(line.slice(start, end))
+      if (this.firstParent[id] === NONE) this.firstParent[id] = parent
+      else (rest ??= []).push(parent)
     }
+    if (rest) this.otherParents.set(id, rest)
   }
 
   /**
