@@ -304,6 +304,11 @@ describe('the workspace picker', () => {
     await screen.findByTestId('board')
     expect(client.callsOf('workspace.open')).toEqual([{ path: '/repos/orders' }])
 
+    // Escape goes back to the board without changing anything.
+    fireEvent.click(screen.getByRole('button', { name: 'Switch workspace' }))
+    fireEvent.keyDown(await screen.findByLabelText('Repository path'), { key: 'Escape' })
+    await screen.findByTestId('board')
+
     fireEvent.click(screen.getByRole('button', { name: 'Switch workspace' }))
     fireEvent.click(await screen.findByRole('button', { name: 'Open demo workspace' }))
     await screen.findByTestId('board')

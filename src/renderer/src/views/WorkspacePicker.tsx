@@ -15,7 +15,17 @@ export function WorkspacePicker({ canCancel }: { readonly canCancel: boolean }):
   const busy = pending === 'open' || pending === 'demo'
 
   return (
-    <main className="picker" data-testid="workspace-picker" aria-labelledby="picker-title">
+    <main
+      className="picker"
+      data-testid="workspace-picker"
+      aria-labelledby="picker-title"
+      onKeyDown={(e) => {
+        if (e.key === 'Escape' && canCancel && !busy) {
+          e.preventDefault()
+          hidePicker()
+        }
+      }}
+    >
       <div className="picker-panel">
         <h1 id="picker-title">Open a workspace</h1>
         <p className="muted">
