@@ -1,17 +1,5 @@
 import { _electron as electron, expect, test } from '@playwright/test'
-import { existsSync } from 'node:fs'
-import { createRequire } from 'node:module'
-
-// The electron package exports the path of its binary; where the binary was never downloaded
-// (ELECTRON_SKIP_BINARY_DOWNLOAD=1, as on our offline machines) requiring it throws.
-function electronBinary(): string | null {
-  try {
-    const path = createRequire(import.meta.url)('electron') as unknown
-    return typeof path === 'string' && existsSync(path) ? path : null
-  } catch {
-    return null
-  }
-}
+import { electronBinary } from '../scripts/electron-binary.mjs'
 
 const binary = electronBinary()
 const SKIP_REASON =
@@ -23,7 +11,11 @@ test.describe('Electron desktop app', () => {
   if (binary === null) console.log(`[electron e2e] skipped: ${SKIP_REASON}`)
 
   test('opens the demo board with context isolation and no Node in the page', async () => {
-    const app = await electron.launch({ args: ['.'], env: { ...process.env, SLIPWAY_DATA_DIR: '' } })
+    const app = await electron.launch({
+      executablePath: binary ?? undefined,
+      args: ['.'],
+      env: { ...process.env, SLIPWAY_DATA_DIR: '' }
+    })
     try {
       const page = await app.firstWindow()
       await expect(page.getByTestId('board')).toBeVisible({ timeout: 30_000 })
@@ -32,7 +24,11 @@ test.describe('Electron desktop app', () => {
         process: typeof (globalThis as { process?: unknown }).process,
         bridge: Object.keys((globalThis as { slipway?: object }).slipway ?? {}).sort()
       }))
-      expect(leaks).toEqual({ require: 'undefined', process: 'undefined', bridge: ['invoke', 'onEvent'] })
+      expect(leaks).toEqual({
+        require: 'undefined',
+        process: 'undefined',
+        bridge: ['invoke', 'onEvent']
+      })
     } finally {
       await app.close()
     }

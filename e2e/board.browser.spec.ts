@@ -65,7 +65,9 @@ test.describe('serve mode on the demo workspace', () => {
       await expect(card.getByTestId('branch-ahead')).toContainText(String(branch.ahead))
       await expect(card.getByTestId('branch-behind')).toContainText(String(branch.behind))
       for (const ticket of branch.tickets) {
-        await expect(card.getByTestId('ticket-chip').filter({ hasText: ticket }).first()).toBeVisible()
+        await expect(
+          card.getByTestId('ticket-chip').filter({ hasText: ticket }).first()
+        ).toBeVisible()
       }
     }
     mkdirSync('e2e/screenshots', { recursive: true })
@@ -81,7 +83,9 @@ test.describe('serve mode on the demo workspace', () => {
     await page.keyboard.press('/')
     await expect(page.getByTestId('branch-filter')).toBeFocused()
     await page.keyboard.type(target.tickets[0])
-    await expect(page.locator(`[data-testid="branch-card"][data-branch="${target.name}"]`)).toBeVisible()
+    await expect(
+      page.locator(`[data-testid="branch-card"][data-branch="${target.name}"]`)
+    ).toBeVisible()
     const shown = await page.getByTestId('branch-card').count()
     expect(shown).toBeLessThan(branches.length + 1)
     await page.keyboard.press('ArrowDown')
@@ -113,7 +117,9 @@ test.describe('serve mode on a real repository', () => {
     await expect(feature).toBeVisible()
     await expect(feature.getByTestId('branch-ahead')).toContainText('2')
     await expect(feature.getByTestId('branch-behind')).toContainText('3')
-    await expect(feature.getByTestId('ticket-chip').filter({ hasText: 'PAY-7' }).first()).toBeVisible()
+    await expect(
+      feature.getByTestId('ticket-chip').filter({ hasText: 'PAY-7' }).first()
+    ).toBeVisible()
     const odd = page.locator('[data-testid="branch-card"][data-branch="x;$(id)"]')
     await expect(odd).toBeVisible()
     await expect(odd.getByTestId('branch-ahead')).toContainText('1')
@@ -124,7 +130,10 @@ test.describe('serve mode on a real repository', () => {
   test('the picker explains a folder that is not a repository', async ({ page }) => {
     await page.goto(host.url)
     await expect(page.getByTestId('board')).toBeVisible()
-    await page.getByRole('button', { name: /switch workspace|open workspace|workspaces/i }).first().click()
+    await page
+      .getByRole('button', { name: /switch workspace|open workspace|workspaces/i })
+      .first()
+      .click()
     const picker = page.getByTestId('workspace-picker')
     await expect(picker).toBeVisible()
     await picker.getByRole('textbox').first().fill('/definitely/not/here')

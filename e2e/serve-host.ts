@@ -41,7 +41,10 @@ function waitForUrl(child: ChildProcess): Promise<string> {
   return new Promise((resolveUrl, reject) => {
     let out = ''
     let err = ''
-    const timer = setTimeout(() => reject(new Error(`serve printed no URL in 60 s\n${out}\n${err}`)), 60_000)
+    const timer = setTimeout(
+      () => reject(new Error(`serve printed no URL in 60 s\n${out}\n${err}`)),
+      60_000
+    )
     child.stdout?.on('data', (b: Buffer) => {
       out += b.toString()
       const m = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(out)

@@ -1,21 +1,8 @@
 // `npm start`: the desktop app when the Electron binary is installed, else `slipway serve`
-// on the demo workspace in the browser. We look for the binary ourselves: `require('electron')`
-// would try to download it, and this machine must not reach out to the network.
+// on the demo workspace in the browser.
 import { spawn } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-
-function electronBinary() {
-  const pkg = join(root, 'node_modules', 'electron')
-  const pathFile = join(pkg, 'path.txt')
-  if (!existsSync(pathFile)) return null
-  const override = process.env.ELECTRON_OVERRIDE_DIST_PATH
-  const exe = join(override ?? join(pkg, 'dist'), readFileSync(pathFile, 'utf8').trim())
-  return existsSync(exe) ? exe : null
-}
+import { join } from 'node:path'
+import { electronBinary, projectRoot as root } from './electron-binary.mjs'
 
 function run(command, args) {
   const child = spawn(command, args, { cwd: root, stdio: 'inherit' })
