@@ -162,7 +162,11 @@ async function main(): Promise<void> {
   console.log(
     `floor_rev_list_all_parents_ms=${Math.round(floorMs)} (runs: ${floor.map(Math.round).join(', ')})`
   )
-  console.log(`naive_sample_ms=${Math.round(naiveSampleMs)} for ${sample.length} branches`)
+  console.log(
+    `naive_sample_ms=${Math.round(naiveSampleMs)} for ${sample.length} branches` +
+      ` (${(naiveSampleMs / sample.length).toFixed(1)} ms per branch;` +
+      ` median behind ${median(sample.map((b) => b.behind))})`
+  )
   console.log(`naive_scaled_ms=${Math.round(naiveMs)} for ${listing.branches.length} branches`)
   console.log(`counts_checked=${sample.length} mismatches=${mismatches}`)
   console.log(`ratio_to_floor=${ratio.toFixed(2)}`)

@@ -9,7 +9,10 @@ export const NONE = -1
  * between listings and extended by walking just the new tips.
  */
 export class CommitGraph {
-  private readonly idOf = new Map<string, number>()
+  // Open-addressing table from object name to id, probed straight from the rev-list line so
+  // that names already seen (most parents) cost no string allocation.
+  private slots = new Int32Array(1 << 12).fill(NONE)
+  private readonly shaOf: string[] = []
   private count = 0
   private firstParent = new Int32Array(1024).fill(NONE)
   private listed = new Uint8Array(1024)
@@ -25,13 +28,14 @@ export class CommitGraph {
 
   /** The id of `sha`, if it was seen. */
   idFor(sha: string): number | undefined {
-    return this.idOf.get(sha)
+    const id = this.find(sha, 0, sha.length)
+    return id === NONE ? undefined : id
   }
 
   /** True when git listed `sha` with its parents, i.e. its whole history is in the graph. */
   has(sha: string): boolean {
-    const id = this.idOf.get(sha)
-    return id !== undefined && this.listed[id] === 1
+    const id = this.find(sha, 0, sha.length)
+    return id !== NONE && this.listed[id] === 1
   }
 
   /** The subject line of commit `id` ('' when unknown). */
@@ -52,22 +56,57 @@ export class CommitGraph {
     return this.otherParents.get(id)
   }
 
-  private intern(sha: string): number {
-    let id = this.idOf.get(sha)
-    if (id === undefined) {
-      id = this.count
-      this.count += 1
-      this.idOf.set(sha, id)
-      if (id === this.listed.length) {
-        const parents = new Int32Array(id * 2).fill(NONE)
-        parents.set(this.firstParent)
-        this.firstParent = parents
-        const listed = new Uint8Array(id * 2)
-        listed.set(this.listed)
-        this.listed = listed
-      }
+  /** Hash of the hex object name at text[start, end): its first 7 hex digits. */
+  private static hash(text: string, start: number, end: number): number {
+    let h = 0
+    for (let i = start; i < start + 7 && i < end; i += 1) {
+      const c = text.charCodeAt(i)
+      h = (h << 4) | (c <= 57 ? c - 48 : (c | 32) - 87)
+    }
+    return h
+  }
+
+  /** The id of the object name at text[start, end), or NONE. */
+  private find(text: string, start: number, end: number): number {
+    const mask = this.slots.length - 1
+    for (let i = CommitGraph.hash(text, start, end) & mask; ; i = (i + 1) & mask) {
+      const id = this.slots[i] as number
+      if (id === NONE) return NONE
+      const sha = this.shaOf[id] as string
+      if (sha.length === end - start && text.startsWith(sha, start)) return id
+    }
+  }
+
+  private intern(text: string, start: number, end: number): number {
+    const found = this.find(text, start, end)
+    if (found !== NONE) return found
+    const id = this.count
+    this.count += 1
+    this.shaOf.push(text.slice(start, end))
+    if (this.count * 2 > this.slots.length) this.rehash(this.slots.length * 2)
+    else this.place(id)
+    if (id === this.listed.length) {
+      const parents = new Int32Array(id * 2).fill(NONE)
+      parents.set(this.firstParent)
+      this.firstParent = parents
+      const listed = new Uint8Array(id * 2)
+      listed.set(this.listed)
+      this.listed = listed
     }
     return id
+  }
+
+  private place(id: number): void {
+    const sha = this.shaOf[id] as string
+    const mask = this.slots.length - 1
+    let i = CommitGraph.hash(sha, 0, sha.length) & mask
+    while (this.slots[i] !== NONE) i = (i + 1) & mask
+    this.slots[i] = id
+  }
+
+  private rehash(size: number): void {
+    this.slots = new Int32Array(size).fill(NONE)
+    for (let id = 0; id < this.count; id += 1) this.place(id)
   }
 
   /** Adds one `%H %P%x00%s` line of `git rev-list` output. */
@@ -77,7 +116,7 @@ export class CommitGraph {
     const headEnd = nul < 0 ? line.length : nul
     let end = line.indexOf(' ')
     if (end < 0 || end > headEnd) end = headEnd
-    const id = this.intern(line.slice(0, end))
+    const id = this.intern(line, 0, end)
     if (this.listed[id] === 1) return
     this.listed[id] = 1
     this.lineOf[id] = line
@@ -87,7 +126,7 @@ export class CommitGraph {
       end = line.indexOf(' ', start)
       if (end < 0 || end > headEnd) end = headEnd
       if (end === start) continue
-      const parent = this.intern(line.slice(start, end))
+      const parent = this.intern(line, start, end)
       if (this.firstParent[id] === NONE) this.firstParent[id] = parent
       else (rest ??= []).push(parent)
     }

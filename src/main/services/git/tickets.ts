@@ -24,10 +24,16 @@ function ticketRegExp(pattern: string): RegExp {
  */
 export function findTickets(text: string, pattern: string): string[] {
   const found: string[] = []
-  // matchAll copies the regex, so the cached instance's lastIndex is never shared.
-  for (const m of text.matchAll(ticketRegExp(pattern))) {
+  const re = ticketRegExp(pattern)
+  // One shared instance: reset lastIndex, and never yield between exec calls.
+  re.lastIndex = 0
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
     const key = m[0]
-    if (key && !found.includes(key)) found.push(key)
+    if (!key) {
+      re.lastIndex += 1
+      continue
+    }
+    if (!found.includes(key)) found.push(key)
   }
   return found
 }
