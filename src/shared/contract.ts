@@ -8,6 +8,9 @@ import {
   WorkspaceSchema
 } from './models'
 
+import { deployMethods, type DeployEvents } from './contract-deploy'
+import { testMethods, type TestEvents } from './contract-tests'
+
 const Empty = z.object({}).strict()
 
 /**
@@ -34,7 +37,9 @@ export const contract = {
       .object({ name: z.string().min(1), limit: z.number().int().min(1).max(1000).optional() })
       .strict(),
     response: z.array(CommitSchema)
-  }
+  },
+  ...testMethods,
+  ...deployMethods
 } as const
 
 /** Every method name, `domain.verb`. */
@@ -54,13 +59,15 @@ export function isMethod(name: unknown): name is Method {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(contract, name)
 }
 
-/** Events pushed from the backend: name → payload. */
-export interface EventMap {
+/** Events of the workspace and branch domains: name → payload. */
+export interface CoreEvents {
   /** The open workspace changed (opened, config rewritten). */
   'workspace.changed': { readonly workspace: z.output<typeof WorkspaceSchema> | null }
   /** Refs moved; the listing should be re-read. */
   'branches.changed': { readonly reason: string }
 }
+/** Events pushed from the backend: name → payload. */
+export type EventMap = CoreEvents & TestEvents & DeployEvents
 /** Every event name. */
 export type EventName = keyof EventMap
 /** One event as it travels over a transport. */

@@ -1,6 +1,8 @@
-import type { Method, ParsedRequestOf, ResponseOf } from '../../shared/contract'
+import type { AppEvent, Method, ParsedRequestOf, ResponseOf } from '../../shared/contract'
 import type { AppInfo } from '../../shared/models'
 import { writeStarterConfig, type SettingsStore } from '../services/workspace'
+import { createDeployHandlers } from './handlers-deploy'
+import { createTestHandlers } from './handlers-tests'
 import type { Session } from './session'
 
 /** One handler per contract method; a missing or mistyped method fails to compile. */
@@ -16,7 +18,14 @@ export interface HandlerContext {
   readonly version: string
   /** The demo repository's path (created on first use). */
   readonly demoPath: () => Promise<string>
+  /** Per-user data folder; per-workspace data goes under `workspaceDataDir(dataDir, path)`. */
+  readonly dataDir: string
+  /** Pushes an event to every connected client. */
+  readonly emit: (event: AppEvent) => void
 }
+
+/** The handlers of one domain's methods (see handlers-*.ts). */
+export type DomainHandlers<M extends Method> = Pick<Handlers, M>
 
 /** The handler table: thin adapters from validated requests to the services. */
 export function createHandlers(ctx: HandlerContext): Handlers {
@@ -37,6 +46,8 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       return session.open(workspace.path, { isDemo: workspace.isDemo })
     },
     'branches.list': async ({ refresh }) => session.listBranches(refresh ?? false),
-    'branches.commits': async ({ name, limit }) => session.commitsAhead(name, limit)
+    'branches.commits': async ({ name, limit }) => session.commitsAhead(name, limit),
+    ...createTestHandlers(ctx),
+    ...createDeployHandlers(ctx)
   } satisfies Handlers
 }

@@ -79,7 +79,9 @@ export function createRouter(deps: RouterDeps): Router {
     settings: deps.settings,
     host: deps.host,
     version: deps.version,
-    demoPath
+    demoPath,
+    dataDir: deps.dataDir,
+    emit
   })
 
   const invoke = async (method: string, request: unknown): Promise<ApiResult<unknown>> => {

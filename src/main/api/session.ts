@@ -6,6 +6,13 @@ import { resolveGitDirs, watchRefs } from '../services/watch'
 import { loadWorkspace, rememberWorkspace, type SettingsStore } from '../services/workspace'
 import type { ErrorLog } from './to-api-error'
 
+/**
+ * Called when a workspace becomes the open one; what it returns is called when that workspace
+ * is closed (another opens, or the session ends). Domains (tests, deploys) use this to start
+ * and stop their per-workspace services without the session knowing them.
+ */
+export type WorkspaceOpenListener = (workspace: Workspace) => (() => void) | void
+
 /** What a {@link Session} needs from its host. */
 export interface SessionDeps {
   readonly settings: SettingsStore
@@ -18,6 +25,8 @@ interface OpenState {
   readonly workspace: Workspace
   readonly reader: BranchReader
   readonly stopWatching: () => void
+  /** Disposers returned by the open listeners for this workspace. */
+  readonly closers: Array<() => void>
   listing: BranchListing | null
   /** Bumped on every ref change; a listing read under an older generation is stale. */
   generation: number
@@ -32,6 +41,7 @@ interface OpenState {
  */
 export class Session {
   private state: OpenState | null = null
+  private readonly openListeners = new Set<WorkspaceOpenListener>()
   private queue: Promise<unknown> = Promise.resolve()
   private disposed = false
 
@@ -60,14 +70,16 @@ export class Session {
         workspace,
         reader,
         stopWatching: () => stops.forEach((s) => s()),
+        closers: [],
         listing: null,
         generation: 0,
         listingGeneration: -1,
         inflight: null
       }
       for (const dir of gitDirs) stops.push(watchRefs(dir, () => this.refsMoved(next)))
-      this.state?.stopWatching()
+      this.close(this.state)
       this.state = next
+      for (const listener of this.openListeners) this.notifyOpen(next, listener)
       this.remember(workspace)
       this.deps.emit({ event: 'workspace.changed', payload: { workspace } })
       return workspace
@@ -109,11 +121,43 @@ export class Session {
     return this.state
   }
 
-  /** Stops the watcher; later opens fail. */
+  /**
+   * Subscribes a domain to workspace opens; if one is open already, the listener is called for
+   * it right away. Returns the unsubscribe function.
+   */
+  onOpen(listener: WorkspaceOpenListener): () => void {
+    this.openListeners.add(listener)
+    if (this.state) this.notifyOpen(this.state, listener)
+    return () => this.openListeners.delete(listener)
+  }
+
+  /** Stops the watcher and the per-workspace services; later opens fail. */
   dispose(): void {
     this.disposed = true
-    this.state?.stopWatching()
+    this.close(this.state)
     this.state = null
+    this.openListeners.clear()
+  }
+
+  private notifyOpen(state: OpenState, listener: WorkspaceOpenListener): void {
+    try {
+      const closer = listener(state.workspace)
+      if (closer) state.closers.push(closer)
+    } catch (err) {
+      this.deps.log(`a workspace service failed to start for ${state.workspace.path}`, err)
+    }
+  }
+
+  private close(state: OpenState | null): void {
+    if (!state) return
+    state.stopWatching()
+    for (const closer of state.closers.splice(0)) {
+      try {
+        closer()
+      } catch (err) {
+        this.deps.log(`a workspace service failed to stop for ${state.workspace.path}`, err)
+      }
+    }
   }
 
   private refsMoved(state: OpenState): void {

@@ -27,3 +27,4 @@ export {
   isDemoRepository
 } from './demo'
 export { DEMO_BRANCHES, DEMO_COMMITS, type DemoBranch, type DemoCommit } from './demo-history'
+export { workspaceDataDir } from './data-dir'
