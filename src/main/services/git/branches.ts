@@ -32,9 +32,11 @@ function findMain(refs: readonly BranchRef[], mainBranch: string): BranchRef | u
 
 /**
  * Reads the branches of one repository with a fixed number of git processes, whatever the
- * number of branches: one `for-each-ref` for the refs and one `rev-list` walk for the commits
- * not seen before; ahead/behind and tickets are computed in memory. The commit graph is kept
- * between calls, so a refresh after a few refs moved only walks the new commits.
+ * number of branches: one `for-each-ref` for the refs, then, side by side, one `rev-list` walk
+ * (parents and subjects) for the commits not seen before and one `rev-list --no-walk` for the
+ * subject, author and date of tips not seen before; ahead/behind and tickets are computed in
+ * memory. The commit graph is kept between calls, so a refresh after a few refs moved only
+ * walks the new commits, and a refresh where nothing moved runs `for-each-ref` alone.
  */
 export class BranchReader {
   private readonly graph = new CommitGraph()
