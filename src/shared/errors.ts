@@ -9,6 +9,17 @@ export const API_ERROR_CODES = [
   'no-workspace',
   'git-failed',
   'conflict',
+  'cancelled',
+  'timeout',
+  'unreachable',
+  'host-key-unknown',
+  'host-key-changed',
+  'passphrase-required',
+  'locked',
+  'insufficient-disk',
+  'health-check-failed',
+  'build-failed',
+  'deploy-failed',
   'internal'
 ] as const
 

@@ -9,7 +9,21 @@ export function httpStatusFor(code: ApiErrorCode): number {
     case 'not-a-repository':
     case 'no-workspace':
     case 'conflict':
+    case 'passphrase-required':
+    case 'host-key-unknown':
+    case 'host-key-changed':
       return 400
+    case 'locked':
+      return 409
+    case 'cancelled':
+    case 'timeout':
+    case 'unreachable':
+    case 'insufficient-disk':
+    case 'health-check-failed':
+    case 'build-failed':
+    case 'deploy-failed':
+      // The request was fine; the operation failed against the world (hosts, builds).
+      return 502
     case 'unauthorized':
       return 401
     case 'not-found':

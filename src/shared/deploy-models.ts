@@ -1,0 +1,118 @@
+import { z } from 'zod'
+
+/** A release: an immutable artifact built once from one main commit. */
+export const ReleaseSchema = z.object({
+  /** Sortable id, e.g. `20261126.1204-abc1234`. */
+  id: z.string(),
+  commit: z.string(),
+  /** The commit's subject. */
+  subject: z.string(),
+  createdAt: z.string(),
+  createdBy: z.string(),
+  /** sha256 of the tarball, hex. */
+  sha256: z.string(),
+  sizeBytes: z.number(),
+  /** Ticket keys in the commits since the previous release. */
+  tickets: z.array(z.string()),
+  /** Commits since the previous release (newest first). */
+  commits: z.array(z.object({ sha: z.string(), subject: z.string() })),
+  previousId: z.string().nullable()
+})
+export type Release = z.output<typeof ReleaseSchema>
+
+/** Who holds an environment's lock on a host. */
+export const LockSchema = z.object({
+  holder: z.string(),
+  machine: z.string(),
+  reason: z.string(),
+  since: z.string(),
+  /** Refreshed while the holder is alive; older than the stale timeout means stale. */
+  heartbeatAt: z.string(),
+  stale: z.boolean()
+})
+export type Lock = z.output<typeof LockSchema>
+
+/** Health of a host as last checked. */
+export const HealthSchema = z.object({
+  kind: z.enum(['healthy', 'unhealthy', 'unknown']),
+  /** The release id the app reported, when it did. */
+  release: z.string().nullable(),
+  detail: z.string()
+})
+export type Health = z.output<typeof HealthSchema>
+
+/** What is really on one host, read from it. */
+export const HostStatusSchema = z.object({
+  /** The host's display name: config `name`, else host or folder. */
+  host: z.string(),
+  reachable: z.boolean(),
+  /** Why it could not be read, when unreachable. */
+  error: z.string().nullable(),
+  /** The current release id, or null when nothing is deployed. */
+  release: z.string().nullable(),
+  /** The release before the current one (rollback target), or null. */
+  previous: z.string().nullable(),
+  releases: z.array(z.string()),
+  health: HealthSchema,
+  /** Convenience: health.kind === 'healthy'. */
+  healthy: z.boolean(),
+  lock: LockSchema.nullable()
+})
+export type HostStatus = z.output<typeof HostStatusSchema>
+
+/** One environment's status, read from all its hosts in parallel. */
+export const EnvironmentStatusSchema = z.object({
+  environment: z.string(),
+  hosts: z.array(HostStatusSchema),
+  /** True when the hosts do not all run the same release. */
+  drift: z.boolean(),
+  /** Releases known bad for this environment (failed a deploy). */
+  badReleases: z.array(z.string()),
+  readAt: z.string()
+})
+export type EnvironmentStatus = z.output<typeof EnvironmentStatusSchema>
+
+/** The steps of a deployment on one host, in order. */
+export const DeployStepSchema = z.enum([
+  'preflight',
+  'lock',
+  'upload',
+  'verify',
+  'unpack',
+  'activate',
+  'hook',
+  'health',
+  'rollback',
+  'unlock',
+  'cleanup'
+])
+export type DeployStep = z.output<typeof DeployStepSchema>
+
+/** Where one host stands in a deployment. */
+export const HostDeployStateSchema = z.object({
+  host: z.string(),
+  step: DeployStepSchema,
+  state: z.enum(['pending', 'running', 'done', 'failed', 'skipped', 'rolled-back']),
+  /** Upload progress, 0..1, when uploading. */
+  progress: z.number().nullable(),
+  message: z.string()
+})
+export type HostDeployState = z.output<typeof HostDeployStateSchema>
+
+/** A deployment of one release to one environment; `status` is its lifecycle. */
+export const DeploymentSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['deploy', 'rollback']),
+  release: z.string(),
+  environment: z.string(),
+  status: z.enum(['running', 'succeeded', 'failed', 'cancelled', 'rolled-back']),
+  startedBy: z.string(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  hosts: z.array(HostDeployStateSchema),
+  /** Human-readable log lines, oldest first. */
+  log: z.array(z.string()),
+  /** One sentence saying how it ended. */
+  summary: z.string()
+})
+export type Deployment = z.output<typeof DeploymentSchema>
