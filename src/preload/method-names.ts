@@ -13,7 +13,19 @@ export const METHOD_NAMES = [
   'workspace.recent',
   'workspace.writeStarterConfig',
   'branches.list',
-  'branches.commits'
+  'branches.commits',
+  'releases.list',
+  'releases.create',
+  'releases.prune',
+  'environments.status',
+  'environments.rollback',
+  'environments.breakLock',
+  'deployments.start',
+  'deployments.cancel',
+  'deployments.list',
+  'hosts.scan',
+  'hosts.trustKey',
+  'credentials.setPassphrase'
 ] as const satisfies readonly Method[]
 
 // Fails to compile when the contract gains a method this list lacks.
