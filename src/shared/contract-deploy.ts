@@ -122,7 +122,11 @@ export const deployMethods = {
 
 /** How a release build is going, pushed as `releases.changed`. */
 export type ReleasesChange =
-  | { readonly kind: 'building'; readonly step: 'worktree' | 'build' | 'pack'; readonly line: string }
+  | {
+      readonly kind: 'building'
+      readonly step: 'worktree' | 'build' | 'pack'
+      readonly line: string
+    }
   | { readonly kind: 'created'; readonly release: Release }
   | { readonly kind: 'failed'; readonly message: string }
   | { readonly kind: 'pruned'; readonly removed: readonly string[] }

@@ -50,7 +50,10 @@ export function demoFiles(features: ReadonlySet<DemoFeature>): Record<string, st
     files['lib/release.js'] = releaseJs()
     files['test/release.test.js'] = releaseTest()
   }
-  if (has('build')) files['scripts/build.js'] = buildJs()
+  if (has('build')) {
+    files['scripts/build.js'] = buildJs()
+    files['scripts/restart.sh'] = restartSh()
+  }
   if (has('pipeline')) files['slipway.yml'] = DEMO_SLIPWAY_YML
   if (has('csv')) {
     files['lib/csv.js'] = csvJs()
@@ -434,8 +437,38 @@ function buildJs(): string {
     "for (const path of ['package.json', 'server.js', 'lib']) {",
     '  cpSync(join(root, path), join(dist, path), { recursive: true })',
     '}',
+    "cpSync(join(root, 'scripts', 'restart.sh'), join(dist, 'restart.sh'))",
     "writeFileSync(join(dist, 'RELEASE'), release + '\\n')",
     "console.log('built release ' + release + ' into dist/')"
+  )
+}
+
+function restartSh(): string {
+  return lines(
+    '#!/bin/sh',
+    '# Restarts the orders service from the release this file belongs to. Slipway runs it after',
+    '# switching `current` (hooks.afterActivate), in the release folder, with SLIPWAY_BASE and',
+    '# SLIPWAY_PORT set: it stops the process the pid file in shared/ names, starts',
+    '# `node server.js` in the background on $SLIPWAY_PORT and records the new pid.',
+    'set -eu',
+    'base="${SLIPWAY_BASE:?SLIPWAY_BASE is not set}"',
+    'mkdir -p "$base/shared"',
+    'pidfile="$base/shared/orders.pid"',
+    'if [ -f "$pidfile" ]; then',
+    '  old=$(cat "$pidfile")',
+    '  if [ -n "$old" ] && kill -0 "$old" 2>/dev/null; then',
+    '    kill "$old" 2>/dev/null || true',
+    '    # Wait (at most 5 s) for it to let go of the port.',
+    '    i=0',
+    '    while kill -0 "$old" 2>/dev/null && [ "$i" -lt 50 ]; do',
+    '      sleep 0.1',
+    '      i=$((i + 1))',
+    '    done',
+    '  fi',
+    'fi',
+    'PORT="${SLIPWAY_PORT:-3000}" nohup node server.js >>"$base/shared/orders.log" 2>&1 </dev/null &',
+    'echo "$!" >"$pidfile"',
+    'echo "orders started with pid $! on port ${SLIPWAY_PORT:-3000}"'
   )
 }
 
@@ -524,7 +557,7 @@ test:
   timeoutSeconds: 120
   concurrency: 2
 
-# Copies the app into dist/ and writes dist/RELEASE ($SLIPWAY_RELEASE).
+# Copies the app and restart.sh into dist/ and writes dist/RELEASE ($SLIPWAY_RELEASE).
 build:
   command: npm run build
   artifact: dist
@@ -538,6 +571,9 @@ environments:
       - local: .slipway/hosts/staging-1
         port: 4301
         name: staging-1
+    hooks:
+      # Stops the app the host ran before and starts this release (restart.sh, from the build).
+      afterActivate: sh restart.sh
     healthCheck:
       url: 'http://127.0.0.1:{port}/health'
       timeoutSeconds: 20
@@ -560,6 +596,8 @@ environments:
       - local: .slipway/hosts/production-2
         port: 4402
         name: production-2
+    hooks:
+      afterActivate: sh restart.sh
     healthCheck:
       url: 'http://127.0.0.1:{port}/health'
       timeoutSeconds: 20

@@ -1,4 +1,14 @@
-import { chmod, mkdir, mkdtemp, realpath, rename, rm, stat } from 'node:fs/promises'
+import {
+  chmod,
+  mkdir,
+  mkdtemp,
+  readFile,
+  realpath,
+  rename,
+  rm,
+  stat,
+  writeFile
+} from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { runGit } from '../git'
 import { demoFiles, type DemoFeature } from './demo-app'
@@ -6,6 +16,14 @@ import { DEMO_COMMITS, DEMO_EPOCH_SECONDS, type DemoCommit } from './demo-histor
 
 /** The demo repository's folder name under `<dataDir>/demo/`. */
 export const DEMO_REPOSITORY_NAME = 'orders'
+
+/**
+ * The demo's version, kept in `.git/slipway-demo-version`. Bump it whenever the demo's files or
+ * history change, so a demo built by an older Slipway is rebuilt rather than used as it is.
+ */
+export const DEMO_VERSION = 2
+
+const VERSION_FILE = 'slipway-demo-version'
 
 /**
  * The path of the demo repository `<dataDir>/demo/orders`, creating it when it is missing or
@@ -35,10 +53,15 @@ export async function ensureDemoWorkspace(dataDir: string): Promise<string> {
   }
 }
 
-/** True when `path` is the top of a git work tree with a `main` branch. */
+/**
+ * True when `path` is the top of a git work tree with a `main` branch, built by this version of
+ * the demo ({@link DEMO_VERSION}).
+ */
 export async function isDemoRepository(path: string): Promise<boolean> {
   const info = await stat(path).catch(() => null)
   if (!info?.isDirectory()) return false
+  const version = await readFile(join(path, '.git', VERSION_FILE), 'utf8').catch(() => '')
+  if (version.trim() !== String(DEMO_VERSION)) return false
   const out = await runGit(path, ['rev-parse', '--show-toplevel', 'refs/heads/main^{commit}'], {
     okExitCodes: [0, 128]
   }).catch(() => null)
@@ -56,6 +79,7 @@ export async function buildDemoRepository(dir: string): Promise<void> {
   await runGit(dir, ['init', '--quiet', '-b', 'main'])
   await runGit(dir, ['fast-import', '--quiet', '--done'], { input: demoFastImportStream() })
   await runGit(dir, ['reset', '--quiet', '--hard', 'refs/heads/main'])
+  await writeFile(join(dir, '.git', VERSION_FILE), `${DEMO_VERSION}\n`)
   // mkdtemp makes the folder private (0700); the demo is an ordinary checkout.
   await chmod(dir, 0o755)
 }
