@@ -1,0 +1,96 @@
+import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createLocalTransport } from './local-transport'
+import { shellQuote } from './shell-quote'
+import type { Transport } from './types'
+
+let root: string
+let transport: Transport
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'slipway-local-'))
+  await mkdir(join(root, 'hosts', 'a'), { recursive: true })
+  transport = createLocalTransport({ folder: 'hosts/a', workspacePath: root })
+})
+
+afterAll(async () => {
+  await transport.close()
+  await rm(root, { recursive: true, force: true })
+})
+
+describe('local transport', () => {
+  it('resolves the folder against the workspace and runs commands in it', async () => {
+    expect(transport.kind).toBe('local')
+    expect(transport.basePath).toBe(join(root, 'hosts', 'a'))
+    expect(transport.label).toBe(join(root, 'hosts', 'a'))
+    expect(transport.address).toBe('127.0.0.1')
+    const r = await transport.exec('pwd; echo err >&2; exit 3')
+    expect(r).toEqual({ stdout: `${join(root, 'hosts', 'a')}\n`, stderr: 'err\n', code: 3 })
+  })
+
+  it('feeds stdin and keeps hostile values inert when quoted', async () => {
+    const marker = join(root, 'pwned')
+    const value = `$(touch ${marker})\`touch ${marker}\`;touch ${marker}`
+    const r = await transport.exec(`printf '%s' ${shellQuote(value)}; cat`, { stdin: 'from stdin' })
+    expect(r.stdout).toBe(`${value}from stdin`)
+    expect(existsSync(marker)).toBe(false)
+  })
+
+  it('times out and kills the whole process group', async () => {
+    const pidFile = join(root, 'child.pid')
+    const started = Date.now()
+    const run = transport.exec(`sleep 30 & echo $! > ${shellQuote(pidFile)}; wait`, {
+      timeoutMs: 300
+    })
+    await expect(run).rejects.toMatchObject({ code: 'timeout' })
+    expect(Date.now() - started).toBeLessThan(3000)
+    const pid = Number(await readFile(pidFile, 'utf8'))
+    await new Promise((r) => setTimeout(r, 50))
+    // Gone, or a zombie waiting for a reaper (pid 1 in a container may not reap).
+    const state = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => 'gone')
+    expect(state === 'gone' || /^\d+ \([^)]*\) Z/.test(state)).toBe(true)
+  })
+
+  it('cancels on abort', async () => {
+    const controller = new AbortController()
+    const run = transport.exec('sleep 30', { signal: controller.signal })
+    setTimeout(() => controller.abort(), 100)
+    await expect(run).rejects.toMatchObject({ code: 'cancelled' })
+    const pre = new AbortController()
+    pre.abort()
+    await expect(transport.exec('true', { signal: pre.signal })).rejects.toMatchObject({
+      code: 'cancelled'
+    })
+  })
+
+  it('uploads with progress, byte for byte', async () => {
+    const src = join(root, 'big.bin')
+    const data = Buffer.alloc(3 * 1024 * 1024 + 17)
+    for (let i = 0; i < data.length; i++) data[i] = (i * 7919) & 0xff
+    await writeFile(src, data)
+    const seen: number[] = []
+    const dest = join(transport.basePath, 'big.bin')
+    await transport.upload(src, dest, { onProgress: (sent, total) => seen.push(sent / total) })
+    expect((await readFile(dest)).equals(data)).toBe(true)
+    expect(seen[0]).toBe(0)
+    expect(seen.at(-1)).toBe(1)
+    expect([...seen].sort((a, b) => a - b)).toEqual(seen)
+  })
+
+  it('reports an upload into a missing folder as unreachable, with the path', async () => {
+    const src = join(root, 'small.txt')
+    await writeFile(src, 'x')
+    await expect(transport.upload(src, join(root, 'no', 'such', 'dir', 'f'))).rejects.toMatchObject(
+      { code: 'unreachable' }
+    )
+  })
+
+  it('refuses work after close', async () => {
+    const t = createLocalTransport({ folder: root, workspacePath: '/', label: 'tmp' })
+    await t.close()
+    expect(() => t.exec('true')).toThrow(/closed/)
+  })
+})

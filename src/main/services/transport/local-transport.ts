@@ -1,0 +1,169 @@
+import { spawn } from 'node:child_process'
+import { createReadStream, createWriteStream, existsSync } from 'node:fs'
+import { stat } from 'node:fs/promises'
+import { resolve } from 'node:path'
+import { Transform } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { ExpectedError } from '../errors'
+import type { ExecOptions, ExecResult, Transport, UploadOptions } from './types'
+
+/** Options for {@link createLocalTransport}. */
+export interface LocalTransportOptions {
+  /** The `local:` folder as written in slipway.yml. */
+  readonly folder: string
+  /** Resolves a relative folder. */
+  readonly workspacePath: string
+  /** Display name; default the resolved folder. */
+  readonly label?: string
+}
+
+/**
+ * A folder on this machine behind the {@link Transport} interface: commands run in `/bin/sh`
+ * (in the folder when it exists) as real processes, uploads are streamed copies.
+ */
+export function createLocalTransport(options: LocalTransportOptions): Transport {
+  const basePath = resolve(options.workspacePath, options.folder)
+  const label = options.label ?? basePath
+  let closed = false
+
+  const ensureOpen = (): void => {
+    if (closed)
+      throw new ExpectedError('unreachable', `${label}: transport is closed`, { host: label })
+  }
+
+  const exec = (command: string, opts: ExecOptions = {}): Promise<ExecResult> => {
+    ensureOpen()
+    if (opts.signal?.aborted) {
+      return Promise.reject(cancelled(label, command))
+    }
+    return new Promise((resolvePromise, reject) => {
+      const child = spawn('/bin/sh', ['-c', command], {
+        cwd: existsSync(basePath) ? basePath : options.workspacePath,
+        // Its own process group, so a timeout or cancel also stops what the command started.
+        detached: true,
+        stdio: ['pipe', 'pipe', 'pipe']
+      })
+      const pid = child.pid
+      const out: Buffer[] = []
+      const err: Buffer[] = []
+      let ended: 'timeout' | 'cancelled' | null = null
+      const killGroup = (): void => {
+        if (pid === undefined) return
+        try {
+          process.kill(-pid, 'SIGKILL')
+        } catch {
+          // Already gone.
+        }
+      }
+      const timer =
+        opts.timeoutMs !== undefined
+          ? setTimeout(() => {
+              ended = 'timeout'
+              killGroup()
+            }, opts.timeoutMs)
+          : null
+      const onAbort = (): void => {
+        ended = 'cancelled'
+        killGroup()
+      }
+      opts.signal?.addEventListener('abort', onAbort, { once: true })
+      const cleanup = (): void => {
+        if (timer) clearTimeout(timer)
+        opts.signal?.removeEventListener('abort', onAbort)
+      }
+      child.stdout.on('data', (b: Buffer) => out.push(b))
+      child.stderr.on('data', (b: Buffer) => err.push(b))
+      child.on('error', (e) => {
+        cleanup()
+        reject(
+          new ExpectedError('unreachable', `${label}: could not start /bin/sh: ${e.message}`, {
+            host: label,
+            command
+          })
+        )
+      })
+      child.on('close', (code) => {
+        cleanup()
+        const stdout = Buffer.concat(out).toString('utf8')
+        const stderr = Buffer.concat(err).toString('utf8')
+        if (ended === 'timeout') {
+          reject(
+            new ExpectedError('timeout', `${label}: command timed out after ${opts.timeoutMs} ms`, {
+              host: label,
+              command,
+              stdout,
+              stderr
+            })
+          )
+        } else if (ended === 'cancelled') {
+          reject(cancelled(label, command))
+        } else {
+          resolvePromise({ stdout, stderr, code })
+        }
+      })
+      child.stdin.on('error', () => {})
+      child.stdin.end(opts.stdin ?? '')
+    })
+  }
+
+  const upload = async (
+    localPath: string,
+    remotePath: string,
+    opts: UploadOptions = {}
+  ): Promise<void> => {
+    ensureOpen()
+    if (opts.signal?.aborted) throw cancelled(label, `upload ${remotePath}`)
+    let total: number
+    try {
+      total = (await stat(localPath)).size
+    } catch (e) {
+      throw new ExpectedError('not-found', `cannot read ${localPath}: ${(e as Error).message}`, {
+        localPath
+      })
+    }
+    let sent = 0
+    const counter = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        sent += chunk.length
+        opts.onProgress?.(sent, total)
+        done(null, chunk)
+      }
+    })
+    opts.onProgress?.(0, total)
+    try {
+      await pipeline(
+        createReadStream(localPath),
+        counter,
+        createWriteStream(remotePath),
+        opts.signal ? { signal: opts.signal } : {}
+      )
+    } catch (e) {
+      if (opts.signal?.aborted) throw cancelled(label, `upload ${remotePath}`)
+      throw new ExpectedError(
+        'unreachable',
+        `${label}: upload to ${remotePath} failed: ${(e as Error).message}`,
+        {
+          host: label,
+          localPath,
+          remotePath
+        }
+      )
+    }
+  }
+
+  return {
+    kind: 'local',
+    label,
+    address: '127.0.0.1',
+    basePath,
+    exec,
+    upload,
+    close: async () => {
+      closed = true
+    }
+  }
+}
+
+function cancelled(label: string, command: string): ExpectedError {
+  return new ExpectedError('cancelled', `${label}: cancelled`, { host: label, command })
+}
