@@ -1,0 +1,114 @@
+import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { writeFile } from 'node:fs/promises'
+import { connect } from 'node:net'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { sshdUnavailableReason, startSshFleet, type SshTestFleet } from './sshd-hosts'
+
+const unavailable = sshdUnavailableReason()
+
+/** Runs the real OpenSSH client against one fleet host, strict host key checking on. */
+function ssh(
+  fleet: SshTestFleet,
+  index: number,
+  command: string
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const host = fleet.hosts[index]
+  const args = [
+    '-p',
+    String(host.port),
+    '-i',
+    fleet.userKeyFile,
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    'IdentitiesOnly=yes',
+    '-o',
+    `UserKnownHostsFile=${fleet.knownHostsFile}`,
+    '-o',
+    'StrictHostKeyChecking=yes',
+    '-o',
+    'GlobalKnownHostsFile=/dev/null',
+    '-o',
+    'ConnectTimeout=5',
+    '-F',
+    '/dev/null',
+    `${fleet.user}@${host.address}`,
+    command
+  ]
+  return new Promise((resolve) => {
+    const p = spawn('ssh', args, { stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    p.stdout.on('data', (b: Buffer) => (stdout += b))
+    p.stderr.on('data', (b: Buffer) => (stderr += b))
+    p.on('close', (code) => resolve({ code, stdout, stderr }))
+  })
+}
+
+describe.skipIf(unavailable !== null)(`sshd test fleet ${unavailable ?? ''}`, () => {
+  let fleet: SshTestFleet
+
+  beforeAll(async () => {
+    fleet = await startSshFleet(2, { firstAddress: 201 })
+  })
+
+  afterAll(async () => {
+    await fleet?.stop()
+  })
+
+  it('gives each host its own folder at the same deploy path, an empty HOME and a known key', async () => {
+    await Promise.all(
+      fleet.hosts.map((h) => writeFile(join(h.hostDir, 'whoami.txt'), `${h.name}\n`))
+    )
+    const [a, b] = await Promise.all([
+      ssh(fleet, 0, `cat ${fleet.hosts[0].deployPath}/whoami.txt; echo "$HOME"`),
+      ssh(fleet, 1, `cat ${fleet.hosts[1].deployPath}/whoami.txt; echo "$HOME"`)
+    ])
+    expect(a.stderr).toBe('')
+    expect(a.stdout).toBe(`host-1\n${join(fleet.root, 'home')}\n`)
+    expect(b.stdout).toBe(`host-2\n${join(fleet.root, 'home')}\n`)
+    expect(fleet.hosts[0].address).toBe('127.0.0.201')
+    expect(fleet.hosts[0].hostKeyFingerprint).toMatch(/^SHA256:[A-Za-z0-9+/]{43}$/)
+    expect(fleet.hosts[0].hostKeyFingerprint).not.toBe(fleet.hosts[1].hostKeyFingerprint)
+  })
+
+  it('kill() makes a host unreachable and restart() brings it back', async () => {
+    const host = fleet.hosts[1]
+    host.kill()
+    const down = await ssh(fleet, 1, 'true')
+    expect(down.code).toBe(255)
+    await host.restart()
+    const up = await ssh(fleet, 1, 'echo back')
+    expect(up.stdout).toBe('back\n')
+  })
+
+  it('a regenerated host key is refused by strict checking', async () => {
+    const host = fleet.hosts[0]
+    const before = host.hostKeyFingerprint
+    await host.regenerateHostKey()
+    expect(host.hostKeyFingerprint).not.toBe(before)
+    const r = await ssh(fleet, 0, 'true')
+    expect(r.code).toBe(255)
+    expect(r.stderr).toMatch(/HOST IDENTIFICATION HAS CHANGED/)
+  })
+
+  it('stop() kills exactly its processes', async () => {
+    const other = await startSshFleet(1, { firstAddress: 210 })
+    const { address, port } = other.hosts[0]
+    await other.stop()
+    const refused = await new Promise<boolean>((resolve) => {
+      const socket = connect({ host: address, port })
+      socket.once('connect', () => {
+        socket.destroy()
+        resolve(false)
+      })
+      socket.once('error', () => resolve(true))
+    })
+    expect(refused).toBe(true)
+    expect(existsSync(other.root)).toBe(false)
+    // This suite's fleet is untouched.
+    expect((await ssh(fleet, 1, 'echo alive')).stdout).toBe('alive\n')
+  })
+})

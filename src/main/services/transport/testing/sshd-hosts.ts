@@ -1,0 +1,351 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { createServer, connect } from 'node:net'
+import { tmpdir, userInfo } from 'node:os'
+import { join } from 'node:path'
+
+const SSHD = '/usr/sbin/sshd'
+const SFTP_SERVER = '/usr/lib/openssh/sftp-server'
+
+/** One real `sshd` playing a fleet host on its own loopback address. */
+export interface SshTestHost {
+  readonly name: string
+  /** 127.0.0.x */
+  readonly address: string
+  readonly port: number
+  /** The SAME path on every host, bind-mounted per host (each sshd runs in its own mount namespace). */
+  readonly deployPath: string
+  /** This host's own folder on this machine (what is mounted at deployPath). */
+  readonly hostDir: string
+  /** SHA256:… of the current host key. */
+  readonly hostKeyFingerprint: string
+  /** The host key's public line (`ssh-ed25519 AAAA…`). */
+  readonly hostPublicKey: string
+  /** SIGKILLs this host's sshd and every process it started (a dead host). */
+  kill(): void
+  /** Starts the sshd again (same port, same config, the key on disk). */
+  restart(): Promise<void>
+  /** Replaces the host key with a new one and restarts sshd (a host that was reinstalled). */
+  regenerateHostKey(): Promise<void>
+}
+
+/** N hosts, one login key, and a known_hosts file listing every host key. */
+export interface SshTestFleet {
+  readonly hosts: readonly SshTestHost[]
+  /** Private key (no passphrase) authorised on every host. */
+  readonly userKeyFile: string
+  /** Lists every host key as `[address]:port` (as first generated). */
+  readonly knownHostsFile: string
+  /** The login user (whoever runs the tests). */
+  readonly user: string
+  /** This fleet's scratch folder (keys, configs, host folders). */
+  readonly root: string
+  /** Kills exactly the processes this fleet started and removes its files. */
+  stop(): Promise<void>
+}
+
+/** Options for {@link startSshFleet}. */
+export interface SshFleetOptions {
+  /** Last byte of the first host's address; default 11 → 127.0.0.11. */
+  readonly firstAddress?: number
+  /** Same path on every host; default /srv/slipway-test/app. */
+  readonly deployPath?: string
+}
+
+/** Skip-with-reason helper: null when sshd can run here, else the reason. */
+export function sshdUnavailableReason(): string | null {
+  if (process.platform !== 'linux') return 'real sshd test hosts need Linux mount namespaces'
+  if (!existsSync(SSHD)) return `${SSHD} is not installed`
+  if (!existsSync(SFTP_SERVER)) return `${SFTP_SERVER} is not installed`
+  if (process.getuid?.() !== 0) return 'per-host mount namespaces (unshare --mount) need root'
+  const probe = spawnSync('unshare', ['--mount', '--propagation', 'private', 'true'])
+  if (probe.status !== 0) return `unshare --mount is not permitted: ${String(probe.stderr).trim()}`
+  const keygen = spawnSync('ssh-keygen', ['-?'])
+  if (keygen.error) return 'ssh-keygen is not installed'
+  return null
+}
+
+/**
+ * Starts `count` sshd processes on 127.0.0.x (x from `firstAddress`), each with its own host
+ * key, config, pid file and host folder mounted at the shared deploy path; resolves when every
+ * one accepts connections. Nothing under /etc is read or changed.
+ */
+export async function startSshFleet(
+  count: number,
+  options: SshFleetOptions = {}
+): Promise<SshTestFleet> {
+  const reason = sshdUnavailableReason()
+  if (reason) throw new Error(`cannot start sshd test hosts: ${reason}`)
+  const first = options.firstAddress ?? 11
+  if (first < 1 || first + count - 1 > 254)
+    throw new Error('addresses must stay within 127.0.0.1-254')
+  const deployPath = options.deployPath ?? '/srv/slipway-test/app'
+  mkdirSync(deployPath, { recursive: true })
+  mkdirSync('/run/sshd', { recursive: true })
+  const root = await mkdtemp(join(tmpdir(), 'slipway-sshd-'))
+  const userKeyFile = join(root, 'user_ed25519')
+  await keygen(userKeyFile, 'slipway-test-user')
+  const authorizedKeys = join(root, 'authorized_keys')
+  await writeFile(authorizedKeys, await readFile(`${userKeyFile}.pub`))
+  // An empty HOME: this machine's root .bashrc costs ~130 ms on every command.
+  const home = join(root, 'home')
+  await mkdir(home)
+
+  const hosts: TestHost[] = []
+  try {
+    for (let i = 0; i < count; i++) {
+      const address = `127.0.0.${first + i}`
+      const dir = join(root, `host-${i + 1}`)
+      const hostDir = join(dir, 'data')
+      await mkdir(hostDir, { recursive: true })
+      const port = await freePort(address)
+      const host = new TestHost({
+        name: `host-${i + 1}`,
+        address,
+        port,
+        dir,
+        hostDir,
+        deployPath,
+        authorizedKeys,
+        home
+      })
+      await host.generateKey()
+      hosts.push(host)
+    }
+    await Promise.all(hosts.map((h) => h.start()))
+  } catch (e) {
+    for (const h of hosts) h.kill()
+    await rm(root, { recursive: true, force: true })
+    throw e
+  }
+  const knownHostsFile = join(root, 'known_hosts')
+  await writeFile(
+    knownHostsFile,
+    hosts.map((h) => `[${h.address}]:${h.port} ${h.hostPublicKey}\n`).join('')
+  )
+  return {
+    hosts,
+    userKeyFile,
+    knownHostsFile,
+    user: userInfo().username,
+    root,
+    stop: async () => {
+      for (const h of hosts) h.kill()
+      await Promise.all(hosts.map((h) => h.exited()))
+      await rm(root, { recursive: true, force: true })
+    }
+  }
+}
+
+interface TestHostInit {
+  readonly name: string
+  readonly address: string
+  readonly port: number
+  readonly dir: string
+  readonly hostDir: string
+  readonly deployPath: string
+  readonly authorizedKeys: string
+  readonly home: string
+}
+
+class TestHost implements SshTestHost {
+  readonly name: string
+  readonly address: string
+  readonly port: number
+  readonly deployPath: string
+  readonly hostDir: string
+  hostKeyFingerprint = ''
+  hostPublicKey = ''
+  private readonly init: TestHostInit
+  private readonly keyFile: string
+  private readonly configFile: string
+  private child: ChildProcess | null = null
+  private exit: Promise<void> = Promise.resolve()
+  private stderrTail = ''
+
+  constructor(init: TestHostInit) {
+    this.init = init
+    this.name = init.name
+    this.address = init.address
+    this.port = init.port
+    this.deployPath = init.deployPath
+    this.hostDir = init.hostDir
+    this.keyFile = join(init.dir, 'ssh_host_ed25519_key')
+    this.configFile = join(init.dir, 'sshd_config')
+  }
+
+  async generateKey(): Promise<void> {
+    await rm(this.keyFile, { force: true })
+    await rm(`${this.keyFile}.pub`, { force: true })
+    await keygen(this.keyFile, this.name)
+    this.hostPublicKey = (await readFile(`${this.keyFile}.pub`, 'utf8'))
+      .trim()
+      .split(/\s+/)
+      .slice(0, 2)
+      .join(' ')
+    const lf = spawnSync('ssh-keygen', ['-lf', `${this.keyFile}.pub`], { encoding: 'utf8' })
+    this.hostKeyFingerprint = lf.stdout.split(/\s+/)[1] ?? ''
+    await writeFile(
+      this.configFile,
+      [
+        `ListenAddress ${this.address}:${this.port}`,
+        `HostKey ${this.keyFile}`,
+        `PidFile ${join(this.init.dir, 'sshd.pid')}`,
+        `AuthorizedKeysFile ${this.init.authorizedKeys}`,
+        'UsePAM no',
+        'StrictModes no',
+        'PermitRootLogin prohibit-password',
+        'PasswordAuthentication no',
+        'KbdInteractiveAuthentication no',
+        'PubkeyAuthentication yes',
+        `Subsystem sftp ${SFTP_SERVER}`,
+        `SetEnv HOME=${this.init.home}`,
+        // Room for one connection per test file plus the real-ssh checks; channels per connection.
+        'MaxStartups 30:30:100',
+        'MaxSessions 16',
+        'ClientAliveInterval 0',
+        'UseDNS no',
+        'LogLevel ERROR',
+        ''
+      ].join('\n')
+    )
+  }
+
+  start(): Promise<void> {
+    if (this.child) return Promise.resolve()
+    // unshare execs sh which execs sshd, so the pid we hold is sshd's own.
+    const child = spawn(
+      'unshare',
+      [
+        '--mount',
+        '--propagation',
+        'private',
+        'sh',
+        '-c',
+        'mount --bind "$1" "$2" && exec "$3" -D -e -f "$4"',
+        'sh',
+        this.hostDir,
+        this.deployPath,
+        SSHD,
+        this.configFile
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'], detached: true }
+    )
+    this.child = child
+    this.stderrTail = ''
+    child.stderr?.on('data', (b: Buffer) => {
+      this.stderrTail = (this.stderrTail + b.toString('utf8')).slice(-4000)
+    })
+    this.exit = new Promise((resolve) => child.once('close', () => resolve()))
+    void this.exit.then(() => {
+      if (this.child === child) this.child = null
+    })
+    return this.waitReady(child)
+  }
+
+  private async waitReady(child: ChildProcess): Promise<void> {
+    const deadline = Date.now() + 10_000
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        throw new Error(`sshd for ${this.name} exited: ${this.stderrTail.trim()}`)
+      }
+      if (await hasBanner(this.address, this.port)) return
+      await new Promise((r) => setTimeout(r, 25))
+    }
+    throw new Error(`sshd for ${this.name} did not accept connections: ${this.stderrTail.trim()}`)
+  }
+
+  kill(): void {
+    const pid = this.child?.pid
+    if (pid === undefined) return
+    // The session processes are sshd's children: kill the whole tree, not just the listener.
+    for (const p of [pid, ...descendants(pid)]) {
+      try {
+        process.kill(p, 'SIGKILL')
+      } catch {
+        // already gone
+      }
+    }
+  }
+
+  exited(): Promise<void> {
+    return this.exit
+  }
+
+  async restart(): Promise<void> {
+    this.kill()
+    await this.exit
+    this.child = null
+    await this.start()
+  }
+
+  async regenerateHostKey(): Promise<void> {
+    await this.generateKey()
+    await this.restart()
+  }
+}
+
+/** Every process below `pid`, from /proc. */
+function descendants(pid: number): number[] {
+  const children = new Map<number, number[]>()
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    let stat: string
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
+    } catch {
+      continue
+    }
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+    const list = children.get(ppid) ?? []
+    list.push(Number(entry))
+    children.set(ppid, list)
+  }
+  const out: number[] = []
+  const queue = [pid]
+  while (queue.length > 0) {
+    for (const c of children.get(queue.shift() as number) ?? []) {
+      out.push(c)
+      queue.push(c)
+    }
+  }
+  return out
+}
+
+function keygen(file: string, comment: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const p = spawn('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', file], {
+      stdio: ['ignore', 'ignore', 'pipe']
+    })
+    let err = ''
+    p.stderr.on('data', (b: Buffer) => (err += b.toString()))
+    p.on('error', reject)
+    p.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`ssh-keygen: ${err}`))))
+  })
+}
+
+function freePort(address: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, address, () => {
+      const a = server.address()
+      const port = typeof a === 'object' && a ? a.port : 0
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+function hasBanner(address: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: address, port })
+    const done = (ok: boolean): void => {
+      socket.destroy()
+      resolve(ok)
+    }
+    socket.setTimeout(1000, () => done(false))
+    socket.once('error', () => done(false))
+    socket.once('data', (b: Buffer) => done(b.toString('latin1').startsWith('SSH-')))
+  })
+}
