@@ -1,18 +1,24 @@
 import type { StoreApi } from 'zustand'
 import type { ApiClient } from '../api/client'
 import { createBranchesStore, type BranchesStore } from './branches-store'
+import { createDeployStore, type DeployStore } from './deploy-store'
+import { createReleasesStore, type ReleasesStore } from './releases-store'
 import { createWorkspaceStore, type WorkspaceStore } from './workspace-store'
 
 /** Every domain store of the app, created together over one client. */
 export interface Stores {
   readonly workspace: StoreApi<WorkspaceStore>
   readonly branches: StoreApi<BranchesStore>
+  readonly releases: StoreApi<ReleasesStore>
+  readonly deploy: StoreApi<DeployStore>
 }
 
 /** Creates the app's stores over `client` (the real one in main.tsx, a fake one in tests). */
 export function createStores(client: ApiClient): Stores {
   return {
     workspace: createWorkspaceStore(client),
-    branches: createBranchesStore(client)
+    branches: createBranchesStore(client),
+    releases: createReleasesStore(client),
+    deploy: createDeployStore(client)
   }
 }

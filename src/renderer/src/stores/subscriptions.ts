@@ -34,6 +34,15 @@ export function connectSubscriptions(
       case 'branches.changed':
         if (stores.workspace.getState().workspace) refreshBranches.request()
         return
+      case 'deployments.changed':
+        stores.deploy.getState().deploymentChanged(event.payload.deployment)
+        return
+      case 'environments.changed':
+        stores.deploy.getState().statusChanged(event.payload.environment, event.payload.status)
+        return
+      case 'releases.changed':
+        stores.releases.getState().changed(event.payload)
+        return
       default:
         assertNever(event)
     }
@@ -44,7 +53,17 @@ export function connectSubscriptions(
     client.onReconnect?.(() => {
       void stores.workspace.getState().loadCurrent()
       if (stores.workspace.getState().workspace) refreshBranches.request()
+      if (stores.workspace.getState().workspace) reloadDeploys()
     }) ?? (() => {})
+
+  const reloadDeploys = (): void => {
+    void stores.releases.getState().load()
+    void stores.deploy.getState().loadDeployments()
+  }
+  const resetDeploys = (): void => {
+    stores.releases.getState().reset()
+    stores.deploy.getState().reset()
+  }
 
   let listedFor = listingKey(stores.workspace.getState().workspace)
   const offWorkspace = stores.workspace.subscribe((state) => {
@@ -53,7 +72,9 @@ export function connectSubscriptions(
     const samePath = key !== null && listedFor !== null && pathOf(key) === pathOf(listedFor)
     listedFor = key
     if (!samePath) stores.branches.getState().reset()
+    if (!samePath) resetDeploys()
     if (key !== null) void stores.branches.getState().load()
+    if (key !== null) reloadDeploys()
   })
 
   return () => {

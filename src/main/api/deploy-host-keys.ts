@@ -1,0 +1,96 @@
+import type { HostKeyScan } from '../../shared/contract-deploy'
+import type { EnvironmentConfig, HostConfig } from '../../shared/config-schema'
+import { ExpectedError } from '../services/errors'
+import { connectTransport, hostLabel, type TransportContext } from '../services/transport'
+
+// The problems a user must resolve before a deploy can connect: they are answered as errors with
+// their details (fingerprint, key file) so the UI and the CLI can ask, rather than reported as a
+// failed deployment step.
+const ASK_USER_CODES = new Set(['host-key-unknown', 'host-key-changed', 'passphrase-required'])
+
+/** Connects to every SSH host of `env` once, in parallel, and reports each host key. */
+export async function scanHostKeys(
+  env: EnvironmentConfig,
+  ctx: TransportContext
+): Promise<HostKeyScan[]> {
+  return Promise.all(env.hosts.map((host) => scanOne(host, ctx)))
+}
+
+/**
+ * Throws the first host-key or passphrase problem of `env`'s hosts (ExpectedError with the
+ * details the user needs to decide); unreachable hosts are left for the deployment to report.
+ */
+export async function requireUsableHosts(
+  env: EnvironmentConfig,
+  ctx: TransportContext
+): Promise<void> {
+  const problems = await Promise.all(
+    env.hosts.map(async (host) => {
+      if ('local' in host) return null
+      try {
+        const transport = await connectTransport(host, ctx)
+        await transport.close()
+        return null
+      } catch (err) {
+        if (err instanceof ExpectedError && ASK_USER_CODES.has(err.code)) return err
+        return null
+      }
+    })
+  )
+  const first = problems.find((p): p is ExpectedError => p !== null)
+  if (first) throw first
+}
+
+async function scanOne(host: HostConfig, ctx: TransportContext): Promise<HostKeyScan> {
+  const label = hostLabel(host, ctx.workspacePath)
+  if ('local' in host) {
+    return {
+      host: label,
+      address: '127.0.0.1',
+      port: 0,
+      state: 'local',
+      keyType: null,
+      key: null,
+      fingerprint: null,
+      message: 'a folder on this machine: no host key'
+    }
+  }
+  const port = host.port ?? 22
+  const base = { host: label, address: host.host, port }
+  try {
+    const transport = await connectTransport(host, ctx)
+    await transport.close()
+    return {
+      ...base,
+      state: 'trusted',
+      keyType: null,
+      key: null,
+      fingerprint: null,
+      message: 'host key trusted'
+    }
+  } catch (err) {
+    if (!(err instanceof ExpectedError)) throw err
+    const d = err.details
+    const text = (v: unknown): string | null => (typeof v === 'string' ? v : null)
+    if (err.code === 'host-key-unknown' || err.code === 'host-key-changed') {
+      return {
+        host: label,
+        address: text(d.host) ?? host.host,
+        port: typeof d.port === 'number' ? d.port : port,
+        state: err.code === 'host-key-unknown' ? 'unknown' : 'changed',
+        keyType: text(d.keyType),
+        key: text(d.key),
+        fingerprint: text(d.fingerprint),
+        message: err.message
+      }
+    }
+    return {
+      ...base,
+      state: 'unreachable',
+      keyType: null,
+      key: null,
+      fingerprint: null,
+      message: err.message
+    }
+  }
+}

@@ -1,0 +1,347 @@
+import type { AppEvent } from '../../shared/contract'
+import type { HostKeyScan } from '../../shared/contract-deploy'
+import type { EnvironmentConfig } from '../../shared/config-schema'
+import type { Deployment, EnvironmentStatus, Release } from '../../shared/deploy-models'
+import type { Workspace } from '../../shared/models'
+import {
+  breakLock,
+  deployRelease,
+  readEnvironmentStatus,
+  rollbackEnvironment,
+  type DeployContext,
+  type DeployEvent
+} from '../services/deploy'
+import { ExpectedError } from '../services/errors'
+import {
+  createRelease,
+  getRelease,
+  listReleases,
+  pruneReleases,
+  type StoredRelease
+} from '../services/releases'
+import type { TransportContext } from '../services/transport'
+import { requireUsableHosts, scanHostKeys } from './deploy-host-keys'
+import type { ErrorLog } from './to-api-error'
+
+/** What a {@link DeployService} is built from. */
+export interface DeployServiceOptions {
+  readonly workspace: Workspace
+  /** The workspace's own data folder (`workspaceDataDir`). */
+  readonly dataDir: Promise<string>
+  readonly transport: TransportContext
+  /** `user@machine`, recorded as who created, deployed and locked. */
+  readonly actor: string
+  readonly emit: (event: AppEvent) => void
+  readonly log: ErrorLog
+  /** Deployments of this process, shared across workspaces so a switch does not lose them. */
+  readonly deployments: DeploymentRegistry
+}
+
+/** The deployments started by this process: the latest state of each, and their cancel switches. */
+export class DeploymentRegistry {
+  private readonly all = new Map<string, Deployment>()
+  private readonly controllers = new Map<string, AbortController>()
+  /** Environment key (workspace + name) → id of the deployment running there. */
+  private readonly busy = new Map<string, string>()
+
+  /** Newest first. */
+  list(): Deployment[] {
+    return [...this.all.values()].reverse().slice(0, 50)
+  }
+
+  get(id: string): Deployment | undefined {
+    return this.all.get(id)
+  }
+
+  /** Reserves an environment; throws ExpectedError('locked') when this process deploys there. */
+  reserve(key: string, environment: string): () => void {
+    const running = this.busy.get(key)
+    if (running !== undefined) {
+      const d = this.all.get(running)
+      throw new ExpectedError(
+        'locked',
+        `${environment} is busy: ${d ? `${d.kind} of ${d.release} started by ${d.startedBy}` : 'a deployment'} is running in this Slipway`,
+        { environment, deployment: running }
+      )
+    }
+    const token = `pending-${Math.random()}`
+    this.busy.set(key, token)
+    return () => {
+      if (this.busy.get(key) === token) this.busy.delete(key)
+    }
+  }
+
+  bind(key: string, id: string): void {
+    this.busy.set(key, id)
+  }
+
+  release(key: string, id: string): void {
+    if (this.busy.get(key) === id) this.busy.delete(key)
+    this.controllers.delete(id)
+  }
+
+  record(deployment: Deployment, controller?: AbortController): void {
+    // Re-inserting keeps the map ordered by start, since ids are only added once.
+    this.all.set(deployment.id, deployment)
+    if (controller) this.controllers.set(deployment.id, controller)
+    while (this.all.size > 200) {
+      const oldest = this.all.keys().next().value
+      if (oldest === undefined || this.controllers.has(oldest)) break
+      this.all.delete(oldest)
+    }
+  }
+
+  /** Aborts a running deployment; false when it is not running. */
+  cancel(id: string): boolean {
+    const controller = this.controllers.get(id)
+    if (!controller) return false
+    controller.abort(new ExpectedError('cancelled', 'cancelled by the user'))
+    return true
+  }
+}
+
+/** A release as the API shows it (the tarball path stays on this machine). */
+export function publicRelease(stored: StoredRelease): Release {
+  const release: Partial<StoredRelease> = { ...stored }
+  delete release.tarballPath
+  return release as Release
+}
+
+/**
+ * The deploy domain for one open workspace: releases in its data folder, deployments and
+ * rollbacks run by the engine in the background (their progress pushed as events), status
+ * reads, lock breaking and host keys.
+ */
+export class DeployService {
+  private creating: Promise<Release> | null = null
+
+  constructor(private readonly options: DeployServiceOptions) {}
+
+  private async releasesDir(): Promise<string> {
+    return `${await this.options.dataDir}/releases`
+  }
+
+  private environment(name: string): EnvironmentConfig {
+    const env = this.options.workspace.config.environments.find((e) => e.name === name)
+    if (!env) {
+      const known = this.options.workspace.config.environments.map((e) => e.name)
+      throw new ExpectedError(
+        'not-found',
+        `no environment "${name}" in slipway.yml${known.length ? ` (there is ${known.join(', ')})` : ''}`,
+        { environment: name, known }
+      )
+    }
+    return env
+  }
+
+  private async context(onEvent?: (e: DeployEvent) => void): Promise<DeployContext> {
+    return {
+      workspacePath: this.options.workspace.path,
+      dataDir: await this.options.dataDir,
+      transport: this.options.transport,
+      actor: this.options.actor,
+      ...(onEvent ? { onEvent } : {})
+    }
+  }
+
+  private envKey(name: string): string {
+    return `${this.options.workspace.path}\0${name}`
+  }
+
+  /** Releases, newest first. */
+  async listReleases(): Promise<Release[]> {
+    return (await listReleases(await this.releasesDir())).map(publicRelease)
+  }
+
+  /** Builds a release (one at a time); progress goes out as `releases.changed`. */
+  async createRelease(commit: string | undefined): Promise<Release> {
+    if (this.creating) {
+      throw new ExpectedError('conflict', 'a release is already being built; wait for it to finish')
+    }
+    const { workspace, emit } = this.options
+    const build = workspace.config.build
+    if (!build) {
+      throw new ExpectedError(
+        'bad-config',
+        'slipway.yml has no build section: say how to build (build.command) and what to ship (build.artifact)'
+      )
+    }
+    const run = async (): Promise<Release> => {
+      try {
+        const stored = await createRelease({
+          workspacePath: workspace.path,
+          dir: await this.releasesDir(),
+          config: workspace.config,
+          mainBranch: workspace.mainBranch,
+          ticketPattern: workspace.config.tickets.pattern,
+          ...(commit ? { commit } : {}),
+          createdBy: this.options.actor,
+          onProgress: (p) => {
+            switch (p.kind) {
+              case 'worktree':
+                emit({
+                  event: 'releases.changed',
+                  payload: { kind: 'building', step: 'worktree', line: 'checking out the commit' }
+                })
+                return
+              case 'build':
+                emit({
+                  event: 'releases.changed',
+                  payload: { kind: 'building', step: 'build', line: p.line }
+                })
+                return
+              case 'pack':
+                emit({
+                  event: 'releases.changed',
+                  payload: { kind: 'building', step: 'pack', line: `packed ${p.files} files` }
+                })
+                return
+              case 'done':
+                return
+            }
+          }
+        })
+        const release = publicRelease(stored)
+        emit({ event: 'releases.changed', payload: { kind: 'created', release } })
+        return release
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err)
+        emit({ event: 'releases.changed', payload: { kind: 'failed', message } })
+        throw err
+      }
+    }
+    const creating = run()
+    this.creating = creating
+    try {
+      return await creating
+    } finally {
+      this.creating = null
+    }
+  }
+
+  /** Removes all but the newest `keep` releases, never one a running deployment uses. */
+  async pruneReleases(keep: number): Promise<string[]> {
+    const protect = this.options.deployments
+      .list()
+      .filter((d) => d.status === 'running')
+      .map((d) => d.release)
+    const removed = await pruneReleases(await this.releasesDir(), keep, protect)
+    this.options.emit({ event: 'releases.changed', payload: { kind: 'pruned', removed } })
+    return removed
+  }
+
+  /** Reads an environment from its hosts. */
+  async status(name: string): Promise<EnvironmentStatus> {
+    return readEnvironmentStatus(this.environment(name), await this.context())
+  }
+
+  /** Starts deploying `releaseId` to `name`; resolves with the running deployment. */
+  async deploy(releaseId: string, name: string, reason: string | undefined): Promise<Deployment> {
+    const env = this.environment(name)
+    const release = await getRelease(await this.releasesDir(), releaseId)
+    return this.start(env, (ctx, signal) =>
+      deployRelease(release, env, ctx, { signal, ...(reason ? { reason } : {}) })
+    )
+  }
+
+  /** Starts a rollback of `name` (to `to`, else the previous good release). */
+  async rollback(name: string, to: string | undefined): Promise<Deployment> {
+    const env = this.environment(name)
+    return this.start(env, (ctx, signal) =>
+      rollbackEnvironment(env, ctx, { signal, ...(to ? { to } : {}) })
+    )
+  }
+
+  /** Breaks the environment's lock on every host, recording `reason`. */
+  async breakLock(name: string, reason: string): Promise<void> {
+    const env = this.environment(name)
+    const unreserve = this.options.deployments.reserve(this.envKey(name), name)
+    try {
+      await breakLock(env, await this.context(), reason)
+    } finally {
+      unreserve()
+    }
+    void this.announceStatus(env)
+  }
+
+  /** Host keys of an environment's hosts. */
+  scanHosts(name: string): Promise<HostKeyScan[]> {
+    return scanHostKeys(this.environment(name), this.options.transport)
+  }
+
+  private async start(
+    env: EnvironmentConfig,
+    run: (ctx: DeployContext, signal: AbortSignal) => Promise<Deployment>
+  ): Promise<Deployment> {
+    const { deployments, emit, log } = this.options
+    const key = this.envKey(env.name)
+    const unreserve = deployments.reserve(key, env.name)
+    const controller = new AbortController()
+    let latest: Deployment | null = null
+    let resolveFirst: (d: Deployment) => void = () => {}
+    const first = new Promise<Deployment>((resolve) => (resolveFirst = resolve))
+    const onEvent = (e: DeployEvent): void => {
+      const isFirst = latest === null
+      latest = e.deployment
+      deployments.record(e.deployment, controller)
+      if (isFirst) deployments.bind(key, e.deployment.id)
+      emit({ event: 'deployments.changed', payload: { deployment: e.deployment } })
+      if (isFirst) resolveFirst(e.deployment)
+    }
+    let running: Promise<Deployment>
+    try {
+      // Host keys and passphrases need the user; ask before anything is started.
+      await requireUsableHosts(env, this.options.transport)
+      running = run(await this.context(onEvent), controller.signal)
+    } catch (err) {
+      unreserve()
+      throw err
+    }
+    const finished = running.then(
+      (final) => {
+        deployments.record(final)
+        emit({ event: 'deployments.changed', payload: { deployment: final } })
+        return final
+      },
+      (err: unknown) => {
+        log(`the ${env.name} deployment failed unexpectedly`, err)
+        if (!latest) throw err
+        const failed: Deployment = {
+          ...(latest as Deployment),
+          status: 'failed',
+          finishedAt: new Date().toISOString(),
+          summary: 'Slipway failed unexpectedly; read every host before deploying again.'
+        }
+        deployments.record(failed)
+        emit({ event: 'deployments.changed', payload: { deployment: failed } })
+        return failed
+      }
+    )
+    void finished
+      .catch(() => undefined)
+      .finally(() => {
+        const current = latest as Deployment | null
+        if (current) deployments.release(key, current.id)
+        unreserve()
+        void this.announceStatus(env)
+      })
+    return Promise.race([first, finished])
+  }
+
+  /** Reads the environment again and pushes it, so every board shows the hosts' truth. */
+  private async announceStatus(env: EnvironmentConfig): Promise<void> {
+    try {
+      const status = await readEnvironmentStatus(env, await this.context())
+      this.options.emit({
+        event: 'environments.changed',
+        payload: { environment: env.name, status }
+      })
+    } catch (err) {
+      this.options.log(`could not read ${env.name} after a change`, err)
+      this.options.emit({
+        event: 'environments.changed',
+        payload: { environment: env.name, status: null }
+      })
+    }
+  }
+}

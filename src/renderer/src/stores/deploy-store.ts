@@ -1,0 +1,349 @@
+import { createStore, type StoreApi } from 'zustand'
+import type { Deployment, EnvironmentStatus } from '../../../shared'
+import { describeError, type ApiClient } from '../api/client'
+import { browserNotifier, type Notifier } from '../lib/notify'
+import type { UiError } from './workspace-store'
+
+/** One environment as this window last read it. */
+export interface EnvironmentReading {
+  readonly status: EnvironmentStatus | null
+  readonly loading: boolean
+  readonly error: UiError | null
+}
+
+/** A question only the user can answer before a deployment may connect. */
+export type DeployPrompt =
+  | {
+      readonly kind: 'host-key'
+      /** True when the key differs from a known one: shown as a warning, never accepted. */
+      readonly changed: boolean
+      readonly host: string
+      readonly port: number
+      readonly keyType: string
+      readonly key: string
+      readonly fingerprint: string
+      readonly message: string
+    }
+  | { readonly kind: 'passphrase'; readonly keyFile: string; readonly message: string }
+
+/** Which dialog of the deploy domain is open. */
+export type DeployDialog =
+  | { readonly kind: 'deploy'; readonly environment: string }
+  | { readonly kind: 'rollback'; readonly environment: string }
+  | { readonly kind: 'break-lock'; readonly environment: string }
+  | { readonly kind: 'progress'; readonly id: string }
+
+/** Which deploy request is in flight. */
+export type DeployPending = 'deploy' | 'rollback' | 'break-lock' | 'trust' | 'passphrase' | null
+
+/** Environments' status, this session's deployments, and the dialogs around them. */
+export interface DeployState {
+  readonly environments: Readonly<Record<string, EnvironmentReading>>
+  /** Newest first. */
+  readonly deployments: readonly Deployment[]
+  readonly dialog: DeployDialog | null
+  readonly prompt: DeployPrompt | null
+  readonly pending: DeployPending
+  readonly error: UiError | null
+}
+
+/** What the UI and the event subscriptions may do with deployments. */
+export interface DeployActions {
+  loadStatus(environment: string): Promise<void>
+  /** An `environments.changed` event. */
+  statusChanged(environment: string, status: EnvironmentStatus | null): void
+  loadDeployments(): Promise<void>
+  /** A `deployments.changed` event. */
+  deploymentChanged(deployment: Deployment): void
+  openDeploy(environment: string): void
+  openRollback(environment: string): void
+  openBreakLock(environment: string): void
+  showProgress(id: string): void
+  closeDialog(): void
+  /** Starts a deployment; true when it started (the progress dialog opens). */
+  deploy(release: string, environment: string, reason?: string): Promise<boolean>
+  rollback(environment: string, to?: string): Promise<boolean>
+  cancel(id: string): Promise<void>
+  breakLock(environment: string, reason: string): Promise<boolean>
+  /** Trusts the host key of the open prompt and retries what asked for it. */
+  acceptHostKey(): Promise<void>
+  /** Keeps the passphrase in the backend's memory and retries what asked for it. */
+  submitPassphrase(passphrase: string): Promise<void>
+  dismissPrompt(): void
+  dismissError(): void
+  reset(): void
+}
+
+/** The deploy store's full shape. */
+export type DeployStore = DeployState & DeployActions
+
+/** Defaults: nothing read yet. */
+export const DEPLOY_DEFAULTS: DeployState = {
+  environments: {},
+  deployments: [],
+  dialog: null,
+  prompt: null,
+  pending: null,
+  error: null
+}
+
+/** Options of {@link createDeployStore}. */
+export interface DeployStoreOptions {
+  /** Desktop notifications; default the browser's (also in Electron's renderer). */
+  readonly notifier?: Notifier
+}
+
+const EMPTY_READING: EnvironmentReading = { status: null, loading: false, error: null }
+
+/** The prompt an error asks for, or null when it is an ordinary failure. */
+export function promptFor(error: unknown): DeployPrompt | null {
+  const e = error as { code?: unknown; message?: unknown; details?: Record<string, unknown> }
+  const d = e.details ?? {}
+  const text = (v: unknown): string => (typeof v === 'string' ? v : '')
+  const message = text(e.message)
+  if (e.code === 'host-key-unknown' || e.code === 'host-key-changed') {
+    return {
+      kind: 'host-key',
+      changed: e.code === 'host-key-changed',
+      host: text(d.host),
+      port: typeof d.port === 'number' ? d.port : 22,
+      keyType: text(d.keyType),
+      key: text(d.key),
+      fingerprint: text(d.fingerprint),
+      message
+    }
+  }
+  if (e.code === 'passphrase-required') {
+    return { kind: 'passphrase', keyFile: text(d.keyFile), message }
+  }
+  return null
+}
+
+/** True when a deployment has ended (whatever the outcome). */
+export function isFinished(deployment: Deployment): boolean {
+  return deployment.status !== 'running'
+}
+
+/** Creates the deploy store over an API client (a fake one in tests). */
+export function createDeployStore(
+  client: ApiClient,
+  options: DeployStoreOptions = {}
+): StoreApi<DeployStore> {
+  const notifier = options.notifier ?? browserNotifier()
+  // What to run again once the user answered a prompt (trusted a key, gave a passphrase).
+  let retry: (() => Promise<boolean>) | null = null
+  // Deployments seen running here: only their endings are worth a notification.
+  const watched = new Set<string>()
+  // Bumped by reset(), so answers for a closed workspace are dropped.
+  let generation = 0
+
+  return createStore<DeployStore>()((set, get) => {
+    const reading = (environment: string): EnvironmentReading =>
+      get().environments[environment] ?? EMPTY_READING
+    const setReading = (environment: string, patch: Partial<EnvironmentReading>): void =>
+      set((s) => ({
+        environments: {
+          ...s.environments,
+          [environment]: { ...(s.environments[environment] ?? EMPTY_READING), ...patch }
+        }
+      }))
+    const upsert = (deployment: Deployment): void =>
+      set((s) => ({
+        deployments: [deployment, ...s.deployments.filter((d) => d.id !== deployment.id)]
+      }))
+
+    /** Runs a call that may need a prompt first; true when it went through. */
+    const guarded = async (
+      pending: Exclude<DeployPending, null>,
+      attempt: () => Promise<void>
+    ): Promise<boolean> => {
+      const run = async (): Promise<boolean> => {
+        set({ pending, error: null })
+        try {
+          await attempt()
+          set({ pending: null })
+          retry = null
+          return true
+        } catch (error) {
+          const prompt = promptFor(error)
+          if (prompt) {
+            retry = run
+            set({ pending: null, prompt })
+          } else {
+            retry = null
+            set({ pending: null, error: describeError(error) })
+          }
+          return false
+        }
+      }
+      return run()
+    }
+
+    const started = (deployment: Deployment): void => {
+      watched.add(deployment.id)
+      upsert(deployment)
+      set({ dialog: { kind: 'progress', id: deployment.id } })
+      notifier.requestPermission()
+    }
+
+    return {
+      ...DEPLOY_DEFAULTS,
+
+      async loadStatus(environment) {
+        if (reading(environment).loading) return
+        const at = generation
+        setReading(environment, { loading: true })
+        try {
+          const status = await client.call('environments.status', { environment })
+          if (at === generation) setReading(environment, { status, loading: false, error: null })
+        } catch (error) {
+          if (at === generation) {
+            setReading(environment, { loading: false, error: describeError(error) })
+          }
+        }
+      },
+
+      statusChanged(environment, status) {
+        if (status) setReading(environment, { status, error: null })
+        else void get().loadStatus(environment)
+      },
+
+      async loadDeployments() {
+        try {
+          const deployments = await client.call('deployments.list', {})
+          for (const d of deployments) if (!isFinished(d)) watched.add(d.id)
+          set({ deployments })
+        } catch (error) {
+          set({ error: describeError(error) })
+        }
+      },
+
+      deploymentChanged(deployment) {
+        const before = get().deployments.find((d) => d.id === deployment.id)
+        upsert(deployment)
+        if (!isFinished(deployment)) {
+          watched.add(deployment.id)
+          return
+        }
+        if (watched.delete(deployment.id) && (!before || !isFinished(before))) {
+          const what = deployment.kind === 'rollback' ? 'Rollback' : 'Deployment'
+          const title =
+            deployment.status === 'succeeded'
+              ? `${what} to ${deployment.environment} succeeded`
+              : `${what} to ${deployment.environment} ${deployment.status}`
+          notifier.notify(title, deployment.summary || deployment.release)
+        }
+      },
+
+      openDeploy(environment) {
+        set({ dialog: { kind: 'deploy', environment }, error: null })
+      },
+      openRollback(environment) {
+        set({ dialog: { kind: 'rollback', environment }, error: null })
+      },
+      openBreakLock(environment) {
+        set({ dialog: { kind: 'break-lock', environment }, error: null })
+      },
+      showProgress(id) {
+        set({ dialog: { kind: 'progress', id } })
+      },
+      closeDialog() {
+        set({ dialog: null, error: null })
+      },
+
+      deploy(release, environment, reason) {
+        return guarded('deploy', async () => {
+          const trimmed = reason?.trim()
+          const deployment = await client.call('deployments.start', {
+            release,
+            environment,
+            ...(trimmed ? { reason: trimmed } : {})
+          })
+          started(deployment)
+        })
+      },
+
+      rollback(environment, to) {
+        return guarded('rollback', async () => {
+          const deployment = await client.call('environments.rollback', {
+            environment,
+            ...(to ? { to } : {})
+          })
+          started(deployment)
+        })
+      },
+
+      async cancel(id) {
+        try {
+          upsert(await client.call('deployments.cancel', { id }))
+        } catch (error) {
+          set({ error: describeError(error) })
+        }
+      },
+
+      async breakLock(environment, reason) {
+        const ok = await guarded('break-lock', async () => {
+          await client.call('environments.breakLock', { environment, reason })
+        })
+        if (ok) {
+          set({ dialog: null })
+          void get().loadStatus(environment)
+        }
+        return ok
+      },
+
+      async acceptHostKey() {
+        const prompt = get().prompt
+        if (prompt?.kind !== 'host-key' || prompt.changed) return
+        set({ pending: 'trust', error: null })
+        try {
+          await client.call('hosts.trustKey', {
+            host: prompt.host,
+            port: prompt.port,
+            keyType: prompt.keyType,
+            key: prompt.key
+          })
+        } catch (error) {
+          set({ pending: null, error: describeError(error) })
+          return
+        }
+        set({ prompt: null, pending: null })
+        const again = retry
+        retry = null
+        if (again) await again()
+      },
+
+      async submitPassphrase(passphrase) {
+        const prompt = get().prompt
+        if (prompt?.kind !== 'passphrase' || passphrase === '') return
+        set({ pending: 'passphrase', error: null })
+        try {
+          await client.call('credentials.setPassphrase', { keyFile: prompt.keyFile, passphrase })
+        } catch (error) {
+          set({ pending: null, error: describeError(error) })
+          return
+        }
+        set({ prompt: null, pending: null })
+        const again = retry
+        retry = null
+        if (again) await again()
+      },
+
+      dismissPrompt() {
+        retry = null
+        set({ prompt: null })
+      },
+
+      dismissError() {
+        set({ error: null })
+      },
+
+      reset() {
+        generation++
+        retry = null
+        watched.clear()
+        set(DEPLOY_DEFAULTS)
+      }
+    }
+  })
+}
