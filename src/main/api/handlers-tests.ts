@@ -1,7 +1,119 @@
 import type { testMethods } from '../../shared/contract-tests'
+import { assertNever } from '../../shared/errors'
+import type { Workspace } from '../../shared/models'
+import { ExpectedError } from '../services/errors'
+import { TestService, type TestServiceEvent } from '../services/tests'
+import { workspaceDataDir } from '../services/workspace'
 import type { DomainHandlers, HandlerContext } from './handlers'
 
-/** Handlers of the test-run methods. */
-export function createTestHandlers(_ctx: HandlerContext): DomainHandlers<keyof typeof testMethods> {
-  return {}
+type TestMethod = keyof typeof testMethods
+
+/**
+ * Handlers of the test-run methods, over one {@link TestService} per open workspace.
+ *
+ * The service starts on the first `tests.*` call for the open workspace, not when it opens:
+ * a one-shot CLI command such as `slipway branches` opens a workspace too and must neither
+ * wait for nor start test runs. Long-lived hosts start it at once because the board asks for
+ * `tests.branchStates` as soon as it shows a workspace (and `serve` asks once after opening,
+ * so testing begins before a browser connects). Closing the workspace stops it, killing its
+ * runs' process trees.
+ */
+export function createTestHandlers(ctx: HandlerContext): DomainHandlers<TestMethod> {
+  let open: { readonly workspace: Workspace; service: Promise<TestService> | null } | null = null
+
+  ctx.session.onOpen((workspace) => {
+    const entry: { readonly workspace: Workspace; service: Promise<TestService> | null } = {
+      workspace,
+      service: null
+    }
+    open = entry
+    return () => {
+      if (open === entry) open = null
+      const starting = entry.service
+      entry.service = null
+      void starting?.then((s) => s.stop()).catch(() => undefined)
+    }
+  })
+
+  const service = (): Promise<TestService> => {
+    const { workspace } = ctx.session.require()
+    const entry = open && open.workspace === workspace ? open : null
+    if (!entry) throw new ExpectedError('no-workspace', 'No workspace is open; open one first.')
+    if (!workspace.config.test) {
+      throw new ExpectedError(
+        'bad-config',
+        'slipway.yml has no test.command, so Slipway cannot test branches. Add for example "test: { command: npm test }".',
+        { workspace: workspace.path }
+      )
+    }
+    if (entry.service) return entry.service
+    const starting = startService(ctx, workspace, (event) => {
+      // Events of a service whose workspace was closed meanwhile are dropped.
+      if (open === entry) forward(ctx, event)
+    })
+    entry.service = starting
+    starting.catch(() => {
+      if (entry.service === starting) entry.service = null
+    })
+    return starting
+  }
+
+  return {
+    'tests.branchStates': async () => (await service()).branchStates(),
+    'tests.queue': async () => (await service()).queue(),
+    'tests.run': async ({ id }) => (await service()).run(id),
+    'tests.runs': async (filter) => (await service()).runs(filter),
+    'tests.request': async ({ branch, sha, kind, force }) =>
+      (await service()).request({ branch, sha, kind, force, reason: 'manual' }),
+    'tests.cancel': async ({ id }) => {
+      await (await service()).cancel(id)
+      return null
+    },
+    'tests.cancelAll': async () => {
+      await (await service()).cancelAll()
+      return null
+    },
+    'tests.setPaused': async ({ paused }) => {
+      const s = await service()
+      s.setPaused(paused)
+      return s.queue()
+    },
+    'tests.focus': async ({ branch }) => {
+      ;(await service()).setFocus(branch)
+      return null
+    },
+    'tests.log': async ({ id, offset, length }) => (await service()).readLog(id, offset, length)
+  }
+}
+
+async function startService(
+  ctx: HandlerContext,
+  workspace: Workspace,
+  onEvent: (event: TestServiceEvent) => void
+): Promise<TestService> {
+  const service = new TestService({
+    workspacePath: workspace.path,
+    dataDir: await workspaceDataDir(ctx.dataDir, workspace.path),
+    config: workspace.config,
+    mainBranch: workspace.mainBranch,
+    onEvent
+  })
+  await service.start()
+  return service
+}
+
+function forward(ctx: HandlerContext, event: TestServiceEvent): void {
+  switch (event.kind) {
+    case 'run':
+      ctx.emit({ event: 'tests.runChanged', payload: { run: event.run } })
+      return
+    case 'log':
+      ctx.emit({ event: 'tests.log', payload: { runId: event.runId, chunk: event.chunk } })
+      return
+    case 'queue':
+      ctx.emit({ event: 'tests.queueChanged', payload: { queue: event.queue } })
+      return
+    default:
+      assertNever(event)
+  }
 }

@@ -1,6 +1,7 @@
 import type { Branch } from '../../../shared'
 import { formatAbsolute, formatRelative, shortSha } from '../lib/format'
 import { AheadBehind } from './AheadBehind'
+import { TestStatusLine } from './TestStatusLine'
 import { TicketChip } from './TicketChip'
 
 /** Fixed height of one card in the virtualized list, in pixels (the CSS matches it). */
@@ -46,6 +47,7 @@ export function BranchCard({
           ))}
         </span>
         <span className="branch-meta">
+          <TestStatusLine branch={branch.name} />
           <code className="sha" title={branch.sha}>
             {shortSha(branch.sha)}
           </code>

@@ -3,6 +3,7 @@ import { assertNever } from '../../../shared/errors'
 import { formatAbsolute, formatRelative, plural, shortSha } from '../lib/format'
 import type { BranchCommits } from '../stores/branches-store'
 import { DRAWER_COMMIT_LIMIT } from '../stores/branches-store'
+import { DrawerTests } from './RunHistory'
 import { TicketChip } from './TicketChip'
 
 /** The side drawer for one branch: its facts and the commits it carries ahead of main. */
@@ -75,6 +76,7 @@ export function BranchDrawer({
           <div className="muted">{branch.subject}</div>
         </dd>
       </dl>
+      <DrawerTests branch={branch.name} now={now} />
       <section
         className="drawer-commits"
         aria-labelledby="drawer-commits-title"

@@ -1,6 +1,7 @@
 import type { Workspace } from '../../../shared'
 import { useWorkspace } from '../stores/hooks'
 import { ConfigProblems } from './ConfigProblems'
+import { QueueButton } from './QueuePanel'
 
 /** The workspace header: name, path, main branch, config source, and what needs attention. */
 export function Header({ workspace }: { readonly workspace: Workspace }): React.JSX.Element {
@@ -40,6 +41,7 @@ export function Header({ workspace }: { readonly workspace: Workspace }): React.
             </dd>
           </div>
         </dl>
+        <QueueButton />
         <button type="button" onClick={showPicker}>
           Switch workspace
         </button>

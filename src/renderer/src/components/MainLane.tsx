@@ -1,6 +1,7 @@
 import type { BranchListing } from '../../../shared'
 import { formatAbsolute, formatRelative, plural, shortSha } from '../lib/format'
 import { boardBranches } from '../stores/filter-branches'
+import { TestStatusLine, TestsUnavailable } from './TestStatusLine'
 
 /** The main lane: the tip of the main branch and how many branches are in flight. */
 export function MainLane({
@@ -28,6 +29,7 @@ export function MainLane({
           </span>
         )}
       </header>
+      <TestsUnavailable />
       {!listing && <p className="lane-empty">{loading ? 'Reading branches…' : 'Not read yet.'}</p>}
       {listing && listing.mainSha === null && (
         <p className="lane-empty">The branch {mainBranch} does not exist yet.</p>
@@ -38,6 +40,7 @@ export function MainLane({
           <code className="sha selectable" title={listing.mainSha}>
             {shortSha(listing.mainSha)}
           </code>
+          <TestStatusLine branch={mainBranch} />
           {tip && tip.sha === listing.mainSha && (
             <>
               <p className="tip-subject">{tip.subject}</p>

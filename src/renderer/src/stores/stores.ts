@@ -3,6 +3,7 @@ import type { ApiClient } from '../api/client'
 import { createBranchesStore, type BranchesStore } from './branches-store'
 import { createDeployStore, type DeployStore } from './deploy-store'
 import { createReleasesStore, type ReleasesStore } from './releases-store'
+import { createTestsStore, type TestsStore } from './tests-store'
 import { createWorkspaceStore, type WorkspaceStore } from './workspace-store'
 
 /** Every domain store of the app, created together over one client. */
@@ -11,6 +12,7 @@ export interface Stores {
   readonly branches: StoreApi<BranchesStore>
   readonly releases: StoreApi<ReleasesStore>
   readonly deploy: StoreApi<DeployStore>
+  readonly tests: StoreApi<TestsStore>
 }
 
 /** Creates the app's stores over `client` (the real one in main.tsx, a fake one in tests). */
@@ -19,6 +21,7 @@ export function createStores(client: ApiClient): Stores {
     workspace: createWorkspaceStore(client),
     branches: createBranchesStore(client),
     releases: createReleasesStore(client),
-    deploy: createDeployStore(client)
+    deploy: createDeployStore(client),
+    tests: createTestsStore(client)
   }
 }

@@ -43,6 +43,15 @@ export function connectSubscriptions(
       case 'releases.changed':
         stores.releases.getState().changed(event.payload)
         return
+      case 'tests.runChanged':
+        stores.tests.getState().runChanged(event.payload.run)
+        return
+      case 'tests.log':
+        stores.tests.getState().logChunk(event.payload.runId, event.payload.chunk)
+        return
+      case 'tests.queueChanged':
+        stores.tests.getState().queueChanged(event.payload.queue)
+        return
       default:
         assertNever(event)
     }
@@ -54,6 +63,7 @@ export function connectSubscriptions(
       void stores.workspace.getState().loadCurrent()
       if (stores.workspace.getState().workspace) refreshBranches.request()
       if (stores.workspace.getState().workspace) reloadDeploys()
+      if (stores.workspace.getState().workspace) void stores.tests.getState().load()
     }) ?? (() => {})
 
   const reloadDeploys = (): void => {
@@ -73,8 +83,10 @@ export function connectSubscriptions(
     listedFor = key
     if (!samePath) stores.branches.getState().reset()
     if (!samePath) resetDeploys()
+    if (!samePath) stores.tests.getState().reset()
     if (key !== null) void stores.branches.getState().load()
     if (key !== null) reloadDeploys()
+    if (key !== null) void stores.tests.getState().load()
   })
 
   return () => {

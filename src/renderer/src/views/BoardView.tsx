@@ -6,8 +6,10 @@ import { BranchesLane } from '../components/BranchesLane'
 import { EnvironmentLane, NoEnvironmentsLane } from '../components/EnvironmentLane'
 import { Header } from '../components/Header'
 import { MainLane } from '../components/MainLane'
+import { QueuePanel } from '../components/QueuePanel'
 import { useNow } from '../lib/use-now'
 import { useBranches, useStores } from '../stores/hooks'
+import { RunView } from './RunView'
 
 /** True when keys typed at `target` belong to a text field rather than to the board. */
 function isTypingTarget(target: EventTarget | null): boolean {
@@ -22,7 +24,7 @@ function isTypingTarget(target: EventTarget | null): boolean {
 
 /** The release board for an open workspace: header, four lanes and the branch drawer. */
 export function BoardView({ workspace }: { readonly workspace: Workspace }): React.JSX.Element {
-  const { branches: store } = useStores()
+  const { branches: store, tests } = useStores()
   const listing = useBranches((s) => s.listing)
   const loading = useBranches((s) => s.loading)
   const drawerOpen = useBranches((s) => s.drawerOpen)
@@ -102,6 +104,11 @@ export function BoardView({ workspace }: { readonly workspace: Workspace }): Rea
 
   const drawerBranch =
     drawerOpen && selected ? (listing?.branches.find((b) => b.name === selected) ?? null) : null
+  const focusName = drawerBranch?.name ?? null
+  // The branch in the drawer is tested first (after main).
+  useEffect(() => {
+    tests.getState().focus(focusName)
+  }, [focusName, tests])
   const environments = workspace.config.environments
 
   return (
@@ -138,6 +145,8 @@ export function BoardView({ workspace }: { readonly workspace: Workspace }): Rea
           />
         )}
       </div>
+      <QueuePanel />
+      <RunView />
     </div>
   )
 }

@@ -1,0 +1,137 @@
+import { useEffect, useRef } from 'react'
+import type { TestRun } from '../../../shared'
+import { shortSha } from '../lib/format'
+import { useStores } from '../stores/hooks'
+import { useTests } from '../stores/use-tests'
+import { TestStatus } from './TestStatus'
+
+function QueueItem({ run }: { readonly run: TestRun }): React.JSX.Element {
+  const { tests } = useStores()
+  return (
+    <li className="queue-item" data-testid="queue-item" data-status={run.status}>
+      <TestStatus run={run} kind={run.kind} compact />
+      <span className="queue-branch" title={run.branch}>
+        {run.branch}
+        {run.kind === 'merge' ? ' (merge)' : ''}
+      </span>
+      <code className="sha">{shortSha(run.sha)}</code>
+      <button
+        type="button"
+        className="link-button"
+        onClick={() => void tests.getState().openRun(run.id)}
+      >
+        Log
+      </button>
+      <button
+        type="button"
+        className="link-button"
+        onClick={() => void tests.getState().cancel(run.id)}
+      >
+        Cancel
+      </button>
+    </li>
+  )
+}
+
+/** The header button that opens the queue panel, with how many runs are waiting or running. */
+export function QueueButton(): React.JSX.Element | null {
+  const { tests } = useStores()
+  const queue = useTests((s) => s.queue)
+  const open = useTests((s) => s.queueOpen)
+  const availability = useTests((s) => s.availability.kind)
+  if (availability !== 'ready' || !queue) return null
+  const busy = queue.running.length + queue.queued.length
+  return (
+    <button
+      type="button"
+      aria-expanded={open}
+      aria-controls="queue-panel"
+      data-testid="queue-button"
+      onClick={() => tests.getState().toggleQueue()}
+      title="Test runs running and waiting"
+    >
+      Test queue
+      <span className="queue-button-count">{queue.paused ? 'paused' : busy}</span>
+    </button>
+  )
+}
+
+/** The queue: what runs now, what waits, pause/resume and cancel all. Escape closes it. */
+export function QueuePanel(): React.JSX.Element | null {
+  const { tests } = useStores()
+  const queue = useTests((s) => s.queue)
+  const open = useTests((s) => s.queueOpen)
+  const panelRef = useRef<HTMLElement>(null)
+
+  useEffect(() => {
+    if (!open) return
+    panelRef.current?.focus()
+    const onKeyDown = (e: KeyboardEvent): void => {
+      if (e.key !== 'Escape' || tests.getState().openRunId) return
+      e.preventDefault()
+      e.stopPropagation()
+      tests.getState().toggleQueue(false)
+    }
+    document.addEventListener('keydown', onKeyDown, true)
+    return () => document.removeEventListener('keydown', onKeyDown, true)
+  }, [open, tests])
+
+  if (!open || !queue) return null
+  return (
+    <section
+      ref={panelRef}
+      id="queue-panel"
+      className="queue-panel"
+      data-testid="queue-panel"
+      aria-labelledby="queue-panel-title"
+      tabIndex={-1}
+    >
+      <div className="queue-panel-header">
+        <h2 id="queue-panel-title">Test queue</h2>
+        <span className="muted">at most {queue.concurrency} at once</span>
+        <span className="spacer" />
+        <button type="button" onClick={() => void tests.getState().setPaused(!queue.paused)}>
+          {queue.paused ? 'Resume' : 'Pause'}
+        </button>
+        <button
+          type="button"
+          onClick={() => void tests.getState().cancelAll()}
+          disabled={queue.running.length + queue.queued.length === 0}
+        >
+          Cancel all
+        </button>
+        <button
+          type="button"
+          className="icon-button"
+          aria-label="Close the queue"
+          onClick={() => tests.getState().toggleQueue(false)}
+        >
+          ✕
+        </button>
+      </div>
+      {queue.paused && (
+        <p className="tests-note">Paused: new commits are queued but not started.</p>
+      )}
+      <h3>Running ({queue.running.length})</h3>
+      {queue.running.length === 0 ? (
+        <p className="muted">Nothing is running.</p>
+      ) : (
+        <ul className="queue-list">
+          {queue.running.map((run) => (
+            <QueueItem key={run.id} run={run} />
+          ))}
+        </ul>
+      )}
+      <h3>Waiting ({queue.queued.length})</h3>
+      {queue.queued.length === 0 ? (
+        <p className="muted">Nothing is waiting.</p>
+      ) : (
+        <ul className="queue-list">
+          {queue.queued.map((run) => (
+            <QueueItem key={run.id} run={run} />
+          ))}
+        </ul>
+      )}
+    </section>
+  )
+}

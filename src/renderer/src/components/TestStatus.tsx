@@ -1,0 +1,105 @@
+import type { TestRun, TestRunStatus } from '../../../shared'
+import { assertNever } from '../../../shared/errors'
+import { formatDuration, shortSha } from '../lib/format'
+import '../styles/tests.css'
+
+/** What a status looks like: a glyph, a word, and the CSS modifier. */
+export function statusLook(status: TestRunStatus): {
+  readonly icon: string
+  readonly label: string
+} {
+  switch (status) {
+    case 'queued':
+      return { icon: '◌', label: 'queued' }
+    case 'running':
+      return { icon: '◐', label: 'running' }
+    case 'passed':
+      return { icon: '✓', label: 'passed' }
+    case 'failed':
+      return { icon: '✗', label: 'failed' }
+    case 'cancelled':
+      return { icon: '⊘', label: 'cancelled' }
+    case 'timed-out':
+      return { icon: '⏱', label: 'timed out' }
+    case 'error':
+      return { icon: '!', label: 'error' }
+    default:
+      return assertNever(status)
+  }
+}
+
+/** One line describing a run, for titles: "merge result passed at 1a2b3c4d in 3.2 s: 12 tests". */
+export function describeRun(run: TestRun): string {
+  const what = run.kind === 'merge' ? 'merge result' : 'tip'
+  const took = run.durationMs !== null ? ` in ${formatDuration(run.durationMs)}` : ''
+  const summary = run.summary ? `: ${run.summary}` : ''
+  return `${what} ${statusLook(run.status).label} at ${shortSha(run.sha)}${took}${summary}`
+}
+
+/**
+ * The test status of a branch's tip (or merge result) as a small icon and word, with the
+ * details in its title. `run` null means not tested yet.
+ */
+export function TestStatus({
+  run,
+  kind,
+  compact = false
+}: {
+  readonly run: TestRun | null
+  readonly kind: TestRun['kind']
+  readonly compact?: boolean
+}): React.JSX.Element {
+  if (!run) {
+    return (
+      <span
+        className="test-status status-none"
+        data-testid="test-status"
+        data-status="none"
+        data-kind={kind}
+        title={kind === 'merge' ? 'merge result not tested yet' : 'not tested yet'}
+      >
+        <span aria-hidden="true">·</span>
+        {!compact && <span className="test-status-label">not tested</span>}
+      </span>
+    )
+  }
+  const look = statusLook(run.status)
+  const prefix = kind === 'merge' ? 'merge ' : ''
+  return (
+    <span
+      className={`test-status status-${run.status}`}
+      data-testid="test-status"
+      data-status={run.status}
+      data-kind={kind}
+      title={describeRun(run)}
+      role="status"
+      aria-label={`${kind === 'merge' ? 'Merge result' : 'Tests'} ${look.label}`}
+    >
+      <span className="test-status-icon" aria-hidden="true">
+        {look.icon}
+      </span>
+      <span className={compact ? 'test-status-label compact' : 'test-status-label'}>
+        {prefix}
+        {compact ? '' : look.label}
+      </span>
+    </span>
+  )
+}
+
+/** Up to five dots for a branch's recent runs, newest on the left. */
+export function RunDots({ runs }: { readonly runs: readonly TestRun[] }): React.JSX.Element | null {
+  const recent = runs.slice(0, 5)
+  if (recent.length === 0) return null
+  return (
+    <span className="run-dots" data-testid="run-dots" aria-label="Recent runs">
+      {recent.map((run) => (
+        <span
+          key={run.id}
+          className={`run-dot status-${run.status}`}
+          title={describeRun(run)}
+          data-status={run.status}
+        />
+      ))}
+    </span>
+  )
+}

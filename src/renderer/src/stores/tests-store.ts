@@ -1,0 +1,379 @@
+import { createStore, type StoreApi } from 'zustand'
+import type { BranchTestState, TestQueue, TestRun } from '../../../shared'
+import { describeError, type ApiClient } from '../api/client'
+import { appendText, byteLength, linesOf, prependText, type LogLines } from '../lib/log-lines'
+import type { UiError } from './workspace-store'
+
+/** Whether the open workspace can run tests at all. */
+export type TestsAvailability =
+  | { readonly kind: 'unknown' }
+  | { readonly kind: 'ready' }
+  /** slipway.yml has no `test.command` (the board says so with a hint). */
+  | { readonly kind: 'unconfigured'; readonly message: string }
+  | { readonly kind: 'failed'; readonly error: UiError }
+
+/** The log of the run open in the Run view. */
+export interface RunLogState extends LogLines {
+  readonly runId: string
+  readonly totalBytes: number
+  readonly loading: boolean
+  readonly error: UiError | null
+}
+
+/** Test states per branch, the queue, the Run view and the Queue panel. */
+export interface TestsState {
+  readonly availability: TestsAvailability
+  /** Branch name → its tip / merge state and recent runs. */
+  readonly states: Readonly<Record<string, BranchTestState>>
+  readonly queue: TestQueue | null
+  /** Runs seen by id (from states, the queue and events), for the Run view. */
+  readonly runs: Readonly<Record<string, TestRun>>
+  readonly openRunId: string | null
+  readonly log: RunLogState | null
+  readonly queueOpen: boolean
+  /** The last action's failure (re-run, cancel, pause), shown near the control. */
+  readonly error: UiError | null
+}
+
+/** What the UI and the event subscriptions may do with tests. */
+export interface TestsActions {
+  /** Reads branch states and the queue (on open, after a reconnect). */
+  load(): Promise<void>
+  /** A run changed (pushed event). */
+  runChanged(run: TestRun): void
+  /** Live log output arrived (pushed event). */
+  logChunk(runId: string, chunk: string): void
+  queueChanged(queue: TestQueue): void
+  rerun(branch: string, kind: TestRun['kind']): Promise<void>
+  cancel(runId: string): Promise<void>
+  cancelAll(): Promise<void>
+  setPaused(paused: boolean): Promise<void>
+  /** Tells the backend which branch the user looks at (it is tested first after main). */
+  focus(branch: string | null): void
+  openRun(runId: string): Promise<void>
+  closeRun(): void
+  /** Reads the window of the log before what is loaded (the viewer scrolled to the top). */
+  loadEarlier(): Promise<void>
+  toggleQueue(open?: boolean): void
+  reset(): void
+}
+
+/** The tests store's full shape. */
+export type TestsStore = TestsState & TestsActions
+
+/** Defaults: nothing read yet. */
+export const TESTS_DEFAULTS: TestsState = {
+  availability: { kind: 'unknown' },
+  states: {},
+  queue: null,
+  runs: {},
+  openRunId: null,
+  log: null,
+  queueOpen: false,
+  error: null
+}
+
+/** Bytes of log read per window (the contract allows up to 1 MiB). */
+export const LOG_WINDOW_BYTES = 256 * 1024
+/** Recent runs kept per branch. */
+const HISTORY_LIMIT = 10
+
+/** Shows a desktop notification; the default uses the Notification API when permitted. */
+export type Notify = (title: string, body: string) => void
+
+/** The browser's Notification API, asking for permission once. */
+export const browserNotify: Notify = (title, body) => {
+  if (typeof Notification === 'undefined') return
+  if (Notification.permission === 'granted') {
+    new Notification(title, { body })
+  } else if (Notification.permission === 'default') {
+    void Notification.requestPermission().then((p) => {
+      if (p === 'granted') new Notification(title, { body })
+    })
+  }
+}
+
+/** Creates the tests store over an API client (a fake one in tests). */
+export function createTestsStore(
+  client: ApiClient,
+  notify: Notify = browserNotify
+): StoreApi<TestsStore> {
+  // Per branch: the status of its last finished tip run, to see green → red.
+  const lastTipStatus = new Map<string, TestRun['status']>()
+  let loadSeq = 0
+  let logSeq = 0
+
+  return createStore<TestsStore>()((set, get) => {
+    const fail = (err: unknown): void => set({ error: describeError(err) })
+
+    return {
+      ...TESTS_DEFAULTS,
+
+      async load() {
+        const seq = ++loadSeq
+        try {
+          const [states, queue] = await Promise.all([
+            client.call('tests.branchStates', {}),
+            client.call('tests.queue', {})
+          ])
+          if (seq !== loadSeq) return
+          const byBranch: Record<string, BranchTestState> = {}
+          const runs: Record<string, TestRun> = { ...get().runs }
+          for (const state of states) {
+            byBranch[state.branch] = state
+            for (const run of state.history) runs[run.id] = run
+            if (state.tip) runs[state.tip.id] = state.tip
+            if (state.merge) runs[state.merge.id] = state.merge
+            const finished = [state.tip, ...state.history].find(
+              (r) => r && r.kind === 'tip' && isDone(r)
+            )
+            if (finished) lastTipStatus.set(state.branch, finished.status)
+          }
+          for (const run of [...queue.running, ...queue.queued]) runs[run.id] = run
+          set({ availability: { kind: 'ready' }, states: byBranch, queue, runs })
+        } catch (err) {
+          if (seq !== loadSeq) return
+          const error = describeError(err)
+          set({
+            availability:
+              error.code === 'bad-config'
+                ? { kind: 'unconfigured', message: error.message }
+                : { kind: 'failed', error },
+            states: {},
+            queue: null
+          })
+        }
+      },
+
+      runChanged(run) {
+        const { states, runs, log } = get()
+        const next: Record<string, BranchTestState> = { ...states }
+        const own = states[run.branch]
+        next[run.branch] = withRun(
+          own ?? { branch: run.branch, sha: run.sha, tip: null, merge: null, history: [] },
+          run
+        )
+        // Results are keyed by sha: another branch at the same tip shows the same result.
+        for (const [name, state] of Object.entries(states)) {
+          if (name !== run.branch && state.sha === run.sha) next[name] = withRun(state, run, false)
+        }
+        set({
+          states: next,
+          runs: { ...runs, [run.id]: run },
+          availability: { kind: 'ready' },
+          // The run ended: make sure the viewer holds the whole stored log.
+          log: log && log.runId === run.id ? { ...log, totalBytes: run.logBytes } : log
+        })
+        if (run.kind === 'tip' && isDone(run)) {
+          const before = lastTipStatus.get(run.branch)
+          lastTipStatus.set(run.branch, run.status)
+          if (before === 'passed' && run.status === 'failed') {
+            notify(
+              `${run.branch} went red`,
+              run.summary || `Tests failed at ${run.sha.slice(0, 8)}`
+            )
+          }
+        }
+        if (log && log.runId === run.id && isDone(run) && log.endByte < run.logBytes) {
+          void catchUp(run.id)
+        }
+      },
+
+      logChunk(runId, chunk) {
+        const log = get().log
+        if (!log || log.runId !== runId || log.loading) return
+        const bytes = byteLength(chunk)
+        const grown = appendText(log, chunk, bytes)
+        set({ log: { ...log, ...grown, totalBytes: Math.max(log.totalBytes, grown.endByte) } })
+      },
+
+      queueChanged(queue) {
+        const runs = { ...get().runs }
+        for (const run of [...queue.running, ...queue.queued]) runs[run.id] = run
+        set({ queue, runs })
+      },
+
+      async rerun(branch, kind) {
+        set({ error: null })
+        try {
+          const run = await client.call('tests.request', { branch, kind, force: true })
+          get().runChanged(run)
+        } catch (err) {
+          fail(err)
+        }
+      },
+
+      async cancel(runId) {
+        set({ error: null })
+        try {
+          await client.call('tests.cancel', { id: runId })
+        } catch (err) {
+          fail(err)
+        }
+      },
+
+      async cancelAll() {
+        set({ error: null })
+        try {
+          await client.call('tests.cancelAll', {})
+        } catch (err) {
+          fail(err)
+        }
+      },
+
+      async setPaused(paused) {
+        set({ error: null })
+        try {
+          get().queueChanged(await client.call('tests.setPaused', { paused }))
+        } catch (err) {
+          fail(err)
+        }
+      },
+
+      focus(branch) {
+        if (get().availability.kind !== 'ready') return
+        // Only an ordering hint: a failure changes nothing the user sees.
+        client.call('tests.focus', { branch }).catch(() => undefined)
+      },
+
+      async openRun(runId) {
+        const seq = ++logSeq
+        set({
+          openRunId: runId,
+          log: {
+            runId,
+            lines: [],
+            startByte: 0,
+            endByte: 0,
+            totalBytes: 0,
+            loading: true,
+            error: null
+          }
+        })
+        try {
+          const run = get().runs[runId] ?? (await client.call('tests.run', { id: runId }))
+          if (seq !== logSeq) return
+          const probe = await client.call('tests.log', { id: runId, offset: 0, length: 1 })
+          const start = Math.max(0, probe.totalBytes - LOG_WINDOW_BYTES)
+          const tail =
+            probe.totalBytes === 0
+              ? { text: '', totalBytes: 0 }
+              : await client.call('tests.log', {
+                  id: runId,
+                  offset: start,
+                  length: LOG_WINDOW_BYTES
+                })
+          if (seq !== logSeq) return
+          const end = start + byteLength(tail.text)
+          set({
+            runs: { ...get().runs, [run.id]: get().runs[run.id] ?? run },
+            log: {
+              runId,
+              ...linesOf(tail.text, start, end),
+              totalBytes: Math.max(tail.totalBytes, end),
+              loading: false,
+              error: null
+            }
+          })
+        } catch (err) {
+          if (seq !== logSeq) return
+          const log = get().log
+          if (log) set({ log: { ...log, loading: false, error: describeError(err) } })
+        }
+      },
+
+      closeRun() {
+        logSeq++
+        set({ openRunId: null, log: null })
+      },
+
+      async loadEarlier() {
+        const log = get().log
+        if (!log || log.loading || log.startByte === 0) return
+        const seq = logSeq
+        const offset = Math.max(0, log.startByte - LOG_WINDOW_BYTES)
+        set({ log: { ...log, loading: true } })
+        try {
+          const window = await client.call('tests.log', {
+            id: log.runId,
+            offset,
+            length: log.startByte - offset
+          })
+          const now = get().log
+          if (seq !== logSeq || !now) return
+          set({ log: { ...now, ...prependText(now, window.text, offset), loading: false } })
+        } catch (err) {
+          const now = get().log
+          if (now) set({ log: { ...now, loading: false, error: describeError(err) } })
+        }
+      },
+
+      toggleQueue(open) {
+        set({ queueOpen: open ?? !get().queueOpen })
+      },
+
+      reset() {
+        loadSeq++
+        logSeq++
+        lastTipStatus.clear()
+        set({ ...TESTS_DEFAULTS })
+      }
+    }
+
+    // Reads what the viewer missed (chunks lost while the event stream was down).
+    async function catchUp(runId: string): Promise<void> {
+      const seq = logSeq
+      const log = get().log
+      if (!log || log.runId !== runId) return
+      try {
+        const rest = await client.call('tests.log', {
+          id: runId,
+          offset: log.endByte,
+          length: Math.min(LOG_WINDOW_BYTES * 4, Math.max(1, log.totalBytes - log.endByte))
+        })
+        const now = get().log
+        if (seq !== logSeq || !now || now.endByte !== log.endByte) return
+        const grown = appendText(now, rest.text)
+        set({ log: { ...now, ...grown, totalBytes: Math.max(rest.totalBytes, grown.endByte) } })
+      } catch {
+        // The log stays as it is; reopening the run reads it again.
+      }
+    }
+  })
+}
+
+function isDone(run: TestRun): boolean {
+  return run.status !== 'queued' && run.status !== 'running'
+}
+
+/** `state` with `run` applied: as its tip or merge result (when at its sha) and in its history. */
+function withRun(state: BranchTestState, run: TestRun, ownBranch = true): BranchTestState {
+  const atTip = run.sha === state.sha
+  // A newer commit on the branch: its first run moves the branch's tip forward.
+  const moves = ownBranch && !atTip && run.kind === 'tip' && newer(run, state.tip)
+  const sha = moves ? run.sha : state.sha
+  const history = ownBranch
+    ? [run, ...state.history.filter((r) => r.id !== run.id)]
+        .sort((a, b) => b.queuedAt.localeCompare(a.queuedAt))
+        .slice(0, HISTORY_LIMIT)
+    : state.history.map((r) => (r.id === run.id ? run : r))
+  let { tip, merge } = state
+  if (
+    run.kind === 'tip' &&
+    (atTip || moves) &&
+    (tip === null || tip.id === run.id || newer(run, tip))
+  )
+    tip = run
+  if (moves) merge = merge && merge.sha === sha ? merge : null
+  if (
+    run.kind === 'merge' &&
+    (atTip || moves) &&
+    (merge === null || merge.id === run.id || newer(run, merge))
+  )
+    merge = run
+  return { ...state, sha, tip, merge, history }
+}
+
+function newer(run: TestRun, than: TestRun | null): boolean {
+  return than === null || run.queuedAt >= than.queuedAt
+}
