@@ -1,0 +1,381 @@
+import { hostname } from 'node:os'
+import type { EnvironmentConfig } from '../../../shared/config-schema'
+import type { Deployment } from '../../../shared/deploy-models'
+import type { StoredRelease } from '../releases'
+import { hostLabel, shellQuote } from '../transport'
+import {
+  activateHost,
+  batches,
+  entry,
+  restoreHost,
+  type ActivationHost,
+  type ActivationResult,
+  type LogBase
+} from './activation'
+import { closeHosts, connectHosts, connectFailure, type ConnectedHost } from './connect-hosts'
+import { DeploymentTracker, newDeploymentId } from './deployment-tracker'
+import { DEFAULT_LOCK_STALE_AFTER_MS, describeLock, parseLock } from './host-lock'
+import { appendHostLog } from './host-log'
+import { readHostSnapshot, type HostSnapshot } from './host-read'
+import { markBadOnHost, pruneHostReleases, uploadPath, uploadRelease } from './host-steps'
+import { recordLocalBadRelease, recordLocalDeployment } from './local-records'
+import { lockHosts } from './lock-session'
+import { assertReleaseId, errorMessage } from './remote'
+import type { DeployContext } from './types'
+
+type Connected = ConnectedHost & { kind: 'connected' }
+
+/** Preflight of one host: its snapshot, whether the upload can be skipped, or why it failed. */
+type Preflight =
+  | {
+      readonly ok: true
+      readonly host: Connected
+      readonly snapshot: HostSnapshot
+      readonly skipUpload: boolean
+    }
+  | { readonly ok: false; readonly index: number; readonly message: string }
+
+/** Checks one host without modifying it: layout, tools, lock, shared files, disk space. */
+async function preflightHost(
+  host: ConnectedHost,
+  release: StoredRelease,
+  env: EnvironmentConfig,
+  staleAfterMs: number,
+  signal?: AbortSignal
+): Promise<Preflight> {
+  if (host.kind === 'failed') return { ok: false, index: host.index, message: connectFailure(host) }
+  try {
+    const snap = await readHostSnapshot(host.transport, {
+      releaseId: release.id,
+      shared: env.shared,
+      signal
+    })
+    const fail = (message: string): Preflight => ({ ok: false, index: host.index, message })
+    if (snap.missingTools.length > 0)
+      return fail(`missing commands on the host: ${snap.missingTools.join(', ')}`)
+    const lock = parseLock(snap.lockText, staleAfterMs)
+    if (lock) {
+      return fail(
+        `locked by ${describeLock(lock)}${lock.stale ? ' (break the stale lock with a reason first)' : ''}`
+      )
+    }
+    if (snap.missingShared.length > 0)
+      return fail(`missing in shared/: ${snap.missingShared.join(', ')}`)
+    const present = snap.releases.includes(release.id)
+    const skipUpload = present && snap.releaseSha256 === release.sha256
+    if (present && !skipUpload && (snap.current === release.id || snap.previous === release.id)) {
+      return fail(
+        `releases/${release.id} is in use with a different sha256; refusing to replace it`
+      )
+    }
+    if (!skipUpload && snap.freeBytes !== null && snap.freeBytes < 2 * release.sizeBytes) {
+      return fail(
+        `not enough free disk: ${snap.freeBytes} bytes free, ${2 * release.sizeBytes} needed`
+      )
+    }
+    return { ok: true, host, snapshot: snap, skipUpload }
+  } catch (error) {
+    return {
+      ok: false,
+      index: host.index,
+      message: signal?.aborted ? 'cancelled' : errorMessage(error)
+    }
+  }
+}
+
+function seconds(since: number): string {
+  return `${((Date.now() - since) / 1000).toFixed(1)} s`
+}
+
+/**
+ * Deploys `release` to `env`: preflight on every host (nothing is modified unless all pass),
+ * lock, upload everywhere in parallel, then activate in batches of `strategy.batchSize` with
+ * the hook and a health check proving each host serves the release. Any failure or a cancel
+ * puts the activated hosts back on their previous release and marks the release bad. Resolves
+ * with the final Deployment whatever the outcome (its `status` says it).
+ */
+export async function deployRelease(
+  release: StoredRelease,
+  env: EnvironmentConfig,
+  ctx: DeployContext,
+  options: { signal?: AbortSignal; reason?: string } = {}
+): Promise<Deployment> {
+  assertReleaseId(release.id)
+  const started = Date.now()
+  const signal = options.signal
+  const staleAfterMs = ctx.lockStaleAfterMs ?? DEFAULT_LOCK_STALE_AFTER_MS
+  const id = newDeploymentId()
+  const labels = env.hosts.map((h) => hostLabel(h, ctx.workspacePath))
+  const tracker = new DeploymentTracker(
+    {
+      id,
+      kind: 'deploy',
+      release: release.id,
+      environment: env.name,
+      startedBy: ctx.actor,
+      hosts: labels
+    },
+    ctx.onEvent
+  )
+  const log: LogBase = {
+    deployment: id,
+    kind: 'deploy',
+    environment: env.name,
+    by: ctx.actor,
+    machine: hostname()
+  }
+  const batchSize = env.strategy?.batchSize ?? 1
+  tracker.log(
+    `deploying ${release.id} to ${env.name}: ${labels.length} host(s), batch size ${batchSize}`
+  )
+  labels.forEach((_, i) => tracker.host(i, 'preflight', 'running', 'connecting'))
+  const hosts = await connectHosts(env, ctx.transport)
+  let final: Deployment
+  try {
+    final = await run()
+  } finally {
+    await closeHosts(hosts)
+  }
+  await recordLocalDeployment(ctx.dataDir, final).catch(() => undefined)
+  return final
+
+  async function run(): Promise<Deployment> {
+    // 1. Preflight, all hosts in parallel, read-only.
+    const checks = await Promise.all(
+      hosts.map(async (h) => {
+        const result = await preflightHost(h, release, env, staleAfterMs, signal)
+        if (result.ok) {
+          tracker.host(
+            h.index,
+            'preflight',
+            'done',
+            result.skipUpload ? `${release.id} already on the host` : 'ready'
+          )
+        } else {
+          tracker.host(h.index, 'preflight', 'failed', result.message)
+        }
+        return result
+      })
+    )
+    if (signal?.aborted)
+      return tracker.finish('cancelled', 'Cancelled during preflight; no host was modified.')
+    const failed = checks.filter((c): c is Preflight & { ok: false } => !c.ok)
+    if (failed.length > 0) {
+      const first = failed[0]
+      return tracker.finish(
+        'failed',
+        `Preflight failed on ${failed.map((f) => labels[f.index]).join(', ')} (${first.message}); no host was modified.`
+      )
+    }
+    const ready = checks as (Preflight & { ok: true })[]
+
+    // 2. Lock every host.
+    const lock = await lockHosts(
+      tracker,
+      ready.map((r) => ({ index: r.host.index, transport: r.host.transport })),
+      {
+        actor: ctx.actor,
+        deployment: id,
+        environment: env.name,
+        reason: options.reason ?? `deploy ${release.id}`,
+        staleAfterMs
+      }
+    )
+    if ('refused' in lock) {
+      return tracker.finish(
+        'failed',
+        `Could not lock ${env.name}: ${lock.refused}; no host was modified.`
+      )
+    }
+    try {
+      await Promise.all(
+        ready.map((r) =>
+          appendHostLog(r.host.transport, entry(log, 'started', release.id, r.snapshot.current))
+        )
+      )
+      return await afterLock(ready)
+    } catch (error) {
+      // A host dying between steps (e.g. while writing its log): report it, never throw.
+      return tracker.finish('failed', `Stopped: ${errorMessage(error)}`)
+    } finally {
+      await lock.release()
+    }
+  }
+
+  async function afterLock(ready: readonly (Preflight & { ok: true })[]): Promise<Deployment> {
+    // 3. Upload everywhere in parallel; the first failure stops the other uploads.
+    const uploadStop = new AbortController()
+    const uploadSignal = signal ? AbortSignal.any([signal, uploadStop.signal]) : uploadStop.signal
+    const uploadStarted = Date.now()
+    const uploads = await Promise.all(
+      ready.map(async (r) => {
+        const i = r.host.index
+        if (r.skipUpload) {
+          tracker.host(
+            i,
+            'upload',
+            'skipped',
+            `${release.id} already on the host with the same sha256`
+          )
+          return true
+        }
+        tracker.host(i, 'upload', 'running', `${release.sizeBytes} bytes`)
+        try {
+          await uploadRelease(r.host.transport, release, env.shared ?? [], {
+            signal: uploadSignal,
+            onProgress: (sent, total) => tracker.progress(i, total > 0 ? sent / total : 1),
+            onUploaded: () => {
+              tracker.progress(i, 1)
+              tracker.host(i, 'unpack', 'running', 'verifying sha256 and unpacking')
+            }
+          })
+          tracker.host(i, 'unpack', 'done', `releases/${release.id} ready (sha256 verified)`)
+          return true
+        } catch (error) {
+          const stoppedByOther = uploadStop.signal.aborted && !signal?.aborted
+          const message = signal?.aborted
+            ? 'cancelled'
+            : stoppedByOther
+              ? 'stopped: another host failed'
+              : errorMessage(error)
+          tracker.host(i, tracker.stateOf(i).step, stoppedByOther ? 'skipped' : 'failed', message)
+          uploadStop.abort()
+          return false
+        }
+      })
+    )
+    if (uploads.some((ok) => !ok)) {
+      await Promise.all(
+        ready.map(async (r) => {
+          const file = uploadPath(r.host.transport, release.id)
+          const tmp = `${r.host.transport.basePath.replace(/\/+$/, '')}/releases/${release.id}.tmp`
+          await r.host.transport
+            .exec(
+              `rm -rf -- ${shellQuote(file)} ${shellQuote(`${file}.sha256`)} ${shellQuote(tmp)}`,
+              { timeoutMs: 10_000 }
+            )
+            .catch(() => undefined)
+          await appendHostLog(
+            r.host.transport,
+            entry(
+              log,
+              signal?.aborted ? 'cancelled' : 'failed',
+              release.id,
+              r.snapshot.current,
+              'upload'
+            )
+          ).catch(() => undefined)
+        })
+      )
+      const bad = ready
+        .filter((r) => tracker.stateOf(r.host.index).state === 'failed')
+        .map((r) => r.host.label)
+      if (signal?.aborted)
+        return tracker.finish('cancelled', `Cancelled during upload; nothing was activated.`)
+      return tracker.finish('failed', `Upload failed on ${bad.join(', ')}; nothing was activated.`)
+    }
+    tracker.log(
+      `uploaded to ${ready.filter((r) => !r.skipUpload).length} host(s) in ${seconds(uploadStarted)}`
+    )
+
+    // 4. Activate in batches; the next batch starts only when this one is healthy.
+    const members: ActivationHost[] = ready.map((r) => ({
+      index: r.host.index,
+      label: r.host.label,
+      target: { transport: r.host.transport, config: r.host.config, env },
+      beforeCurrent: r.snapshot.current,
+      beforePrevious: r.snapshot.previous
+    }))
+    const touched: ActivationResult[] = []
+    let failure: string | null = null
+    for (const batch of batches(members, batchSize)) {
+      if (signal?.aborted) break
+      const results = await Promise.all(
+        batch.map((m) => activateHost(tracker, m, release.id, log, signal))
+      )
+      touched.push(...results)
+      const bad = results.find((r) => r.kind === 'failed')
+      if (bad && bad.kind === 'failed') {
+        failure = `${bad.host.label}: ${bad.message}`
+        break
+      }
+    }
+    const cancelled = signal?.aborted === true
+    if (failure === null && !cancelled) return succeed(members)
+
+    // 5. Failure or cancel: put every switched host back, mark the release bad.
+    const switched = touched.filter((t) => t.kind === 'activated' || t.switched).map((t) => t.host)
+    const untouched = members.filter((m) => !switched.includes(m))
+    for (const m of untouched)
+      tracker.host(m.index, tracker.stateOf(m.index).step, 'skipped', 'not activated')
+    const restored = await Promise.all(
+      switched.map((m) => restoreHost(tracker, m, log, release.id))
+    )
+    const allBack = restored.every(Boolean)
+    if (switched.length > 0) {
+      await Promise.all(
+        members.map((m) => markBadOnHost(m.target.transport, release.id).catch(() => undefined))
+      )
+      await recordLocalBadRelease(ctx.dataDir, env.name, release.id)
+    }
+    await Promise.all(
+      members.map((m) =>
+        appendHostLog(
+          m.target.transport,
+          entry(
+            log,
+            cancelled ? 'cancelled' : 'failed',
+            release.id,
+            m.beforeCurrent,
+            failure ?? 'cancelled'
+          )
+        ).catch(() => undefined)
+      )
+    )
+    const backTo = [...new Set(switched.map((m) => m.beforeCurrent ?? 'nothing'))].join(', ')
+    const hostsBack = switched.map((m) => m.label).join(', ')
+    const what = cancelled ? 'Cancelled' : `Failed on ${failure}`
+    const after =
+      switched.length === 0
+        ? 'no host was switched'
+        : allBack
+          ? `${hostsBack} back on ${backTo}; ${release.id} marked bad for ${env.name}`
+          : `rollback incomplete (see hosts); ${release.id} marked bad for ${env.name}`
+    const status = cancelled
+      ? 'cancelled'
+      : allBack && switched.length > 0
+        ? 'rolled-back'
+        : 'failed'
+    return tracker.finish(status, `${what}; ${after}.`)
+  }
+
+  async function succeed(members: readonly ActivationHost[]): Promise<Deployment> {
+    const keep = env.keepReleases
+    await Promise.all(
+      members.map(async (m) => {
+        try {
+          const removed = await pruneHostReleases(m.target.transport, keep, [
+            release.id,
+            m.beforeCurrent
+          ])
+          tracker.host(
+            m.index,
+            'cleanup',
+            'done',
+            removed.length > 0 ? `removed ${removed.join(', ')}` : `keeping ${keep}`
+          )
+        } catch (error) {
+          tracker.host(m.index, 'cleanup', 'failed', errorMessage(error))
+        }
+        await appendHostLog(
+          m.target.transport,
+          entry(log, 'finished', release.id, m.beforeCurrent)
+        ).catch(() => undefined)
+      })
+    )
+    return tracker.finish(
+      'succeeded',
+      `Deployed ${release.id} to ${env.name} (${members.length} host(s)) in ${seconds(started)}.`
+    )
+  }
+}

@@ -1,0 +1,132 @@
+import { randomBytes } from 'node:crypto'
+import type { Deployment, DeployStep, HostDeployState } from '../../../shared/deploy-models'
+import type { DeployEvent } from './types'
+
+type HostState = HostDeployState['state']
+type Status = Deployment['status']
+
+/** A new deployment id: sortable time plus randomness, e.g. `d20261126T132110-1a2b3c`. */
+export function newDeploymentId(now = new Date()): string {
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, '')
+  return `d${stamp}-${randomBytes(3).toString('hex')}`
+}
+
+/**
+ * Holds one deployment's state and sends the whole Deployment (small) on every change;
+ * upload progress is coalesced to at most one event per 100 ms.
+ */
+export class DeploymentTracker {
+  private deployment: Deployment
+  private readonly onEvent?: (e: DeployEvent) => void
+  private progressTimer: NodeJS.Timeout | null = null
+
+  constructor(
+    init: {
+      id: string
+      kind: Deployment['kind']
+      release: string
+      environment: string
+      startedBy: string
+      hosts: readonly string[]
+    },
+    onEvent?: (e: DeployEvent) => void
+  ) {
+    this.onEvent = onEvent
+    this.deployment = {
+      id: init.id,
+      kind: init.kind,
+      release: init.release,
+      environment: init.environment,
+      status: 'running',
+      startedBy: init.startedBy,
+      startedAt: new Date().toISOString(),
+      finishedAt: null,
+      hosts: init.hosts.map((host) => ({
+        host,
+        step: 'preflight',
+        state: 'pending',
+        progress: null,
+        message: ''
+      })),
+      log: [],
+      summary: ''
+    }
+    this.emit()
+  }
+
+  /** The current snapshot. */
+  get current(): Deployment {
+    return this.deployment
+  }
+
+  /** Sets the release (rollback learns its target after reading the hosts). */
+  setRelease(release: string): void {
+    this.deployment = { ...this.deployment, release }
+    this.emit()
+  }
+
+  /** Appends a log line (timestamped), optionally about one host. */
+  log(line: string, host?: string): void {
+    const time = new Date().toISOString().slice(11, 23)
+    const text = `${time} ${host ? `${host}: ` : ''}${line}`
+    this.deployment = { ...this.deployment, log: [...this.deployment.log, text] }
+    this.emit()
+  }
+
+  /** Moves one host to a step/state with a message (also logged). */
+  host(index: number, step: DeployStep, state: HostState, message: string): void {
+    const hosts = this.deployment.hosts.map((h, i) =>
+      i === index
+        ? { ...h, step, state, message, progress: step === 'upload' ? h.progress : null }
+        : h
+    )
+    const label = this.deployment.hosts[index].host
+    const time = new Date().toISOString().slice(11, 23)
+    this.deployment = {
+      ...this.deployment,
+      hosts,
+      log: [
+        ...this.deployment.log,
+        `${time} ${label}: ${step} ${state}${message ? `: ${message}` : ''}`
+      ]
+    }
+    this.emit()
+  }
+
+  /** Upload progress for one host, 0..1 (coalesced). */
+  progress(index: number, fraction: number): void {
+    const hosts = this.deployment.hosts.map((h, i) =>
+      i === index ? { ...h, progress: Math.max(0, Math.min(1, fraction)) } : h
+    )
+    this.deployment = { ...this.deployment, hosts }
+    if (this.progressTimer === null) {
+      this.progressTimer = setTimeout(() => {
+        this.progressTimer = null
+        this.emit()
+      }, 100)
+    }
+  }
+
+  /** The host state of one host. */
+  stateOf(index: number): HostDeployState {
+    return this.deployment.hosts[index]
+  }
+
+  /** Ends the deployment with a status and a one-sentence summary; returns the final snapshot. */
+  finish(status: Exclude<Status, 'running'>, summary: string): Deployment {
+    if (this.progressTimer !== null) {
+      clearTimeout(this.progressTimer)
+      this.progressTimer = null
+    }
+    this.deployment = { ...this.deployment, status, summary, finishedAt: new Date().toISOString() }
+    this.log(summary)
+    return this.deployment
+  }
+
+  private emit(): void {
+    this.onEvent?.({ kind: 'deployment', deployment: this.deployment })
+  }
+}

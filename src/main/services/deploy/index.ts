@@ -1,0 +1,8 @@
+export type { DeployContext, DeployEvent } from './types'
+export { deployRelease } from './deploy-release'
+export { rollbackEnvironment, chooseRollbackTarget } from './rollback-environment'
+export { readEnvironmentStatus } from './environment-status'
+export { breakLock } from './break-lock'
+export { DEFAULT_LOCK_STALE_AFTER_MS } from './host-lock'
+export { readHostLog, type HostLogEntry, type HostLogEvent } from './host-log'
+export { readLocalBadReleases, readLocalDeployments } from './local-records'

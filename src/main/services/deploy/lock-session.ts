@@ -1,0 +1,98 @@
+import type { Transport } from '../transport'
+import type { DeploymentTracker } from './deployment-tracker'
+import {
+  acquireHostLock,
+  heartbeatHostLock,
+  newLockRecord,
+  releaseHostLock,
+  type LockRecord
+} from './host-lock'
+import { errorMessage } from './remote'
+
+/** Locks held on a set of hosts for one operation, kept alive by a heartbeat. */
+export interface LockSession {
+  /** Stops the heartbeat and removes the locks (only where they are still ours). */
+  release(): Promise<void>
+}
+
+/** A host to lock: its index in the tracker and its transport. */
+export interface LockHost {
+  readonly index: number
+  readonly transport: Transport
+}
+
+/**
+ * Locks every host in parallel (atomic noclobber create). If any host refuses, the locks
+ * already taken are released and the first refusal message is returned instead of a session.
+ */
+export async function lockHosts(
+  tracker: DeploymentTracker,
+  hosts: readonly LockHost[],
+  init: {
+    actor: string
+    deployment: string
+    environment: string
+    reason: string
+    staleAfterMs: number
+  }
+): Promise<LockSession | { readonly refused: string }> {
+  const record: LockRecord = newLockRecord(
+    init.actor,
+    init.deployment,
+    init.environment,
+    init.reason
+  )
+  const results = await Promise.all(
+    hosts.map(async (h) => {
+      tracker.host(h.index, 'lock', 'running', '')
+      try {
+        await acquireHostLock(h.transport, record, init.staleAfterMs)
+        tracker.host(h.index, 'lock', 'done', `locked by ${init.actor}`)
+        return { host: h, error: null }
+      } catch (error) {
+        tracker.host(h.index, 'lock', 'failed', errorMessage(error))
+        return { host: h, error: errorMessage(error) }
+      }
+    })
+  )
+  const refused = results.find((r) => r.error !== null)
+  if (refused) {
+    await Promise.all(
+      results
+        .filter((r) => r.error === null)
+        .map(async (r) => {
+          await releaseHostLock(r.host.transport, init.deployment).catch(() => undefined)
+          tracker.host(r.host.index, 'unlock', 'done', 'lock released (another host refused)')
+        })
+    )
+    return { refused: refused.error as string }
+  }
+  const every = Math.max(250, Math.floor(init.staleAfterMs / 4))
+  let warned = false
+  const timer = setInterval(() => {
+    for (const h of hosts) {
+      heartbeatHostLock(h.transport, record).catch((error: unknown) => {
+        if (!warned) tracker.log(`lock heartbeat failed: ${errorMessage(error)}`)
+        warned = true
+      })
+    }
+  }, every)
+  timer.unref()
+  return {
+    async release() {
+      clearInterval(timer)
+      await Promise.all(
+        hosts.map(async (h) => {
+          try {
+            await releaseHostLock(h.transport, init.deployment)
+          } catch (error) {
+            tracker.log(
+              `could not release the lock: ${errorMessage(error)}`,
+              tracker.stateOf(h.index).host
+            )
+          }
+        })
+      )
+    }
+  }
+}
