@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { createHash } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import {
   chmodSync,
   lstatSync,
@@ -115,6 +115,25 @@ describe('packArtifact', () => {
     expect(lstatSync(join(x, 'a-link.js')).isSymbolicLink()).toBe(true)
     expect(readlinkSync(join(x, 'a-link.js'))).toBe('lib/a.js')
     expect(readFileSync(join(x, 'lib', 'long-link'), 'utf8')).toBe('x'.repeat(1000))
+  })
+
+  it('streams big incompressible files across chunks, with the same bytes every time', async () => {
+    const data = randomBytes(3 * 1024 * 1024 + 123)
+    const roots = [temp('slipway-big-a-'), temp('slipway-big-b-')]
+    for (const root of roots) {
+      writeFileSync(join(root, 'blob.bin'), data)
+      writeFileSync(join(root, 'small.txt'), 'small')
+    }
+    const out = temp('slipway-pack-big-')
+    const packs = []
+    for (const [i, root] of roots.entries()) {
+      packs.push(await packArtifact({ root, output: join(out, `${i}.tgz`), mtimeSeconds: mtime }))
+    }
+    expect(packs[1]!.sha256).toBe(packs[0]!.sha256)
+    expect(packs[0]!.sizeBytes).toBeGreaterThan(data.length)
+    const x = temp('slipway-extract-big-')
+    execFileSync('tar', ['-xzf', join(out, '0.tgz'), '-C', x])
+    expect(readFileSync(join(x, 'blob.bin')).equals(data)).toBe(true)
   })
 
   it('gives other bytes when the commit time differs', async () => {

@@ -55,13 +55,38 @@ export async function packArtifact(options: PackOptions): Promise<PackResult> {
     }
   })
   await pipeline(
-    Readable.from(tarStream(options.root, entries, options.mtimeSeconds)),
-    createGzip({ level: 6 }),
+    Readable.from(fixedChunks(tarStream(options.root, entries, options.mtimeSeconds))),
+    // zlib's stored blocks (incompressible data) depend on how input and output are cut, so
+    // both are fixed sizes: the bytes then depend on the tree alone.
+    createGzip({ level: 6, chunkSize: 1 << 18 }),
     measure,
     createWriteStream(options.output),
     { signal: options.signal }
   )
   return { sha256: hash.digest('hex'), sizeBytes, entries: entries.length }
+}
+
+const CHUNK = 1 << 20
+
+/** Re-cuts a byte stream into CHUNK-sized buffers (the last one shorter). */
+async function* fixedChunks(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  let pending = Buffer.allocUnsafe(CHUNK)
+  let used = 0
+  for await (const piece of source) {
+    let offset = 0
+    while (offset < piece.length) {
+      const n = Math.min(CHUNK - used, piece.length - offset)
+      piece.copy(pending, used, offset, offset + n)
+      used += n
+      offset += n
+      if (used === CHUNK) {
+        yield pending
+        pending = Buffer.allocUnsafe(CHUNK)
+        used = 0
+      }
+    }
+  }
+  if (used > 0) yield pending.subarray(0, used)
 }
 
 async function* tarStream(
@@ -74,9 +99,7 @@ async function* tarStream(
     if (entry.kind !== 'file') continue
     let read = 0
     // Large reads keep the per-chunk overhead of the generator and gzip small.
-    for await (const chunk of createReadStream(join(root, entry.path), {
-      highWaterMark: 1 << 20
-    })) {
+    for await (const chunk of createReadStream(join(root, entry.path), { highWaterMark: CHUNK })) {
       const buf = chunk as Buffer
       read += buf.length
       if (read > entry.size) break

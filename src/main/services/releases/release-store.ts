@@ -22,8 +22,9 @@ export interface ReleaseProblem {
   readonly reason: string
 }
 
-/** The manifest and tarball file names inside `<dir>/<id>/`. */
+/** The manifest's file name inside `<dir>/<id>/`. */
 export const MANIFEST_FILE = 'release.json'
+/** The tarball's file name inside `<dir>/<id>/`. */
 export const TARBALL_FILE = 'release.tar.gz'
 
 const STAGING_PREFIX = '.tmp-'
