@@ -1,0 +1,109 @@
+import { appendFile, mkdir, readFile, rename, truncate, writeFile } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import { TestRunSchema, type TestRun } from '../../../shared/test-models'
+
+/** What loading the results file found. */
+export interface LoadedResults {
+  /** The last record of every run, in the order the runs were created. */
+  readonly runs: readonly TestRun[]
+  /** How many good records the file holds (several per run: queued, running, finished). */
+  readonly records: number
+  /** Lines that could not be read (a torn last line after a crash, or a hand-edited file). */
+  readonly badLines: number
+  /** True when a torn last line was cut off so new records start on a line of their own. */
+  readonly truncatedTornLine: boolean
+}
+
+/**
+ * The append-only JSON-lines file of test runs (`test-results.jsonl`): one line per change of
+ * a run, the last line of an id wins. Writes are serialized in call order.
+ */
+export class ResultsStore {
+  private chain: Promise<void> = Promise.resolve()
+
+  constructor(readonly path: string) {}
+
+  /** Reads every run; a torn last line is cut off and reported, never silently kept. */
+  async load(): Promise<LoadedResults> {
+    let text: string
+    try {
+      text = await readFile(this.path, 'utf8')
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+        return { runs: [], records: 0, badLines: 0, truncatedTornLine: false }
+      }
+      throw e
+    }
+    const byId = new Map<string, TestRun>()
+    let badLines = 0
+    let records = 0
+    let truncatedTornLine = false
+    const lines = text.split('\n')
+    let goodBytes = 0
+    for (let i = 0; i < lines.length; i += 1) {
+      const line = lines[i] as string
+      const isLast = i === lines.length - 1
+      if (isLast && line === '') break
+      const run = parseLine(line)
+      if (run) {
+        // Map keeps the first position of a key: runs stay in the order they were created.
+        byId.set(run.id, run)
+        records += 1
+      } else {
+        badLines += 1
+      }
+      if (isLast && !run) {
+        // No newline after it and unreadable: a write cut short. Cut it so the next append
+        // does not glue a good record onto it.
+        await truncate(this.path, goodBytes)
+        truncatedTornLine = true
+      }
+      goodBytes += Buffer.byteLength(line) + 1
+    }
+    if (!truncatedTornLine && text.length > 0 && !text.endsWith('\n')) {
+      await appendFile(this.path, '\n')
+    }
+    return { runs: [...byId.values()], records, badLines, truncatedTornLine }
+  }
+
+  /** Appends one record (after every earlier write has landed). */
+  append(run: TestRun): Promise<void> {
+    const line = `${JSON.stringify(run)}\n`
+    return this.enqueue(async () => {
+      await mkdir(dirname(this.path), { recursive: true })
+      await appendFile(this.path, line)
+    })
+  }
+
+  /** Rewrites the file with exactly these runs (temp file + rename), dropping old records. */
+  compact(runs: readonly TestRun[]): Promise<void> {
+    const text = runs.map((r) => `${JSON.stringify(r)}\n`).join('')
+    return this.enqueue(async () => {
+      await mkdir(dirname(this.path), { recursive: true })
+      const tmp = `${this.path}.tmp-${process.pid}`
+      await writeFile(tmp, text)
+      await rename(tmp, this.path)
+    })
+  }
+
+  /** Resolves when every write asked for so far has landed. */
+  flush(): Promise<void> {
+    return this.chain
+  }
+
+  private enqueue(task: () => Promise<void>): Promise<void> {
+    const next = this.chain.then(task)
+    // A failed write must not block later ones; the caller of this write still sees it fail.
+    this.chain = next.catch(() => {})
+    return next
+  }
+}
+
+function parseLine(line: string): TestRun | null {
+  try {
+    const parsed = TestRunSchema.safeParse(JSON.parse(line))
+    return parsed.success ? parsed.data : null
+  } catch {
+    return null
+  }
+}

@@ -1,0 +1,352 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { SlipwayConfigSchema } from '../../../shared/config-schema'
+import { isFinished, type TestRun } from '../../../shared/test-models'
+import { isProcessAlive } from './process-tree'
+import { TestService, type TestServiceEvent } from './test-service'
+import { WorkRepo } from './work-repo'
+
+const cleanups: (() => Promise<void> | void)[] = []
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c()
+})
+
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix))
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }))
+  return dir
+}
+
+function newRepo(files: Record<string, string>): WorkRepo {
+  const repo = WorkRepo.create(files)
+  cleanups.push(() => repo.remove())
+  return repo
+}
+
+interface Started {
+  readonly service: TestService
+  readonly events: TestServiceEvent[]
+  readonly dataDir: string
+}
+
+async function startService(
+  repo: WorkRepo,
+  test: Record<string, unknown>,
+  dataDir = tempDir('slipway-tests-data-')
+): Promise<Started> {
+  const events: TestServiceEvent[] = []
+  const service = new TestService({
+    workspacePath: repo.path,
+    dataDir,
+    config: SlipwayConfigSchema.parse({ test }),
+    mainBranch: 'main',
+    fetchIntervalMs: 0,
+    onEvent: (e) => events.push(e)
+  })
+  cleanups.push(() => service.stop())
+  await service.start()
+  return { service, events, dataDir }
+}
+
+async function waitFor<T>(
+  what: string,
+  probe: () => T | null | undefined | false,
+  ms = 10_000
+): Promise<T> {
+  const start = Date.now()
+  for (;;) {
+    const value = probe()
+    if (value) return value
+    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 25))
+  }
+}
+
+const idle = (s: TestService): boolean =>
+  s.queue().running.length === 0 && s.queue().queued.length === 0
+
+function runOf(s: TestService, kind: TestRun['kind'], sha: string): TestRun | undefined {
+  return s.runs({ sha }).find((r) => r.kind === kind)
+}
+
+const finishedRun = (s: TestService, kind: TestRun['kind'], sha: string) => () => {
+  const r = runOf(s, kind, sha)
+  return r && isFinished(r.status) ? r : undefined
+}
+
+const TEST_SH = [
+  'echo "branch=$SLIPWAY_BRANCH commit=$SLIPWAY_COMMIT ci=$CI kind=$SLIPWAY_TEST_KIND"',
+  'if [ -f ok ]; then exit 0; fi',
+  'printf \'<testsuite name="cart"><testcase name="adds &amp; rounds"><failure message="1 &lt; 2"/></testcase></testsuite>\' > report.xml',
+  'echo "ok is missing" >&2',
+  'exit 3',
+  ''
+].join('\n')
+
+describe('TestService', () => {
+  it('tests every branch at its exact commit, reuses results by sha, and keeps them across a restart', async () => {
+    const repo = newRepo({ 'test.sh': TEST_SH, ok: 'yes\n' })
+    const main = repo.sha('main')
+    const failing = repo.commitTo('feat/ORD-1-fail', { ok: null })
+    const before = repo.snapshot()
+    const { service, events, dataDir } = await startService(repo, {
+      command: 'sh test.sh',
+      concurrency: 2,
+      junit: 'report.xml',
+      timeoutSeconds: 20
+    })
+
+    const mainRun = await waitFor('main tip', finishedRun(service, 'tip', main))
+    const failRun = await waitFor('branch tip', finishedRun(service, 'tip', failing))
+    const mergeRun = await waitFor('merge result', finishedRun(service, 'merge', failing))
+    expect(mainRun).toMatchObject({
+      status: 'passed',
+      exitCode: 0,
+      branch: 'main',
+      reason: 'startup'
+    })
+    expect(failRun).toMatchObject({
+      status: 'failed',
+      exitCode: 3,
+      branch: 'feat/ORD-1-fail',
+      summary: '1 test failed',
+      failedTests: [{ suite: 'cart', name: 'adds & rounds', message: '1 < 2' }]
+    })
+    expect(mergeRun).toMatchObject({ status: 'failed', mainSha: main, exitCode: 3 })
+    expect(failRun.durationMs).toBeGreaterThanOrEqual(0)
+
+    // The log is on disk, complete, and was streamed live too.
+    const log = await service.readLog(failRun.id, 0, 1 << 20)
+    expect(log.totalBytes).toBe(failRun.logBytes)
+    expect(log.text).toContain(`branch=feat/ORD-1-fail commit=${failing} ci=true kind=tip`)
+    expect(log.text).toContain('ok is missing')
+    const live = events
+      .filter((e): e is Extract<TestServiceEvent, { kind: 'log' }> => e.kind === 'log')
+      .filter((e) => e.runId === failRun.id)
+      .map((e) => e.chunk)
+      .join('')
+    expect(live).toBe(log.text)
+    expect((await service.readLog(failRun.id, 7, 5)).text).toBe(log.text.slice(7, 12))
+
+    // A branch appearing at an already tested sha reuses the result: no new run.
+    const runsBefore = service.runs().length
+    repo.git(['branch', 'copy-of-main', main])
+    await waitFor('copy-of-main in branch states', () =>
+      service.branchStates().find((b) => b.branch === 'copy-of-main')
+    )
+    expect(service.runs().length).toBe(runsBefore)
+    const copy = service.branchStates().find((b) => b.branch === 'copy-of-main')
+    expect(copy?.tip?.id).toBe(mainRun.id)
+    const failState = service.branchStates().find((b) => b.branch === 'feat/ORD-1-fail')
+    expect(failState).toMatchObject({ tip: { id: failRun.id }, merge: { id: mergeRun.id } })
+
+    // Nothing Slipway did touched a ref, HEAD or the user's working tree.
+    repo.git(['branch', '-D', 'copy-of-main'])
+    expect(repo.snapshot()).toBe(before)
+
+    // A new instance on the same data folder knows every result and queues nothing new.
+    await service.stop()
+    expect(repo.git(['worktree', 'list', '--porcelain']).match(/^worktree /gm)).toHaveLength(1)
+    const again = await startService(repo, { command: 'sh test.sh', concurrency: 2 }, dataDir)
+    expect(idle(again.service)).toBe(true)
+    expect(again.service.run(failRun.id)).toEqual(service.run(failRun.id))
+    expect(again.service.runs().map((r) => r.id)).toEqual(service.runs().map((r) => r.id))
+    expect((await again.service.readLog(failRun.id, 0, 1 << 20)).text).toBe(log.text)
+    // A forced re-run makes a new run of the same sha.
+    const rerun = await again.service.request({ branch: 'main', force: true })
+    expect(rerun.id).not.toBe(mainRun.id)
+    expect(rerun).toMatchObject({ status: 'queued', reason: 'manual', sha: main })
+    // Without force, the finished result is answered.
+    const reused = await again.service.request({ sha: failing.slice(0, 10) })
+    expect(reused.id).toBe(failRun.id)
+    await expect(again.service.request({ branch: 'no/such' })).rejects.toMatchObject({
+      code: 'not-found'
+    })
+    await expect(again.service.request({ sha: '--output=x' })).rejects.toMatchObject({
+      code: 'bad-request'
+    })
+  })
+
+  it('notices a commit made by hand and tests it without being asked', async () => {
+    const repo = newRepo({ 'test.sh': TEST_SH, ok: 'yes\n' })
+    const { service } = await startService(repo, { command: 'sh test.sh', concurrency: 1 })
+    await waitFor('startup runs', () => idle(service) && service.runs().length > 0)
+    repo.git(['checkout', '--quiet', '-b', 'feature/ORD-7-by-hand'])
+    writeFileSync(join(repo.path, 'note.txt'), 'by hand\n')
+    repo.git(['add', 'note.txt'])
+    repo.git(['commit', '--quiet', '-m', 'ORD-7: by hand'])
+    const sha = repo.sha('HEAD')
+    const run = await waitFor('the new tip tested', finishedRun(service, 'tip', sha))
+    expect(run).toMatchObject({
+      status: 'passed',
+      branch: 'feature/ORD-7-by-hand',
+      reason: 'new-commit'
+    })
+    // Its merge result into main is queued alongside.
+    const merge = await waitFor('the merge result', finishedRun(service, 'merge', sha))
+    expect(merge.status).toBe('passed')
+  })
+
+  it('never runs more than the cap at once; main first, tips before merge results', async () => {
+    const repo = newRepo({ 'x.txt': 'x\n' })
+    for (let i = 0; i < 4; i += 1) repo.commitTo(`feat/ORD-${i}`, { 'x.txt': `x${i}\n` })
+    const times = join(tempDir('slipway-tests-times-'), 'times.txt')
+    const record = (what: string): string =>
+      `echo "${what} $(date +%s%N) $SLIPWAY_TEST_KIND $SLIPWAY_BRANCH" >> '${times}'`
+    const { service } = await startService(repo, {
+      command: `${record('start')}; sleep 0.3; ${record('end')}`,
+      concurrency: 2
+    })
+    await waitFor('all runs', () => idle(service) && service.runs().length === 9)
+    const lines = readFileSync(times, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.split(' '))
+    expect(lines).toHaveLength(18)
+    const timeline = [...lines].sort((a, b) =>
+      Number(BigInt(a[1] as string) - BigInt(b[1] as string))
+    )
+    let now = 0
+    let most = 0
+    for (const [what] of timeline) {
+      now += what === 'start' ? 1 : -1
+      most = Math.max(most, now)
+    }
+    expect(most).toBe(2)
+    const starts = lines.filter((l) => l[0] === 'start')
+    // main's tip is dispatched first; with two slots the second starts at the same moment.
+    expect(starts.slice(0, 2).map((l) => l.slice(2).join(' '))).toContain('tip main')
+    const lastTip = starts.map((l) => l[2]).lastIndexOf('tip')
+    const firstMerge = starts.map((l) => l[2]).indexOf('merge')
+    expect(lastTip).toBeLessThan(firstMerge)
+    expect(service.runs().every((r) => r.status === 'passed')).toBe(true)
+  })
+
+  it('a newer commit supersedes the queued run of the older one', async () => {
+    const repo = newRepo({ 'x.txt': 'x\n' })
+    const old = repo.commitTo('feat/ORD-2', { 'x.txt': 'old\n' })
+    const { service } = await startService(repo, { command: 'sleep 0.8', concurrency: 1 })
+    await waitFor('old tip queued', () => runOf(service, 'tip', old)?.status === 'queued')
+    const newer = repo.commitTo('feat/ORD-2', { 'x.txt': 'new\n' })
+    const superseded = await waitFor('the old run superseded', () => {
+      const r = runOf(service, 'tip', old)
+      return r?.status === 'cancelled' ? r : undefined
+    })
+    expect(superseded.summary).toBe(`superseded by ${newer.slice(0, 8)}`)
+    expect(runOf(service, 'merge', old)).toMatchObject({ status: 'cancelled' })
+    await waitFor('the new tip tested', finishedRun(service, 'tip', newer))
+    expect(runOf(service, 'tip', newer)?.status).toBe('passed')
+  })
+
+  it('a timeout and a cancel kill the whole process tree, leaving no process behind', async () => {
+    const dir = tempDir('slipway-tests-pids-')
+    const pids = join(dir, 'pids')
+    const repo = newRepo({ 'x.txt': 'x\n' })
+    // Children and a grandchild, all ignoring SIGTERM, so only the SIGKILL after the grace ends them.
+    const command = [
+      `trap '' TERM`,
+      `sleep 1000 & echo $! >> '${pids}'`,
+      `sh -c 'sleep 1000 & echo $! >> "${pids}"; wait' &`,
+      `echo $! >> '${pids}'`,
+      `sleep 1000`
+    ].join('\n')
+    const { service } = await startService(repo, { command, concurrency: 1, timeoutSeconds: 1 })
+    const main = repo.sha('main')
+    const timedOut = await waitFor('the timeout', finishedRun(service, 'tip', main), 15_000)
+    expect(timedOut).toMatchObject({ status: 'timed-out', summary: 'timed out after 1 s' })
+    const first = readFileSync(pids, 'utf8').trim().split('\n').map(Number)
+    expect(first).toHaveLength(3)
+    expect(first.filter(isProcessAlive)).toEqual([])
+
+    rmSync(pids)
+    const rerun = await service.request({ branch: 'main', force: true })
+    await waitFor('children started', () => {
+      try {
+        return readFileSync(pids, 'utf8').trim().split('\n').length === 3
+      } catch {
+        return false
+      }
+    })
+    await service.cancel(rerun.id)
+    expect(service.run(rerun.id)).toMatchObject({ status: 'cancelled', summary: 'cancelled' })
+    const second = readFileSync(pids, 'utf8').trim().split('\n').map(Number)
+    expect(second.filter(isProcessAlive)).toEqual([])
+  })
+
+  it('checks the merge result without changing any ref, and names conflicting files', async () => {
+    const repo = newRepo({ 'a.txt': 'line\n', 'test.sh': 'test -f b.txt && grep -q main a.txt\n' })
+    repo.commitTo('main', { 'a.txt': 'line from main\n' })
+    const clean = repo.commitTo('feat/ORD-3-clean', { 'b.txt': 'b\n' }, 'b', 'main~1')
+    const conflict = repo.commitTo(
+      'feat/ORD-4-conflict',
+      { 'a.txt': 'other line\n', 'b.txt': 'b\n' },
+      'c',
+      'main~1'
+    )
+    const before = repo.snapshot()
+    const { service } = await startService(repo, { command: 'sh test.sh', concurrency: 2 })
+    const cleanMerge = await waitFor('clean merge', finishedRun(service, 'merge', clean))
+    const conflictMerge = await waitFor(
+      'conflicting merge',
+      finishedRun(service, 'merge', conflict)
+    )
+    await waitFor('idle', () => idle(service))
+    // The branch alone lacks main's change; merged into main it has both and passes.
+    expect(runOf(service, 'tip', clean)?.status).toBe('failed')
+    expect(cleanMerge).toMatchObject({ status: 'passed', mainSha: repo.sha('main') })
+    expect(conflictMerge).toMatchObject({
+      status: 'failed',
+      summary: 'merge conflict in a.txt',
+      conflicts: ['a.txt'],
+      exitCode: null
+    })
+    expect(repo.snapshot()).toBe(before)
+    // A worktree that held a conflicted merge is reset before it is lent again.
+    const again = await service.request({ branch: 'feat/ORD-3-clean', kind: 'merge', force: true })
+    await waitFor('merge re-run', () => isFinished(service.run(again.id).status))
+    expect(service.run(again.id).status).toBe('passed')
+    expect(repo.snapshot()).toBe(before)
+  })
+
+  it('caches the setup step per lockfile and reuses worktrees', async () => {
+    const dir = tempDir('slipway-tests-setup-')
+    const counter = join(dir, 'setups')
+    const repo = newRepo({ 'package-lock.json': '{"v":1}\n', 'x.txt': 'x\n' })
+    const sameLock = repo.commitTo('feat/same-lock', { 'x.txt': 'y\n' })
+    const newLock = repo.commitTo('feat/new-lock', { 'package-lock.json': '{"v":2}\n' })
+    const { service, dataDir } = await startService(repo, {
+      command: 'test "$(cat node_modules/pkg/index.js)" = "$(cat package-lock.json)"',
+      setup: `echo run >> '${counter}'; mkdir -p node_modules/pkg && cp package-lock.json node_modules/pkg/index.js`,
+      concurrency: 1
+    })
+    await waitFor('all runs', () => idle(service) && service.runs().length === 5)
+    expect(service.runs().map((r) => [r.kind, r.status])).toEqual(
+      Array(5).fill(expect.arrayContaining(['passed']))
+    )
+    // main and feat/new-lock missed; feat/same-lock and both merge results hit.
+    expect(readFileSync(counter, 'utf8').trim().split('\n')).toHaveLength(2)
+    const sameLog = await service.readLog(runOf(service, 'tip', sameLock)?.id as string, 0, 1 << 16)
+    expect(sameLog.text).toMatch(/setup: cache hit/)
+    const newLog = await service.readLog(runOf(service, 'tip', newLock)?.id as string, 0, 1 << 16)
+    expect(newLog.text).toMatch(/setup \(cache miss/)
+    expect(readdirSync(join(dataDir, 'worktrees'))).toEqual(['wt-0'])
+    expect(readdirSync(join(dataDir, 'setup-cache'))).toHaveLength(2)
+  })
+
+  it('pausing stops automatic runs; a paused service still runs what a person asks for', async () => {
+    const repo = newRepo({ 'x.txt': 'x\n' })
+    const { service, events } = await startService(repo, { command: 'true', concurrency: 1 })
+    await waitFor('startup run', () => idle(service) && service.runs().length === 1)
+    service.setPaused(true)
+    expect(events.at(-1)).toMatchObject({ kind: 'queue', queue: { paused: true } })
+    const sha = repo.commitTo('feat/ORD-5', { 'x.txt': 'y\n' })
+    await new Promise((r) => setTimeout(r, 500))
+    expect(runOf(service, 'tip', sha)).toBeUndefined()
+    const manual = await service.request({ branch: 'feat/ORD-5' })
+    await waitFor('manual run', () => service.run(manual.id).status === 'passed')
+    service.setPaused(false)
+    await waitFor('merge result after resume', finishedRun(service, 'merge', sha))
+  })
+})
