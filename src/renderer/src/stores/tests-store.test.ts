@@ -1,0 +1,201 @@
+import { describe, expect, it } from 'vitest'
+import type { BranchTestState, TestQueue, TestRun } from '../../../shared'
+import { ApiCallError } from '../../../shared/errors'
+import { createFakeClient } from '../test/fake-client'
+import { createStores } from './stores'
+import { connectSubscriptions } from './subscriptions'
+import { LOG_WINDOW_BYTES, TESTS_DEFAULTS, createTestsStore } from './tests-store'
+
+let seq = 0
+function makeRun(overrides: Partial<TestRun> & { branch: string; sha: string }): TestRun {
+  seq++
+  return {
+    id: `run-${seq}`,
+    kind: 'tip',
+    mainSha: null,
+    status: 'queued',
+    reason: 'new-commit',
+    queuedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, seq)).toISOString(),
+    startedAt: null,
+    finishedAt: null,
+    durationMs: null,
+    exitCode: null,
+    summary: '',
+    conflicts: [],
+    failedTests: [],
+    logBytes: 0,
+    ...overrides
+  }
+}
+
+const sha = (c: string): string => c.repeat(40)
+const emptyQueue: TestQueue = { paused: false, concurrency: 1, running: [], queued: [] }
+
+function stateOf(branch: string, tip: TestRun | null): BranchTestState {
+  return { branch, sha: tip?.sha ?? sha('0'), tip, merge: null, history: tip ? [tip] : [] }
+}
+
+describe('tests store', () => {
+  it('starts from its defaults', () => {
+    expect(createTestsStore(createFakeClient(), () => {}).getState()).toMatchObject(TESTS_DEFAULTS)
+  })
+
+  it('loads branch states and the queue; bad-config means tests are not set up', async () => {
+    const passed = makeRun({ branch: 'a', sha: sha('a'), status: 'passed' })
+    const client = createFakeClient({
+      'tests.branchStates': () => [stateOf('a', passed)],
+      'tests.queue': () => emptyQueue
+    })
+    const store = createTestsStore(client, () => {})
+    await store.getState().load()
+    expect(store.getState()).toMatchObject({
+      availability: { kind: 'ready' },
+      queue: emptyQueue,
+      states: { a: { tip: passed } },
+      runs: { [passed.id]: passed }
+    })
+
+    client.handlers['tests.branchStates'] = () => {
+      throw new ApiCallError({ code: 'bad-config', message: 'slipway.yml has no test.command' })
+    }
+    await store.getState().load()
+    expect(store.getState().availability).toEqual({
+      kind: 'unconfigured',
+      message: 'slipway.yml has no test.command'
+    })
+  })
+
+  it('applies run events to the right card: a new tip, the same sha on another branch', async () => {
+    const oldTip = makeRun({ branch: 'a', sha: sha('a'), status: 'passed' })
+    const other = makeRun({ branch: 'b', sha: sha('b'), status: 'passed' })
+    const twin = { ...stateOf('c', null), sha: sha('d') }
+    const client = createFakeClient({
+      'tests.branchStates': () => [stateOf('a', oldTip), stateOf('b', other), twin],
+      'tests.queue': () => emptyQueue
+    })
+    const store = createTestsStore(client, () => {})
+    await store.getState().load()
+
+    const next = makeRun({ branch: 'a', sha: sha('e'), status: 'queued' })
+    store.getState().runChanged(next)
+    expect(store.getState().states.a).toMatchObject({ sha: sha('e'), tip: { id: next.id } })
+    expect(store.getState().states.a?.history.map((r) => r.id)).toEqual([next.id, oldTip.id])
+    store.getState().runChanged({ ...next, status: 'running' })
+    expect(store.getState().states.a?.tip?.status).toBe('running')
+    expect(store.getState().states.a?.history).toHaveLength(2)
+    expect(store.getState().states.b?.tip).toEqual(other)
+
+    // Branch c sits at sha d: a result for d found on branch x shows on c's card too.
+    const shared = makeRun({ branch: 'x', sha: sha('d'), status: 'passed' })
+    store.getState().runChanged(shared)
+    expect(store.getState().states.c?.tip?.id).toBe(shared.id)
+    expect(store.getState().states.x?.tip?.id).toBe(shared.id)
+
+    // A merge-result run lands in `merge`, not `tip`.
+    const merge = makeRun({ branch: 'a', sha: sha('e'), kind: 'merge', mainSha: sha('f') })
+    store.getState().runChanged(merge)
+    expect(store.getState().states.a).toMatchObject({
+      tip: { id: next.id },
+      merge: { id: merge.id }
+    })
+  })
+
+  it('notifies once when a branch tip goes from passed to failed', async () => {
+    const notes: string[] = []
+    const green = makeRun({ branch: 'a', sha: sha('a'), status: 'passed' })
+    const client = createFakeClient({
+      'tests.branchStates': () => [stateOf('a', green), stateOf('m', null)],
+      'tests.queue': () => emptyQueue
+    })
+    const store = createTestsStore(client, (title, body) => notes.push(`${title}: ${body}`))
+    await store.getState().load()
+
+    const red = makeRun({ branch: 'a', sha: sha('b'), status: 'running' })
+    store.getState().runChanged(red)
+    expect(notes).toEqual([])
+    store.getState().runChanged({ ...red, status: 'failed', summary: '2 tests failed' })
+    expect(notes).toEqual(['a went red: 2 tests failed'])
+    // The same event again, and a red → red commit: no more notifications.
+    store.getState().runChanged({ ...red, status: 'failed', summary: '2 tests failed' })
+    const stillRed = makeRun({ branch: 'a', sha: sha('c'), status: 'failed' })
+    store.getState().runChanged(stillRed)
+    // A failure of a branch never seen green, and of a merge result, are not "went red".
+    store.getState().runChanged(makeRun({ branch: 'm', sha: sha('d'), status: 'failed' }))
+    store
+      .getState()
+      .runChanged(makeRun({ branch: 'a', sha: sha('c'), kind: 'merge', status: 'failed' }))
+    expect(notes).toHaveLength(1)
+  })
+
+  it('opens a run on the tail of its log, appends live chunks, and reads earlier windows', async () => {
+    const total = LOG_WINDOW_BYTES + 106 // a multiple of 50: the log ends with a newline
+    const stored = Array.from({ length: total }, (_, i) => (i % 50 === 49 ? '\n' : 'x')).join('')
+    const run = makeRun({ branch: 'a', sha: sha('a'), status: 'running', logBytes: total })
+    const client = createFakeClient({
+      'tests.run': () => run,
+      'tests.log': ({ offset, length }) => ({
+        text: stored.slice(offset, offset + length),
+        totalBytes: stored.length
+      })
+    })
+    const store = createTestsStore(client, () => {})
+    await store.getState().openRun(run.id)
+    const log = store.getState().log
+    expect(log).toMatchObject({ runId: run.id, startByte: 106, endByte: total, loading: false })
+
+    store.getState().logChunk(run.id, 'live one\nlive')
+    store.getState().logChunk('another-run', 'not mine\n')
+    store.getState().logChunk(run.id, ' two ✓\n')
+    const lines = store.getState().log?.lines ?? []
+    expect(lines.slice(-3)).toEqual(['live one', 'live two ✓', ''])
+    expect(store.getState().log?.endByte).toBe(total + 'live one\nlive two ✓\n'.length + 2)
+
+    await store.getState().loadEarlier()
+    const whole = store.getState().log
+    expect(whole?.startByte).toBe(0)
+    expect(whole?.lines.join('\n')).toBe(`${stored}live one\nlive two ✓\n`)
+    expect(client.callsOf('tests.log').at(-1)).toEqual({ id: run.id, offset: 0, length: 106 })
+
+    store.getState().closeRun()
+    store.getState().logChunk(run.id, 'after close\n')
+    expect(store.getState().log).toBeNull()
+  })
+
+  it('gets events through the subscriptions: runs, log chunks and the queue', async () => {
+    const client = createFakeClient({
+      'tests.run': (r) => makeRun({ id: r.id, branch: 'a', sha: sha('a'), status: 'running' }),
+      'tests.log': () => ({ text: '', totalBytes: 0 })
+    })
+    const stores = createStores(client)
+    const off = connectSubscriptions(stores, client)
+    const run = makeRun({ branch: 'a', sha: sha('a'), status: 'running' })
+    client.emit({ event: 'tests.runChanged', payload: { run } })
+    expect(stores.tests.getState().states.a?.tip?.id).toBe(run.id)
+    const queue = { ...emptyQueue, running: [run] }
+    client.emit({ event: 'tests.queueChanged', payload: { queue } })
+    expect(stores.tests.getState().queue).toEqual(queue)
+    await stores.tests.getState().openRun(run.id)
+    client.emit({ event: 'tests.log', payload: { runId: run.id, chunk: 'hello\n' } })
+    expect(stores.tests.getState().log?.lines).toEqual(['hello', ''])
+    off()
+  })
+
+  it('re-runs with force, cancels, pauses, and keeps a failure for the UI', async () => {
+    const queued = makeRun({ branch: 'a', sha: sha('a') })
+    const client = createFakeClient({
+      'tests.request': () => queued,
+      'tests.cancel': () => null,
+      'tests.setPaused': ({ paused }) => ({ ...emptyQueue, paused })
+    })
+    const store = createTestsStore(client, () => {})
+    await store.getState().rerun('a', 'merge')
+    expect(client.callsOf('tests.request')).toEqual([{ branch: 'a', kind: 'merge', force: true }])
+    expect(store.getState().runs[queued.id]).toEqual(queued)
+    await store.getState().setPaused(true)
+    expect(store.getState().queue?.paused).toBe(true)
+    await store.getState().cancel(queued.id)
+    expect(client.callsOf('tests.cancel')).toEqual([{ id: queued.id }])
+    await store.getState().cancelAll()
+    expect(store.getState().error?.code).toBe('unknown-method')
+  })
+})
