@@ -20,6 +20,8 @@ export interface BuildCommandOptions {
 const TAIL_LINES = 40
 /** After SIGTERM, how long the build gets before SIGKILL. */
 const KILL_GRACE_MS = 2_000
+/** After the build exits, how long its output pipes may stay open. */
+const PIPE_GRACE_MS = 1_000
 
 /**
  * Runs the build command in its own process group, streaming its output lines; resolves when
@@ -75,6 +77,14 @@ export function runBuildCommand(options: BuildCommandOptions): Promise<void> {
       clearTimeout(timer)
       options.signal?.removeEventListener('abort', onAbort)
       reject(new ExpectedError('build-failed', `could not start the build: ${e.message}`, {}))
+    })
+    // A process that left the group (setsid, a build daemon) may hold the output pipes open
+    // long after the build exited; stop waiting for them a little after the exit.
+    child.on('exit', () => {
+      setTimeout(() => {
+        child.stdout.destroy()
+        child.stderr.destroy()
+      }, PIPE_GRACE_MS).unref()
     })
     child.on('close', (code, signal) => {
       flushOut.end()

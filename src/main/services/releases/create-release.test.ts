@@ -129,6 +129,7 @@ describe('createRelease', () => {
     expect(repo.git(['status', '--porcelain'])).toBe('')
     expect(repo.worktrees()).toEqual([repo.path])
     expect(storeFolders(dir)).toEqual([release.id])
+    expect(readdirSync(join(dir, release.id)).sort()).toEqual(['release.json', 'release.tar.gz'])
 
     expect(await getRelease(dir, release.id)).toEqual(release)
     expect(await listReleases(dir)).toEqual([release])

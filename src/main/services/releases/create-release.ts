@@ -68,7 +68,7 @@ export async function createRelease(options: CreateReleaseOptions): Promise<Stor
   try {
     checkAborted(options.signal)
     options.onProgress?.({ kind: 'worktree' })
-    const worktree = await addBuildWorktree(repo, sha)
+    const worktree = await addBuildWorktree(repo, sha, join(staged.path, 'worktree'))
     let packed: Awaited<ReturnType<typeof packArtifact>>
     try {
       await runBuildCommand({

@@ -1,6 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { rm } from 'node:fs/promises'
 import { runGit } from '../git'
 
 /** A detached checkout of one commit, outside the user's working tree. */
@@ -11,18 +9,21 @@ export interface BuildWorktree {
 }
 
 /**
- * `git worktree add --detach <tmp> <sha>`: an isolated checkout of `sha` (a full object
- * name) in a fresh temp folder, with the repository's hooks disabled so checking out for a
- * build never runs them.
+ * `git worktree add --detach <path> <sha>`: an isolated checkout of `sha` (a full object
+ * name) at `path` (which must not exist; it lives in the release's staging folder, so a crash
+ * leaves it where pruning finds it), with the repository's hooks disabled so checking out for
+ * a build never runs them.
  */
-export async function addBuildWorktree(repo: string, sha: string): Promise<BuildWorktree> {
-  const holder = await mkdtemp(join(tmpdir(), 'slipway-build-'))
-  const path = join(holder, 'src')
+export async function addBuildWorktree(
+  repo: string,
+  sha: string,
+  path: string
+): Promise<BuildWorktree> {
   const remove = async (): Promise<void> => {
     await runGit(repo, ['worktree', 'remove', '--force', '--force', path], {
       okExitCodes: [0, 128]
     }).catch(() => null)
-    await rm(holder, { recursive: true, force: true })
+    await rm(path, { recursive: true, force: true })
     // Forget the worktree even when `remove` could not (a half-made checkout).
     await runGit(repo, ['worktree', 'prune']).catch(() => null)
   }
