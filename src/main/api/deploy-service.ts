@@ -102,7 +102,7 @@ export class DeploymentRegistry {
 
 /** A release as the API shows it (the tarball path stays on this machine). */
 export function publicRelease(stored: StoredRelease): Release {
-  const release: Partial<StoredRelease> = { ...stored }
+  const release: Record<string, unknown> = { ...stored }
   delete release.tarballPath
   return release as Release
 }

@@ -1,4 +1,10 @@
+import { useCallback } from 'react'
 import type { EnvironmentConfig, HostConfig } from '../../../shared'
+import { formatAbsolute } from '../lib/format'
+import { useVisibleInterval } from '../lib/use-visible-interval'
+import { useStores } from '../stores/hooks'
+import { useDeploy } from '../stores/use-deploy'
+import { HostRow } from './HostRow'
 
 /** How a host reads on the board: its name, and where it is. */
 function describeHost(host: HostConfig): { readonly label: string; readonly detail: string } {
@@ -15,13 +21,32 @@ function describeHost(host: HostConfig): { readonly label: string; readonly deta
   }
 }
 
-/** One environment lane: its configured hosts and, until deploys exist, the honest truth. */
+/** Readings older than this are marked stale on the lane. */
+export const STALE_READING_MS = 90_000
+/** How often a visible lane re-reads its hosts. */
+export const STATUS_REFRESH_MS = 30_000
+
+/**
+ * One environment lane: per host the release really there, its health and lock (read from the
+ * hosts on demand and every 30 s while visible), drift, and the deploy and rollback actions.
+ */
 export function EnvironmentLane({
-  environment
+  environment,
+  now
 }: {
   readonly environment: EnvironmentConfig
+  readonly now: number
 }): React.JSX.Element {
-  const titleId = `lane-env-${environment.name}-title`
+  const name = environment.name
+  const { deploy: store } = useStores()
+  const reading = useDeploy((s) => s.environments[name])
+  const running = useDeploy((s) =>
+    s.deployments.find((d) => d.environment === name && d.status === 'running')
+  )
+  const loadStatus = useCallback(() => void store.getState().loadStatus(name), [store, name])
+  useVisibleInterval(loadStatus, STATUS_REFRESH_MS)
+
+  const titleId = `lane-env-${name}-title`
   const facts: string[] = []
   if (environment.deployOn === 'merge') facts.push('deploys on merge')
   if (environment.deployOn === 'manual') facts.push('deployed by hand')
@@ -31,35 +56,112 @@ export function EnvironmentLane({
       `${environment.approvals.required} approval${environment.approvals.required === 1 ? '' : 's'}`
     )
   }
+  const status = reading?.status ?? null
+  const readAgo = status ? now - Date.parse(status.readAt) : null
+  const stale = readAgo !== null && readAgo > STALE_READING_MS
+  const canRollBack = status?.hosts.some((h) => h.previous !== null) ?? false
   return (
-    <section
-      className="lane lane-env"
-      data-testid={`lane-env-${environment.name}`}
-      aria-labelledby={titleId}
-    >
+    <section className="lane lane-env" data-testid={`lane-env-${name}`} aria-labelledby={titleId}>
       <header className="lane-header">
-        <h2 id={titleId}>{environment.name}</h2>
+        <h2 id={titleId}>{name}</h2>
         <span className="lane-count">
           {environment.hosts.length} host{environment.hosts.length === 1 ? '' : 's'}
         </span>
       </header>
       {facts.length > 0 && <p className="env-facts">{facts.join(' · ')}</p>}
-      <ul className="host-list" aria-label={`Hosts of ${environment.name}`}>
-        {environment.hosts.map((host, i) => {
-          const { label, detail } = describeHost(host)
-          return (
-            <li key={i} className="host-card">
-              <div className="host-name">{label}</div>
-              <div className="host-detail" title={detail}>
-                {detail}
-              </div>
-              <div className="host-state">Nothing deployed yet</div>
-            </li>
-          )
-        })}
+      <div className="env-actions">
+        <button
+          type="button"
+          className="primary"
+          data-testid={`deploy-${name}`}
+          onClick={() => store.getState().openDeploy(name)}
+          disabled={running !== undefined}
+        >
+          Deploy…
+        </button>
+        <button
+          type="button"
+          data-testid={`rollback-${name}`}
+          onClick={() => store.getState().openRollback(name)}
+          disabled={running !== undefined || !canRollBack}
+          title={canRollBack ? 'Make the previous release current again' : 'No previous release'}
+        >
+          Roll back…
+        </button>
+        <button
+          type="button"
+          data-testid={`refresh-${name}`}
+          onClick={loadStatus}
+          disabled={reading?.loading ?? false}
+          aria-label={`Read ${name} from its hosts again`}
+        >
+          {reading?.loading ? 'Reading…' : 'Refresh'}
+        </button>
+      </div>
+      {running && (
+        <button
+          type="button"
+          className="env-running link-button"
+          data-testid={`running-${name}`}
+          onClick={() => store.getState().showProgress(running.id)}
+        >
+          {running.kind === 'rollback' ? 'Rolling back' : 'Deploying'} {running.release}… show
+          progress
+        </button>
+      )}
+      {status?.drift && (
+        <p className="env-warning" role="status" data-testid={`drift-${name}`}>
+          Drift: the hosts do not all run the same release.
+        </p>
+      )}
+      {status && status.badReleases.length > 0 && (
+        <p className="env-facts" title={status.badReleases.join(', ')}>
+          Marked bad here: {status.badReleases.join(', ')}
+        </p>
+      )}
+      {reading?.error && <p className="env-warning">{reading.error.message}</p>}
+      <ul className="host-list" aria-label={`Hosts of ${name}`}>
+        {status
+          ? status.hosts.map((host) => (
+              <HostRow
+                key={host.host}
+                host={host}
+                now={now}
+                onBreakLock={() => store.getState().openBreakLock(name)}
+              />
+            ))
+          : environment.hosts.map((host, i) => {
+              const { label, detail } = describeHost(host)
+              return (
+                <li key={i} className="host-card">
+                  <div className="host-name">{label}</div>
+                  <div className="host-detail" title={detail}>
+                    {detail}
+                  </div>
+                  <div className="host-state">{reading?.error ? 'Not read' : 'Reading…'}</div>
+                </li>
+              )
+            })}
       </ul>
+      {status && readAgo !== null && (
+        <p
+          className={stale ? 'env-read stale' : 'env-read'}
+          data-testid={`read-${name}`}
+          title={formatAbsolute(status.readAt)}
+        >
+          {stale ? 'Stale: read ' : 'Read '}
+          {formatAge(readAgo)}
+        </p>
+      )}
     </section>
   )
+}
+
+/** "5 s ago", "2 min ago". */
+function formatAge(ms: number): string {
+  if (ms < 5_000) return 'just now'
+  if (ms < 60_000) return `${Math.round(ms / 1000)} s ago`
+  return `${Math.round(ms / 60_000)} min ago`
 }
 
 /** The muted lane shown when `slipway.yml` configures no environments. */

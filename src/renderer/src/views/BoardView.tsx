@@ -3,6 +3,7 @@ import type { Workspace } from '../../../shared'
 import { BRANCH_CARD_HEIGHT } from '../components/BranchCard'
 import { BranchDrawer } from '../components/BranchDrawer'
 import { BranchesLane } from '../components/BranchesLane'
+import { DeployOverlay } from '../components/DeployOverlay'
 import { EnvironmentLane, NoEnvironmentsLane } from '../components/EnvironmentLane'
 import { Header } from '../components/Header'
 import { MainLane } from '../components/MainLane'
@@ -131,7 +132,9 @@ export function BoardView({ workspace }: { readonly workspace: Workspace }): Rea
           {environments.length === 0 ? (
             <NoEnvironmentsLane />
           ) : (
-            environments.map((env) => <EnvironmentLane key={env.name} environment={env} />)
+            environments.map((env) => (
+              <EnvironmentLane key={env.name} environment={env} now={now} />
+            ))
           )}
         </main>
         {drawerBranch && (
@@ -147,6 +150,7 @@ export function BoardView({ workspace }: { readonly workspace: Workspace }): Rea
       </div>
       <QueuePanel />
       <RunView />
+      <DeployOverlay />
     </div>
   )
 }

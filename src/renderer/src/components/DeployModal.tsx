@@ -1,0 +1,67 @@
+import { useEffect, useId, useRef } from 'react'
+
+/**
+ * A modal dialog for the deploy domain: labelled by its title, focus moved inside on open and
+ * given back on close, Escape closes it (unless `onClose` is omitted, for steps that must end).
+ */
+export function DeployModal({
+  title,
+  testId,
+  onClose,
+  children,
+  wide = false
+}: {
+  readonly title: string
+  readonly testId: string
+  readonly onClose?: () => void
+  readonly children: React.ReactNode
+  readonly wide?: boolean
+}): React.JSX.Element {
+  const titleId = useId()
+  const ref = useRef<HTMLDivElement>(null)
+  useEffect(() => {
+    const before = document.activeElement
+    const box = ref.current
+    const first = box?.querySelector<HTMLElement>(
+      '[autofocus], input, select, textarea, button:not([disabled])'
+    )
+    ;(first ?? box)?.focus()
+    return () => {
+      if (before instanceof HTMLElement && before.isConnected) before.focus()
+    }
+  }, [])
+  useEffect(() => {
+    if (!onClose) return
+    const onKeyDown = (e: KeyboardEvent): void => {
+      if (e.key !== 'Escape') return
+      e.preventDefault()
+      e.stopPropagation()
+      onClose()
+    }
+    document.addEventListener('keydown', onKeyDown, true)
+    return () => document.removeEventListener('keydown', onKeyDown, true)
+  }, [onClose])
+  return (
+    <div className="modal-backdrop">
+      <div
+        ref={ref}
+        className={wide ? 'modal wide' : 'modal'}
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby={titleId}
+        data-testid={testId}
+        tabIndex={-1}
+      >
+        <header className="modal-header">
+          <h2 id={titleId}>{title}</h2>
+          {onClose && (
+            <button type="button" className="icon-button" aria-label="Close" onClick={onClose}>
+              ×
+            </button>
+          )}
+        </header>
+        {children}
+      </div>
+    </div>
+  )
+}

@@ -1,0 +1,144 @@
+import { useEffect, useRef } from 'react'
+import type { Deployment, DeployStep, HostDeployState } from '../../../shared'
+import { formatDuration } from '../lib/format'
+import { DeployModal } from './DeployModal'
+
+/** The steps shown for every host, in order (rollback and cleanup only when they happen). */
+const MAIN_STEPS: readonly DeployStep[] = [
+  'preflight',
+  'lock',
+  'upload',
+  'verify',
+  'unpack',
+  'activate',
+  'hook',
+  'health'
+]
+
+const STATUS_TEXT: Record<Deployment['status'], string> = {
+  running: 'running',
+  succeeded: 'succeeded',
+  failed: 'failed',
+  cancelled: 'cancelled',
+  'rolled-back': 'rolled back'
+}
+
+/** Where one host is: each step done, current (with its state), or still to come. */
+function StepList({ host }: { readonly host: HostDeployState }): React.JSX.Element {
+  const steps = MAIN_STEPS.includes(host.step) ? MAIN_STEPS : [...MAIN_STEPS, host.step]
+  const at = steps.indexOf(host.step)
+  return (
+    <ol className="step-list" aria-label={`Steps on ${host.host}`}>
+      {steps.map((step, i) => {
+        const state = i < at ? 'done' : i === at ? host.state : 'pending'
+        return (
+          <li
+            key={step}
+            className={`step step-${state}`}
+            aria-current={i === at ? 'step' : undefined}
+          >
+            {step}
+          </li>
+        )
+      })}
+    </ol>
+  )
+}
+
+/** Live progress of a deployment or rollback: per host and step, upload bars, the log; cancel. */
+export function DeployProgress({
+  deployment,
+  onCancel,
+  onClose
+}: {
+  readonly deployment: Deployment
+  readonly onCancel: () => void
+  readonly onClose: () => void
+}): React.JSX.Element {
+  const logRef = useRef<HTMLPreElement>(null)
+  useEffect(() => {
+    const log = logRef.current
+    if (log) log.scrollTop = log.scrollHeight
+  }, [deployment.log.length])
+  const running = deployment.status === 'running'
+  const what = deployment.kind === 'rollback' ? 'Rollback' : 'Deployment'
+  const took =
+    deployment.finishedAt !== null
+      ? formatDuration(Date.parse(deployment.finishedAt) - Date.parse(deployment.startedAt))
+      : null
+  return (
+    <DeployModal
+      title={`${what} of ${deployment.release} to ${deployment.environment}`}
+      testId="deploy-progress"
+      onClose={onClose}
+      wide
+    >
+      <div className="modal-body">
+        <p
+          className={`deploy-status status-${deployment.status}`}
+          data-testid="deploy-status"
+          data-status={deployment.status}
+          role="status"
+        >
+          <strong>{STATUS_TEXT[deployment.status]}</strong>
+          {deployment.summary ? ` · ${deployment.summary}` : ''}
+          {took ? ` · ${took}` : ''}
+        </p>
+        <p className="muted">
+          Started by {deployment.startedBy} at {new Date(deployment.startedAt).toLocaleTimeString()}
+        </p>
+        <table className="host-progress">
+          <thead>
+            <tr>
+              <th scope="col">Host</th>
+              <th scope="col">Step</th>
+              <th scope="col">Where it is</th>
+            </tr>
+          </thead>
+          <tbody>
+            {deployment.hosts.map((host) => (
+              <tr key={host.host} data-testid={`progress-${host.host}`} data-state={host.state}>
+                <th scope="row">{host.host}</th>
+                <td>
+                  <StepList host={host} />
+                  {host.progress !== null && host.step === 'upload' && (
+                    <progress max={1} value={host.progress} aria-label={`Upload to ${host.host}`} />
+                  )}
+                </td>
+                <td className={`host-state-${host.state}`}>
+                  {host.state}
+                  {host.message ? `: ${host.message}` : ''}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <pre className="deploy-log" ref={logRef} data-testid="deploy-log" aria-label="Log">
+          {deployment.log.join('\n')}
+        </pre>
+        <footer className="modal-footer">
+          {running ? (
+            <>
+              <span className="muted">Closing this keeps it running.</span>
+              <button type="button" onClick={onClose}>
+                Hide
+              </button>
+              <button
+                type="button"
+                className="danger"
+                onClick={onCancel}
+                data-testid="deploy-cancel"
+              >
+                Cancel {what.toLowerCase()}
+              </button>
+            </>
+          ) : (
+            <button type="button" className="primary" onClick={onClose} data-testid="deploy-close">
+              Close
+            </button>
+          )}
+        </footer>
+      </div>
+    </DeployModal>
+  )
+}

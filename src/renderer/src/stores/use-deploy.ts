@@ -1,0 +1,14 @@
+import { useStore } from 'zustand'
+import type { DeployStore } from './deploy-store'
+import { useStores } from './hooks'
+import type { ReleasesStore } from './releases-store'
+
+/** One value from the deploy store; re-renders only when that value changes. */
+export function useDeploy<T>(selector: (state: DeployStore) => T): T {
+  return useStore(useStores().deploy, selector)
+}
+
+/** One value from the releases store; re-renders only when that value changes. */
+export function useReleases<T>(selector: (state: ReleasesStore) => T): T {
+  return useStore(useStores().releases, selector)
+}
