@@ -1,4 +1,10 @@
 import { parseArgs } from 'node:util'
+import {
+  parseRunsCommand,
+  parseTestCommand,
+  type RunsCliCommand,
+  type TestCliCommand
+} from './test-args'
 
 /** What the user asked the CLI to do; a union on `kind`. */
 export type CliCommand =
@@ -17,6 +23,8 @@ export type CliCommand =
       readonly open: boolean
       readonly dataDir: string | null
     }
+  | TestCliCommand
+  | RunsCliCommand
 
 /** Bad command-line input: reported as one line, exit code 2. */
 export class UsageError extends Error {
@@ -33,13 +41,20 @@ Commands:
   branches [--workspace PATH] [--json]
         List the branches of a git repository (default: the current folder) with
         ahead/behind main and their tickets.
+  test <BRANCH|SHA> [--workspace PATH] [--merge] [--force]
+        Run the test command (slipway.yml test.command) at the tip of a branch, or
+        with --merge on the merge of it into main, in a separate worktree. Streams
+        the log; exit code 0 when the tests passed, 1 otherwise. A finished result
+        for the same commit is reused unless --force.
+  runs [--workspace PATH] [--branch NAME] [--limit N] [--json]
+        The stored test runs, newest first.
   serve [--workspace PATH] [--port N] [--open]
         Serve the Slipway board on http://127.0.0.1 (default: the demo workspace).
         Prints the URL, with its access token, and runs until Ctrl-C.
 
 Options:
   -w, --workspace PATH   the git repository to open
-      --json             (branches) print the branches as JSON
+      --json             (branches, runs) print JSON
   -p, --port N           (serve) port on 127.0.0.1; default: a free one
       --open             (serve) open the URL in the default browser
       --data-dir PATH    settings and demo workspace folder
@@ -101,6 +116,10 @@ export function parseCli(argv: readonly string[], cwd: string): CliCommand {
         dataDir: nonEmpty('--data-dir', values['data-dir']) ?? null
       }
     }
+    case 'test':
+      return parseTestCommand(rest, cwd) ?? { kind: 'help' }
+    case 'runs':
+      return parseRunsCommand(rest, cwd) ?? { kind: 'help' }
     default:
       throw new UsageError(`unknown command "${first}" (try: slipway --help)`)
   }
@@ -117,7 +136,8 @@ function parse<T extends OptionSpec>(args: readonly string[], options: T) {
 }
 
 // parseArgs' messages are long and suggest `--` tricks; say it the way a user thinks of it.
-function describeParseError(err: unknown): string {
+/** One line for a `parseArgs` failure, the way a user thinks of it. */
+export function describeParseError(err: unknown): string {
   const e = err as { code?: string; message?: string }
   const message = e.message ?? String(err)
   const quoted = /'([^']+)'/.exec(message)?.[1]

@@ -13,6 +13,8 @@ import {
 import { HELP_TEXT, UsageError, parseCli, type CliCommand } from './args'
 import { branchRows, formatBranchTable } from './branch-table'
 import { openInBrowser } from './open-url'
+import { runRunsCommand } from './runs-command'
+import { runTestCommand } from './test-command'
 
 /** Exit codes: 0 done, 1 the operation failed, 2 the command line was wrong. */
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const
@@ -66,6 +68,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return await branches(command, io)
       case 'serve':
         return await serve(command, io)
+      case 'test':
+        return await runTestCommand(command, io)
+      case 'runs':
+        return await runRunsCommand(command, io)
     }
   } catch (err) {
     if (err instanceof CliFailure) {
@@ -166,7 +172,7 @@ function makeRouter(io: CliIo, dataDir: string | null, settings: SettingsStore):
 }
 
 function dataDirOf(command: CliCommand, io: CliIo): string {
-  const chosen = command.kind === 'branches' || command.kind === 'serve' ? command.dataDir : null
+  const chosen = 'dataDir' in command ? command.dataDir : null
   return chosen ?? defaultDataDir(io.env)
 }
 
