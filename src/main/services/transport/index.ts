@@ -10,3 +10,22 @@ export {
   type Identity
 } from './credentials'
 export { fingerprintOf, keyTypeOf } from './known-hosts'
+export { connectTransport } from './connect'
+export { connectSshTransport, MAX_CHANNELS, type SshTransportOptions } from './ssh-transport'
+export { openSshClient, type SshConnectContext, type SshEndpoint } from './ssh-connect'
+export {
+  loadSshConfig,
+  parseProxyJump,
+  parseSshConfig,
+  type JumpHop,
+  type SshConfig,
+  type SshHostSettings
+} from './ssh-config'
+export {
+  checkHostKey,
+  hashHostName,
+  knownHostsName,
+  parseKnownHosts,
+  type HostKeyVerdict,
+  type KnownHostEntry
+} from './known-hosts'

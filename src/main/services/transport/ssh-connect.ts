@@ -1,0 +1,146 @@
+import type { Duplex } from 'node:stream'
+import { Client, type AnyAuthMethod } from 'ssh2'
+import { ExpectedError } from '../errors'
+import type { CredentialStore } from './credentials'
+import type { HostTrustStore } from './host-trust-store'
+
+/** Where and as whom to open one SSH connection. */
+export interface SshEndpoint {
+  /** Name or address to connect to (after ~/.ssh/config HostName). */
+  readonly hostName: string
+  readonly port: number
+  readonly user: string
+  /** IdentityFile entries from ~/.ssh/config, tried before the store's key files. */
+  readonly identityFiles: readonly string[]
+}
+
+/** What {@link openSshClient} needs besides the endpoint. */
+export interface SshConnectContext {
+  readonly trust: HostTrustStore
+  readonly credentials: CredentialStore
+  readonly connectTimeoutMs: number
+}
+
+const HOST_KEY_ALGORITHMS = [
+  'ssh-ed25519',
+  'ecdsa-sha2-nistp256',
+  'ecdsa-sha2-nistp384',
+  'ecdsa-sha2-nistp521',
+  'rsa-sha2-512',
+  'rsa-sha2-256',
+  'ssh-rsa'
+]
+
+/**
+ * Opens one authenticated ssh2 connection (over `sock` when hopping through a jump host):
+ * host key verified by the trust store, agent then key files, keepalive on. Failures are
+ * ExpectedError: 'host-key-unknown' | 'host-key-changed' | 'passphrase-required' | 'unreachable'.
+ */
+export async function openSshClient(
+  endpoint: SshEndpoint,
+  ctx: SshConnectContext,
+  sock?: Duplex
+): Promise<Client> {
+  const where = `${endpoint.user}@${endpoint.hostName}:${endpoint.port}`
+  const details = { host: endpoint.hostName, port: endpoint.port, user: endpoint.user }
+  const { usable, locked } = await ctx.credentials.identities(endpoint.identityFiles)
+  if (usable.length === 0) {
+    if (locked.length > 0) {
+      throw new ExpectedError('passphrase-required', `the key ${locked[0]} needs its passphrase`, {
+        ...details,
+        keyFile: locked[0],
+        keyFiles: locked
+      })
+    }
+    throw new ExpectedError(
+      'unreachable',
+      `no SSH identity for ${where}: no ssh-agent and no key file found`,
+      details
+    )
+  }
+  const auth: AnyAuthMethod[] = usable.map((id) =>
+    id.kind === 'agent'
+      ? { type: 'agent', username: endpoint.user, agent: id.socket }
+      : { type: 'publickey', username: endpoint.user, key: id.key }
+  )
+  // Ask for a key type we already know first, as OpenSSH does, so a host with several keys
+  // is not mistaken for an unknown one.
+  const known = await ctx.trust.knownKeyTypes(endpoint.hostName, endpoint.port)
+  const preferred = known.flatMap((t) =>
+    t === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [t]
+  )
+  const serverHostKey = [...new Set([...preferred, ...HOST_KEY_ALGORITHMS])].filter((a) =>
+    HOST_KEY_ALGORITHMS.includes(a)
+  )
+
+  const client = new Client()
+  let hostKeyError: unknown = null
+  return new Promise<Client>((resolve, reject) => {
+    const onError = (err: Error & { level?: string; code?: string }): void => {
+      client.removeListener('ready', onReady)
+      // Late errors of a connection given up on must not surface as unhandled.
+      client.on('error', () => {})
+      client.end()
+      if (hostKeyError) return reject(hostKeyError)
+      if (err.level === 'client-authentication') {
+        if (locked.length > 0) {
+          return reject(
+            new ExpectedError(
+              'passphrase-required',
+              `${where} refused the available keys; the key ${locked[0]} needs its passphrase`,
+              { ...details, keyFile: locked[0], keyFiles: locked }
+            )
+          )
+        }
+        return reject(
+          new ExpectedError('unreachable', `${where} refused every SSH key offered`, {
+            ...details,
+            reason: 'authentication',
+            tried: usable.map((u) => (u.kind === 'agent' ? 'ssh-agent' : u.keyFile))
+          })
+        )
+      }
+      if (err.level === 'client-timeout') {
+        return reject(
+          new ExpectedError(
+            'unreachable',
+            `${where} did not answer within ${ctx.connectTimeoutMs} ms`,
+            { ...details, reason: 'timeout' }
+          )
+        )
+      }
+      reject(
+        new ExpectedError('unreachable', `cannot reach ${where}: ${err.message}`, {
+          ...details,
+          reason: err.code ?? err.level ?? 'error'
+        })
+      )
+    }
+    const onReady = (): void => {
+      client.removeListener('error', onError)
+      resolve(client)
+    }
+    client.once('ready', onReady)
+    client.once('error', onError)
+    client.connect({
+      host: endpoint.hostName,
+      port: endpoint.port,
+      username: endpoint.user,
+      ...(sock ? { sock } : {}),
+      readyTimeout: ctx.connectTimeoutMs,
+      keepaliveInterval: 10_000,
+      keepaliveCountMax: 3,
+      algorithms: { serverHostKey: serverHostKey as never },
+      authHandler: auth,
+      hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => {
+        ctx.trust.verify(endpoint.hostName, endpoint.port, key).then(
+          () => verify(true),
+          (e: unknown) => {
+            hostKeyError = e
+            verify(false)
+          }
+        )
+      }
+    })
+  })
+}

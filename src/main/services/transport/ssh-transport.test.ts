@@ -1,0 +1,359 @@
+import { spawnSync } from 'node:child_process'
+import { createHash, randomBytes } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { HostConfig } from '../../../shared/config-schema'
+import type { ExpectedError } from '../errors'
+import { connectTransport } from './connect'
+import { CredentialStore } from './credentials'
+import { HostTrustStore } from './host-trust-store'
+import { shellQuote } from './shell-quote'
+import {
+  sshdUnavailableReason,
+  startSshFleet,
+  type SshTestFleet,
+  type SshTestHost
+} from './testing/sshd-hosts'
+import type { TransportContext } from './types'
+
+const unavailable = sshdUnavailableReason()
+
+/** Awaits a promise expected to fail and returns its ExpectedError. */
+async function failure(p: Promise<unknown>): Promise<ExpectedError> {
+  try {
+    await p
+  } catch (e) {
+    return e as ExpectedError
+  }
+  throw new Error('expected a failure')
+}
+
+describe.skipIf(unavailable !== null)(
+  `ssh transport against real sshd ${unavailable ?? ''}`,
+  () => {
+    let fleet: SshTestFleet
+    let scratch: string
+    let ctx: TransportContext
+    const hostConfig = (h: SshTestHost): HostConfig => ({
+      host: `${h.address}:${h.port}`,
+      path: h.deployPath
+    })
+
+    beforeAll(async () => {
+      fleet = await startSshFleet(4, { firstAddress: 31 })
+      scratch = await mkdtemp(join(tmpdir(), 'slipway-ssh-test-'))
+      ctx = {
+        workspacePath: scratch,
+        trust: new HostTrustStore({
+          knownHostsFiles: [fleet.knownHostsFile],
+          trustedFile: join(scratch, 'trusted')
+        }),
+        credentials: new CredentialStore({ agentSocket: null, keyFiles: [fleet.userKeyFile] }),
+        sshConfigPath: null,
+        connectTimeoutMs: 5000
+      }
+    })
+
+    afterAll(async () => {
+      await fleet?.stop()
+      if (scratch) await rm(scratch, { recursive: true, force: true })
+    })
+
+    it('runs commands and uploads on two hosts, each seeing its own folder', async () => {
+      const [a, b] = fleet.hosts
+      await writeFile(join(a.hostDir, 'whoami'), 'a')
+      await writeFile(join(b.hostDir, 'whoami'), 'b')
+      const started = performance.now()
+      const [ta, tb] = await Promise.all([
+        connectTransport(hostConfig(a), ctx),
+        connectTransport(hostConfig(b), ctx)
+      ])
+      const connectMs = performance.now() - started
+      try {
+        expect(ta.kind).toBe('ssh')
+        expect(ta.label).toBe(`${a.address}:${a.port}`)
+        expect(ta.address).toBe(a.address)
+        expect(ta.basePath).toBe(a.deployPath)
+        expect(connectMs).toBeLessThan(2000)
+        const ra = await ta.exec(`cat ${shellQuote(ta.basePath)}/whoami; echo oops >&2; exit 7`)
+        expect(ra).toEqual({ stdout: 'a', stderr: 'oops\n', code: 7 })
+        expect((await tb.exec('cat whoami', {})).code).not.toBe(0) // runs in HOME, not the deploy path
+        expect((await tb.exec('cat "$0"/whoami; cat', { stdin: '+in' })).code).not.toBeNull()
+        const piped = await tb.exec(`cat ${shellQuote(tb.basePath)}/whoami - `, { stdin: '+stdin' })
+        expect(piped.stdout).toBe('b+stdin')
+
+        const src = join(scratch, 'payload.bin')
+        const data = randomBytes(5 * 1024 * 1024 + 3)
+        await writeFile(src, data)
+        const progress: number[] = []
+        await Promise.all([
+          ta.upload(src, `${ta.basePath}/payload.bin`, { onProgress: (s) => progress.push(s) }),
+          tb.upload(src, `${tb.basePath}/payload.bin`)
+        ])
+        const sum = createHash('sha256').update(data).digest('hex')
+        for (const [t, h] of [
+          [ta, a],
+          [tb, b]
+        ] as const) {
+          const r = await t.exec(`sha256sum ${shellQuote(`${t.basePath}/payload.bin`)}`)
+          expect(r.stdout.split(' ')[0]).toBe(sum)
+          expect((await readFile(join(h.hostDir, 'payload.bin'))).equals(data)).toBe(true)
+        }
+        expect(progress[0]).toBe(0)
+        expect(progress.at(-1)).toBe(data.length)
+      } finally {
+        await Promise.all([ta.close(), tb.close()])
+      }
+      await expect(ta.exec('true')).rejects.toMatchObject({ code: 'unreachable' })
+    })
+
+    it('runs at most 8 commands at once on one connection, and all of 20 complete', async () => {
+      const t = await connectTransport(hostConfig(fleet.hosts[0]), ctx)
+      try {
+        const started = performance.now()
+        const results = await Promise.all(
+          Array.from({ length: 20 }, (_, i) => t.exec(`sleep 0.3; echo ${i}`))
+        )
+        const ms = performance.now() - started
+        expect(results.map((r) => r.stdout)).toEqual(Array.from({ length: 20 }, (_, i) => `${i}\n`))
+        // 20 commands in waves of 8: three waves of 0.3 s.
+        expect(ms).toBeGreaterThan(850)
+        expect(ms).toBeLessThan(3000)
+      } finally {
+        await t.close()
+      }
+    })
+
+    it('keeps quoted hostile values inert on the remote shell', async () => {
+      const host = fleet.hosts[0]
+      const t = await connectTransport(hostConfig(host), ctx)
+      try {
+        const marker = `${host.deployPath}/pwned`
+        const values = [
+          `$(touch ${marker})`,
+          `\`touch ${marker}\``,
+          `;touch ${marker}`,
+          `a'b"c\n$(touch ${marker})`,
+          `20261126.1204-abc1234|touch ${marker}`,
+          'feature/ORD-1 && touch pwned'
+        ]
+        for (const v of values) {
+          const r = await t.exec(`cd ${shellQuote(t.basePath)} && printf '%s' ${shellQuote(v)}`)
+          expect(r.stdout).toBe(v)
+        }
+        expect(existsSync(join(host.hostDir, 'pwned'))).toBe(false)
+      } finally {
+        await t.close()
+      }
+    })
+
+    it('times out and cancels a remote command', async () => {
+      const t = await connectTransport(hostConfig(fleet.hosts[1]), ctx)
+      try {
+        const started = performance.now()
+        const host = fleet.hosts[1]
+        const bgPid = `${host.deployPath}/bg.pid`
+        expect(
+          await failure(t.exec(`sleep 20 & echo $! > ${bgPid}; wait`, { timeoutMs: 300 }))
+        ).toMatchObject({ code: 'timeout' })
+        // The whole process group is gone on the host, background children included.
+        const bg = (await readFile(join(host.hostDir, 'bg.pid'), 'utf8')).trim()
+        const alive = await t.exec(`kill -0 ${bg} 2>/dev/null && grep -v ' Z ' /proc/${bg}/stat`)
+        expect(alive.stdout).toBe('')
+        const controller = new AbortController()
+        setTimeout(() => controller.abort(), 200)
+        expect(await failure(t.exec('sleep 20', { signal: controller.signal }))).toMatchObject({
+          code: 'cancelled'
+        })
+        expect(performance.now() - started).toBeLessThan(3000)
+        // The connection still works afterwards.
+        expect((await t.exec('echo ok')).stdout).toBe('ok\n')
+      } finally {
+        await t.close()
+      }
+    })
+
+    it('refuses an unknown host key with its SHA256 fingerprint, then accepts it once trusted', async () => {
+      const host = fleet.hosts[1]
+      const trust = new HostTrustStore({ knownHostsFiles: [], trustedFile: join(scratch, 'own') })
+      const strict = { ...ctx, trust }
+      const e = await failure(connectTransport(hostConfig(host), strict))
+      expect(e.code).toBe('host-key-unknown')
+      expect(e.details).toMatchObject({
+        host: host.address,
+        port: host.port,
+        keyType: 'ssh-ed25519',
+        fingerprint: host.hostKeyFingerprint
+      })
+      expect(e.message).toContain(host.hostKeyFingerprint)
+      const d = e.details as { keyType: string; key: string }
+      await trust.trust(host.address, host.port, d.keyType, d.key)
+      const t = await connectTransport(hostConfig(host), strict)
+      expect((await t.exec('echo trusted')).stdout).toBe('trusted\n')
+      await t.close()
+      // What trust() wrote is a known_hosts line that OpenSSH itself accepts.
+      const ssh = spawnSync(
+        'ssh',
+        [
+          '-F',
+          '/dev/null',
+          '-p',
+          String(host.port),
+          '-i',
+          fleet.userKeyFile,
+          '-o',
+          'BatchMode=yes',
+          '-o',
+          `UserKnownHostsFile=${join(scratch, 'own')}`,
+          '-o',
+          'StrictHostKeyChecking=yes',
+          `${fleet.user}@${host.address}`,
+          'echo openssh'
+        ],
+        { encoding: 'utf8' }
+      )
+      expect(ssh.stdout).toBe('openssh\n')
+    })
+
+    it('accepts a hashed known_hosts entry (ssh-keygen -H) and refuses a @revoked key', async () => {
+      const host = fleet.hosts[1]
+      const file = join(scratch, 'hashed_known_hosts')
+      await writeFile(file, `[${host.address}]:${host.port} ${host.hostPublicKey}\n`)
+      expect(spawnSync('ssh-keygen', ['-q', '-H', '-f', file]).status).toBe(0)
+      expect(await readFile(file, 'utf8')).toMatch(/^\|1\|/)
+      const hashed = {
+        ...ctx,
+        trust: new HostTrustStore({ knownHostsFiles: [file], trustedFile: join(scratch, 'none') })
+      }
+      const t = await connectTransport(hostConfig(host), hashed)
+      await t.close()
+      await appendFile(file, `@revoked * ${host.hostPublicKey}\n`)
+      const e = await failure(connectTransport(hostConfig(host), hashed))
+      expect(e.code).toBe('host-key-changed')
+      expect(e.details).toMatchObject({ revoked: true, fingerprint: host.hostKeyFingerprint })
+    })
+
+    it('refuses a changed host key with a warning naming both fingerprints', async () => {
+      const host = fleet.hosts[2]
+      const old = host.hostKeyFingerprint
+      await host.regenerateHostKey()
+      const e = await failure(connectTransport(hostConfig(host), ctx))
+      expect(e.code).toBe('host-key-changed')
+      expect(e.message).toMatch(/WARNING.*changed/)
+      expect(e.details).toMatchObject({
+        fingerprint: host.hostKeyFingerprint,
+        knownFingerprints: [old]
+      })
+    })
+
+    it('reports a host that is not listening as unreachable, quickly', async () => {
+      const started = performance.now()
+      const e = await failure(connectTransport({ host: '127.0.0.39:1', path: '/srv/x' }, ctx))
+      expect(e.code).toBe('unreachable')
+      expect(e.message).toContain('127.0.0.39:1')
+      expect(performance.now() - started).toBeLessThan(1000)
+    })
+
+    it('fails an upload with a clear unreachable error when sshd dies mid-transfer', async () => {
+      const host = fleet.hosts[3]
+      const t = await connectTransport(hostConfig(host), ctx)
+      const src = join(scratch, 'big.bin')
+      await writeFile(src, randomBytes(50 * 1024 * 1024))
+      let killedAt = 0
+      const started = performance.now()
+      const e = await failure(
+        t.upload(src, `${t.basePath}/big.bin`, {
+          onProgress: (sent, total) => {
+            if (killedAt === 0 && sent > total / 10) {
+              killedAt = sent
+              host.kill()
+            }
+          }
+        })
+      )
+      expect(killedAt).toBeGreaterThan(0)
+      expect(e.code).toBe('unreachable')
+      expect(e.message).toContain(t.label)
+      expect(performance.now() - started).toBeLessThan(5000)
+      expect(await failure(t.exec('true'))).toMatchObject({ code: 'unreachable' })
+      await t.close()
+      await host.restart()
+      const again = await connectTransport(hostConfig(host), ctx)
+      expect((await again.exec('echo back')).stdout).toBe('back\n')
+      await again.close()
+    })
+
+    it('asks for the passphrase of an encrypted key, refuses a wrong one, then connects', async () => {
+      const keyFile = join(scratch, 'encrypted_ed25519')
+      spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', 'correct horse', '-f', keyFile])
+      await appendFile(join(fleet.root, 'authorized_keys'), await readFile(`${keyFile}.pub`))
+      const credentials = new CredentialStore({ agentSocket: null, keyFiles: [keyFile] })
+      const withKey = { ...ctx, credentials }
+      const host = hostConfig(fleet.hosts[0])
+      const e = await failure(connectTransport(host, withKey))
+      expect(e.code).toBe('passphrase-required')
+      expect(e.details).toMatchObject({ keyFile })
+      credentials.setPassphrase(keyFile, 'wrong')
+      const wrong = await failure(connectTransport(host, withKey))
+      expect(wrong.code).toBe('passphrase-required')
+      expect(wrong.details).toMatchObject({ keyFile, wrong: true })
+      credentials.setPassphrase(keyFile, 'correct horse')
+      const t = await connectTransport(host, withKey)
+      expect((await t.exec('echo unlocked')).stdout).toBe('unlocked\n')
+      await t.close()
+    })
+
+    it('honours ~/.ssh/config (HostName, Port, User, IdentityFile) and ProxyJump through another host', async () => {
+      const [jump, target] = fleet.hosts
+      const configFile = join(scratch, 'ssh_config')
+      await writeFile(
+        configFile,
+        [
+          'Host jumpbox',
+          `  HostName ${jump.address}`,
+          `  Port ${jump.port}`,
+          `Host app-*`,
+          `  HostName ${target.address}`,
+          `  Port ${target.port}`,
+          `  User ${fleet.user}`,
+          `  IdentityFile ${fleet.userKeyFile}`,
+          'Host app-via-jump',
+          '  ProxyJump jumpbox',
+          'Host *',
+          `  IdentityFile ${fleet.userKeyFile}`,
+          ''
+        ].join('\n')
+      )
+      const noKeys = new CredentialStore({ agentSocket: null, keyFiles: [] })
+      const viaConfig = { ...ctx, credentials: noKeys, sshConfigPath: configFile }
+      const direct = await connectTransport(
+        { host: 'app-direct', path: target.deployPath },
+        viaConfig
+      )
+      expect(direct.address).toBe(target.address)
+      expect(direct.label).toBe('app-direct')
+      await direct.close()
+      const hopped = await connectTransport(
+        { host: 'app-via-jump', path: target.deployPath, name: 'web' },
+        viaConfig
+      )
+      await writeFile(join(target.hostDir, 'whoami'), 'target')
+      expect((await hopped.exec(`cat ${shellQuote(hopped.basePath)}/whoami`)).stdout).toBe('target')
+      expect(hopped.label).toBe('web')
+      await hopped.close()
+      // With the jump host down, the target cannot be reached: the hop is really used.
+      jump.kill()
+      try {
+        const e = await failure(
+          connectTransport({ host: 'app-via-jump', path: target.deployPath }, viaConfig)
+        )
+        expect(e.code).toBe('unreachable')
+      } finally {
+        await jump.restart()
+      }
+    })
+  }
+)

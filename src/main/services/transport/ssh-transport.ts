@@ -1,0 +1,340 @@
+import { stat } from 'node:fs/promises'
+import type { Duplex } from 'node:stream'
+import type { Client, ClientChannel, SFTPWrapper } from 'ssh2'
+import { ExpectedError } from '../errors'
+import { Semaphore } from './semaphore'
+import { openSshClient, type SshConnectContext, type SshEndpoint } from './ssh-connect'
+import type { ExecOptions, ExecResult, Transport, UploadOptions } from './types'
+
+/** OpenSSH allows 10 sessions per connection; keep two spare (SFTP, a jump's forward). */
+export const MAX_CHANNELS = 8
+
+/** Options for {@link connectSshTransport}. */
+export interface SshTransportOptions {
+  readonly label: string
+  readonly basePath: string
+  readonly endpoint: SshEndpoint
+  /** Jump hosts, first hop first (ProxyJump). */
+  readonly jumps?: readonly SshEndpoint[]
+}
+
+/**
+ * Connects to a host (through its jump hosts, if any) and wraps the one connection as a
+ * {@link Transport}: at most {@link MAX_CHANNELS} commands at once, uploads over one SFTP
+ * session, every in-flight call failing with 'unreachable' if the connection drops.
+ */
+export async function connectSshTransport(
+  options: SshTransportOptions,
+  ctx: SshConnectContext
+): Promise<Transport> {
+  const hops = [...(options.jumps ?? []), options.endpoint]
+  const clients: Client[] = []
+  try {
+    let sock: Duplex | undefined
+    for (let i = 0; i < hops.length; i++) {
+      const client = await openSshClient(hops[i], ctx, sock)
+      clients.push(client)
+      const next = hops[i + 1]
+      if (next) sock = await forward(client, hops[i], next)
+    }
+  } catch (e) {
+    for (const c of clients) c.end()
+    throw e
+  }
+  return new SshTransport(options, clients)
+}
+
+function forward(client: Client, via: SshEndpoint, to: SshEndpoint): Promise<Duplex> {
+  return new Promise((resolve, reject) => {
+    client.forwardOut('127.0.0.1', 0, to.hostName, to.port, (err, stream) => {
+      if (err) {
+        reject(
+          new ExpectedError(
+            'unreachable',
+            `jump host ${via.hostName} cannot reach ${to.hostName}:${to.port}: ${err.message}`,
+            { host: to.hostName, port: to.port, jump: via.hostName }
+          )
+        )
+      } else {
+        // Its failure surfaces as the next hop's connection error.
+        stream.on('error', () => {})
+        resolve(stream)
+      }
+    })
+  })
+}
+
+class SshTransport implements Transport {
+  readonly kind = 'ssh' as const
+  readonly label: string
+  readonly address: string
+  readonly basePath: string
+  private readonly client: Client
+  private readonly clients: readonly Client[]
+  private readonly channels = new Semaphore(MAX_CHANNELS)
+  private sftp: Promise<SFTPWrapper> | null = null
+  private lost: ExpectedError | null = null
+  private readonly inFlight = new Set<(e: ExpectedError) => void>()
+  private readonly closed: Promise<void>
+
+  constructor(options: SshTransportOptions, clients: readonly Client[]) {
+    this.label = options.label
+    this.address = options.endpoint.hostName
+    this.basePath = options.basePath
+    this.clients = clients
+    this.client = clients[clients.length - 1]
+    this.closed = new Promise((resolve) => this.client.once('close', () => resolve()))
+    const fail = (reason: string): void => {
+      if (this.lost) return
+      this.lost = new ExpectedError('unreachable', `${this.label}: connection lost (${reason})`, {
+        host: this.label,
+        reason
+      })
+      for (const reject of this.inFlight) reject(this.lost)
+      this.inFlight.clear()
+      for (const c of this.clients) c.end()
+    }
+    for (const c of clients) {
+      c.on('error', (e: Error) => fail(e.message))
+      c.on('close', () => fail('closed'))
+    }
+  }
+
+  exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
+    return this.channels.run(() => this.execOnChannel(command, options))
+  }
+
+  private execOnChannel(command: string, options: ExecOptions): Promise<ExecResult> {
+    return this.tracked(command, (resolve, reject) => {
+      if (options.signal?.aborted) return reject(this.cancelled(command))
+      // The session's shell leads its own process group (sshd calls setsid): it reports its pid
+      // first on stderr so a timeout or cancel can kill the group; OpenSSH ignores the
+      // channel's own signal request here.
+      this.client.exec(`printf '%s\\n' "$$" >&2\n${command}`, (err, stream) => {
+        if (err) {
+          return reject(
+            this.lost ??
+              new ExpectedError(
+                'unreachable',
+                `${this.label}: cannot run a command: ${err.message}`,
+                {
+                  host: this.label,
+                  command
+                }
+              )
+          )
+        }
+        this.collect(command, stream, options, resolve, reject)
+      })
+    })
+  }
+
+  private collect(
+    command: string,
+    stream: ClientChannel,
+    options: ExecOptions,
+    resolve: (r: ExecResult) => void,
+    reject: (e: ExpectedError) => void
+  ): void {
+    const out: Buffer[] = []
+    const err: Buffer[] = []
+    let ended: ExpectedError | null = null
+    let pid: number | null = null
+    let errHead = ''
+    let force: NodeJS.Timeout | null = null
+    const killRemote = (): void => {
+      if (pid === null || pid <= 1 || this.lost) return
+      // On its own channel (the slot of this one is still held): kill the whole group.
+      this.client.exec(`kill -KILL -- -${pid} 2>/dev/null || kill -KILL ${pid}`, (kerr, ks) => {
+        if (!kerr) {
+          ks.resume()
+          ks.stderr.resume()
+          ks.end()
+        }
+      })
+    }
+    const stop = (e: ExpectedError): void => {
+      if (ended) return
+      ended = e
+      killRemote()
+      stream.close()
+      // Settle even if the host never answers the close.
+      force = setTimeout(() => settle(), 2000)
+    }
+    const timer =
+      options.timeoutMs !== undefined
+        ? setTimeout(
+            () =>
+              stop(
+                new ExpectedError(
+                  'timeout',
+                  `${this.label}: command timed out after ${options.timeoutMs} ms`,
+                  { host: this.label, command }
+                )
+              ),
+            options.timeoutMs
+          )
+        : null
+    const onAbort = (): void => stop(this.cancelled(command))
+    options.signal?.addEventListener('abort', onAbort, { once: true })
+    let code: number | null = null
+    stream.on('exit', (c: number | null) => {
+      code = typeof c === 'number' ? c : null
+    })
+    stream.on('data', (b: Buffer) => out.push(b))
+    stream.stderr.on('data', (b: Buffer) => {
+      if (pid !== null) return void err.push(b)
+      errHead += b.toString('latin1')
+      const nl = errHead.indexOf('\n')
+      if (nl < 0) return
+      pid = Number(errHead.slice(0, nl)) || 0
+      err.push(Buffer.from(errHead.slice(nl + 1), 'latin1'))
+      if (ended) killRemote()
+    })
+    let settled = false
+    const settle = (): void => {
+      if (settled) return
+      settled = true
+      if (timer) clearTimeout(timer)
+      if (force) clearTimeout(force)
+      options.signal?.removeEventListener('abort', onAbort)
+      if (ended) return reject(ended)
+      // A channel closed by a dropped connection has no exit status: that is not an answer.
+      if (this.lost) return reject(this.lost)
+      resolve({
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+        code
+      })
+    }
+    stream.on('close', settle)
+    stream.end(options.stdin ?? '')
+  }
+
+  async upload(localPath: string, remotePath: string, options: UploadOptions = {}): Promise<void> {
+    let total: number
+    try {
+      total = (await stat(localPath)).size
+    } catch (e) {
+      throw new ExpectedError('not-found', `cannot read ${localPath}: ${(e as Error).message}`, {
+        localPath
+      })
+    }
+    const what = `upload ${remotePath}`
+    const sftp = await this.openSftp()
+    options.onProgress?.(0, total)
+    await this.tracked<void>(what, (resolve, reject) => {
+      if (options.signal?.aborted) return reject(this.cancelled(what))
+      let cancelled = false
+      const onAbort = (): void => {
+        cancelled = true
+        // fastPut cannot be stopped on its own: ending the SFTP session fails it at once.
+        this.sftp = null
+        sftp.end()
+        reject(this.cancelled(what))
+      }
+      options.signal?.addEventListener('abort', onAbort, { once: true })
+      sftp.fastPut(
+        localPath,
+        remotePath,
+        {
+          concurrency: 64,
+          chunkSize: 32 * 1024,
+          step: (sent) => options.onProgress?.(sent, total)
+        },
+        (err) => {
+          options.signal?.removeEventListener('abort', onAbort)
+          if (cancelled) return
+          if (err) {
+            reject(
+              this.lost ??
+                new ExpectedError(
+                  'unreachable',
+                  `${this.label}: upload to ${remotePath} failed: ${err.message}`,
+                  { host: this.label, localPath, remotePath }
+                )
+            )
+          } else resolve(undefined)
+        }
+      )
+    })
+  }
+
+  private openSftp(): Promise<SFTPWrapper> {
+    if (!this.sftp) {
+      const opening = this.tracked<SFTPWrapper>('sftp', (resolve, reject) => {
+        this.client.sftp((err, sftp) => {
+          if (err) {
+            reject(
+              this.lost ??
+                new ExpectedError('unreachable', `${this.label}: no SFTP: ${err.message}`, {
+                  host: this.label
+                })
+            )
+          } else {
+            sftp.on('close', () => {
+              if (this.sftp === opening) this.sftp = null
+            })
+            resolve(sftp)
+          }
+        })
+      })
+      this.sftp = opening
+      opening.catch(() => {
+        if (this.sftp === opening) this.sftp = null
+      })
+    }
+    return this.sftp
+  }
+
+  async close(): Promise<void> {
+    if (!this.lost) {
+      this.lost = new ExpectedError('unreachable', `${this.label}: transport is closed`, {
+        host: this.label
+      })
+      for (const reject of this.inFlight) reject(this.lost)
+      this.inFlight.clear()
+    }
+    for (const c of [...this.clients].reverse()) c.end()
+    await this.closed
+  }
+
+  /** Runs an operation that the loss of the connection must fail. */
+  private tracked<T>(
+    what: string,
+    body: (resolve: (v: T) => void, reject: (e: ExpectedError) => void) => void
+  ): Promise<T> {
+    if (this.lost) return Promise.reject(this.lost)
+    return new Promise<T>((resolve, reject) => {
+      let settled = false
+      const fail = (e: ExpectedError): void => {
+        if (settled) return
+        settled = true
+        this.inFlight.delete(fail)
+        reject(e)
+      }
+      this.inFlight.add(fail)
+      try {
+        body((v) => {
+          if (settled) return
+          settled = true
+          this.inFlight.delete(fail)
+          resolve(v)
+        }, fail)
+      } catch (e) {
+        fail(
+          new ExpectedError('unreachable', `${this.label}: ${what}: ${(e as Error).message}`, {
+            host: this.label
+          })
+        )
+      }
+    })
+  }
+
+  private cancelled(what: string): ExpectedError {
+    return new ExpectedError('cancelled', `${this.label}: cancelled`, {
+      host: this.label,
+      command: what
+    })
+  }
+}
