@@ -56,8 +56,11 @@ export class DeploymentRegistry {
   /** Reserves an environment; throws ExpectedError('locked') when this process deploys there. */
   reserve(key: string, environment: string): () => void {
     const running = this.busy.get(key)
-    if (running !== undefined) {
-      const d = this.all.get(running)
+    const d = running === undefined ? undefined : this.all.get(running)
+    // Its final event arrives just before its promise settles: finished counts as free.
+    if (running !== undefined && d?.status !== 'running' && d !== undefined) {
+      this.busy.delete(key)
+    } else if (running !== undefined) {
       throw new ExpectedError(
         'locked',
         `${environment} is busy: ${d ? `${d.kind} of ${d.release} started by ${d.startedBy}` : 'a deployment'} is running in this Slipway`,

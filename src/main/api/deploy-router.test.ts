@@ -1,0 +1,180 @@
+import { readFile, writeFile } from 'node:fs/promises'
+import { createServer } from 'node:net'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { AppEvent } from '../../shared/contract'
+import type { ApiResult } from '../../shared/errors'
+import type { Deployment } from '../../shared/deploy-models'
+import { memorySettingsStore } from './memory-settings-store'
+import { createRouter, type Router } from './router'
+import { removeDir, tempDir } from './temp-repo'
+
+function value<T>(result: ApiResult<T>): T {
+  if (!result.ok) throw new Error(`expected a value, got ${JSON.stringify(result.error)}`)
+  return result.value
+}
+
+/** A loopback port nobody listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.on('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      const port = typeof address === 'object' && address ? address.port : 0
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+/** Stops the demo app a deployment started on a local host (its pid file is in shared/). */
+export async function stopDemoApp(hostDir: string): Promise<void> {
+  const pid = Number(
+    (await readFile(join(hostDir, 'shared', 'orders.pid'), 'utf8').catch(() => '')).trim()
+  )
+  if (!Number.isInteger(pid) || pid <= 0) return
+  try {
+    process.kill(pid, 'SIGTERM')
+  } catch {
+    // already gone
+  }
+}
+
+describe('deploy methods through the router, on the demo workspace', () => {
+  let dataDir: string
+  let router: Router
+  let demo: string
+  let port: number
+  const events: AppEvent[] = []
+
+  /** Resolves with the deployment once an event says it finished. */
+  const finished = (id: string, ms = 60_000): Promise<Deployment> =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${id} did not finish in ${ms} ms`)), ms)
+      const check = (e: AppEvent): boolean => {
+        if (e.event !== 'deployments.changed') return false
+        const d = e.payload.deployment
+        if (d.id !== id || d.status === 'running') return false
+        clearTimeout(timer)
+        off()
+        resolve(d)
+        return true
+      }
+      const off = router.onEvent(check)
+      for (const e of events) if (check(e)) return
+    })
+
+  beforeAll(async () => {
+    dataDir = await tempDir('slipway-deploy-router-')
+    router = createRouter({
+      host: 'serve',
+      version: '9.9.9',
+      dataDir,
+      settings: memorySettingsStore()
+    })
+    router.onEvent((e) => events.push(e))
+    demo = value(await router.openDemo()).path
+    // Another suite (or the user's own demo) may use the demo's fixed port: take a free one.
+    port = await freePort()
+    const yml = join(demo, 'slipway.yml')
+    await writeFile(yml, (await readFile(yml, 'utf8')).replace('port: 4301', `port: ${port}`))
+    value(await router.openWorkspace(demo))
+  }, 30_000)
+
+  afterAll(async () => {
+    await stopDemoApp(join(demo, '.slipway', 'hosts', 'staging-1'))
+    router.dispose()
+    await removeDir(dataDir)
+  })
+
+  it('creates a release, deploys it to staging, reads it healthy, and rolls back', async () => {
+    expect(value(await router.call('releases.list', {}))).toEqual([])
+    const first = value(await router.call('releases.create', {}))
+    expect(first.id).toMatch(/^\d{8}\.\d{4,6}-[0-9a-f]{7,12}(-\d+)?$/)
+    expect(first.tickets).toContain('ORD-108')
+    expect(first).not.toHaveProperty('tarballPath')
+    const kinds = events.filter((e) => e.event === 'releases.changed').map((e) => e.payload.kind)
+    expect(kinds).toContain('building')
+    expect(kinds.at(-1)).toBe('created')
+
+    const started = value(
+      await router.call('deployments.start', {
+        release: first.id,
+        environment: 'staging',
+        reason: 'router test'
+      })
+    )
+    expect(started).toMatchObject({ release: first.id, environment: 'staging', status: 'running' })
+    // One deployment per environment at a time in this process.
+    const second = await router.call('deployments.start', {
+      release: first.id,
+      environment: 'staging'
+    })
+    expect(second.ok ? 'ok' : second.error.code).toBe('locked')
+
+    const done = await finished(started.id)
+    expect(done.status, done.summary + '\n' + done.log.join('\n')).toBe('succeeded')
+    const health = (await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as unknown
+    expect(health).toEqual({ status: 'ok', release: first.id })
+
+    const status = value(await router.call('environments.status', { environment: 'staging' }))
+    expect(status.hosts).toHaveLength(1)
+    expect(status.hosts[0]).toMatchObject({
+      host: 'staging-1',
+      release: first.id,
+      healthy: true,
+      lock: null
+    })
+    expect(value(await router.call('deployments.list', {}))[0]).toMatchObject({
+      id: started.id,
+      status: 'succeeded'
+    })
+    // Every board hears the hosts' truth after a deployment.
+    await expect
+      .poll(() =>
+        events.some(
+          (e) =>
+            e.event === 'environments.changed' && e.payload.status?.hosts[0]?.release === first.id
+        )
+      )
+      .toBe(true)
+
+    const next = value(await router.call('releases.create', {}))
+    expect(next.id).not.toBe(first.id)
+    const deployNext = value(
+      await router.call('deployments.start', { release: next.id, environment: 'staging' })
+    )
+    expect((await finished(deployNext.id)).status).toBe('succeeded')
+
+    const rollback = value(await router.call('environments.rollback', { environment: 'staging' }))
+    expect(rollback.kind).toBe('rollback')
+    const back = await finished(rollback.id)
+    expect(back.status, back.summary).toBe('succeeded')
+    expect(back.release).toBe(first.id)
+    const after = value(await router.call('environments.status', { environment: 'staging' }))
+    expect(after.hosts[0]).toMatchObject({ release: first.id, previous: next.id, healthy: true })
+    expect(await (await fetch(`http://127.0.0.1:${port}/health`)).text()).toContain(first.id)
+  }, 90_000)
+
+  it('answers not-found for an unknown environment or release, bad-request for a hostile id', async () => {
+    const env = await router.call('environments.status', { environment: 'nowhere' })
+    expect(env.ok ? 'ok' : env.error.code).toBe('not-found')
+    const release = await router.call('deployments.start', {
+      release: '20990101.0000-abcdef1',
+      environment: 'staging'
+    })
+    expect(release.ok ? 'ok' : release.error.code).toBe('not-found')
+    const hostile = await router.invoke('deployments.start', {
+      release: '$(touch /tmp/pwned)',
+      environment: 'staging'
+    })
+    expect(hostile.ok ? 'ok' : hostile.error.code).toBe('bad-request')
+    const shortReason = await router.call('environments.breakLock', {
+      environment: 'staging',
+      reason: 'x'
+    })
+    expect(shortReason.ok ? 'ok' : shortReason.error.code).toBe('bad-request')
+    const scan = value(await router.call('hosts.scan', { environment: 'staging' }))
+    expect(scan).toEqual([expect.objectContaining({ host: 'staging-1', state: 'local' })])
+  })
+})
