@@ -37,6 +37,9 @@ export function RunView(): React.JSX.Element | null {
   }, [runId, tests])
 
   if (!runId) return null
+  // The header shows status and exit code already; the summary adds to them or is left out.
+  const summary =
+    run && run.summary !== run.status && !run.summary.startsWith('exit code') ? run.summary : ''
   const active = run !== null && (run.status === 'queued' || run.status === 'running')
   return (
     <div
@@ -100,9 +103,9 @@ export function RunView(): React.JSX.Element | null {
             ✕
           </button>
         </header>
-        {(run?.summary || error) && (
+        {(summary || error) && (
           <div className="run-view-summary">
-            {run?.summary}
+            {summary}
             {error && (
               <span className="inline-error" role="alert">
                 {' '}

@@ -1,0 +1,152 @@
+import { expect, test, type Page } from '@playwright/test'
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { startServe, type ServeHost } from './serve-host'
+
+// Continuous testing on the demo: statuses appear by themselves, and a commit made by hand on a
+// branch (outside Slipway) is tested without any click.
+
+interface ListedBranch {
+  name: string
+  tickets: string[]
+  isMain: boolean
+}
+
+async function listBranches(host: ServeHost): Promise<ListedBranch[]> {
+  const res = await fetch(`${host.origin}/api/invoke/branches.list`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${host.token}`, 'content-type': 'application/json' },
+    body: '{}'
+  })
+  const body = (await res.json()) as { ok: boolean; value: { branches: ListedBranch[] } }
+  expect(body.ok).toBe(true)
+  return body.value.branches
+}
+
+function git(repo: string, args: string[], env: NodeJS.ProcessEnv = {}, input?: string): string {
+  return execFileSync('git', args, {
+    cwd: repo,
+    encoding: 'utf8',
+    input,
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'E2E Hand',
+      GIT_AUTHOR_EMAIL: 'hand@example.com',
+      GIT_COMMITTER_NAME: 'E2E Hand',
+      GIT_COMMITTER_EMAIL: 'hand@example.com',
+      ...env
+    }
+  }).trim()
+}
+
+/**
+ * Commits a new test file (one that takes `seconds`) on `branch` without touching any working
+ * tree: blob → temporary index → tree → commit-tree → update-ref (compare-and-swap).
+ */
+function commitByHand(repo: string, branch: string, seconds: number): string {
+  const ref = `refs/heads/${branch}`
+  const parent = git(repo, ['rev-parse', '--verify', `${ref}^{commit}`])
+  const test = [
+    "import { test } from 'node:test'",
+    `test('a slow check added by hand', () => new Promise((r) => setTimeout(r, ${seconds * 1000})))`,
+    ''
+  ].join('\n')
+  const blob = git(repo, ['hash-object', '-w', '--stdin'], {}, test)
+  const scratch = mkdtempSync(join(tmpdir(), 'slipway-e2e-index-'))
+  try {
+    const env = { GIT_INDEX_FILE: join(scratch, 'index') }
+    git(repo, ['read-tree', parent], env)
+    git(repo, ['update-index', '--add', '--cacheinfo', `100644,${blob},test/by-hand.test.js`], env)
+    const tree = git(repo, ['write-tree'], env)
+    const commit = git(repo, ['commit-tree', tree, '-p', parent, '-m', 'Add a slow check by hand'])
+    git(repo, ['update-ref', ref, commit, parent])
+    return commit
+  } finally {
+    rmSync(scratch, { recursive: true, force: true })
+  }
+}
+
+function tipStatus(page: Page, branch: string) {
+  return page
+    .locator(`[data-testid="branch-card"][data-branch="${branch}"]`)
+    .locator('[data-testid="test-status"][data-kind="tip"]')
+}
+
+test.describe('continuous testing on the demo workspace', () => {
+  let host: ServeHost
+  test.beforeAll(async () => {
+    host = await startServe()
+  })
+  test.afterAll(async () => {
+    await host?.stop()
+  })
+
+  test('statuses appear by themselves; a commit made by hand is tested without a click', async ({
+    page
+  }) => {
+    test.setTimeout(180_000)
+    const branches = (await listBranches(host)).filter((b) => !b.isMain && b.name.indexOf('/') > 0)
+    const refund = branches.find((b) => b.tickets.includes('ORD-142'))
+    const discount = branches.find((b) => b.tickets.includes('ORD-150'))
+    expect(refund, 'the demo has the ORD-142 branch').toBeTruthy()
+    expect(discount, 'the demo has the ORD-150 branch').toBeTruthy()
+
+    await page.goto(host.url)
+    await expect(page.getByTestId('board')).toBeVisible()
+    // The demo's designed results: ORD-150 breaks a test, ORD-142 is green; main is tested too.
+    await expect(tipStatus(page, discount!.name)).toHaveAttribute('data-status', 'failed', {
+      timeout: 90_000
+    })
+    await expect(tipStatus(page, refund!.name)).toHaveAttribute('data-status', 'passed', {
+      timeout: 90_000
+    })
+    await expect(
+      page.getByTestId('lane-main').locator('[data-testid="test-status"][data-kind="tip"]')
+    ).toHaveAttribute('data-status', 'passed', { timeout: 90_000 })
+
+    const sha = commitByHand(join(host.dataDir, 'demo', 'orders'), refund!.name, 3)
+    const card = page.locator(`[data-testid="branch-card"][data-branch="${refund!.name}"]`)
+    await expect(card.locator('code.sha')).toHaveText(sha.slice(0, 8), { timeout: 15_000 })
+    await expect(tipStatus(page, refund!.name)).toHaveAttribute('data-status', 'running', {
+      timeout: 20_000
+    })
+    await expect(card.getByTestId('run-dots')).toBeVisible()
+    mkdirSync('e2e/screenshots', { recursive: true })
+    await page.screenshot({ path: 'e2e/screenshots/tests-running.png' })
+    await expect(tipStatus(page, refund!.name)).toHaveAttribute('data-status', 'passed', {
+      timeout: 60_000
+    })
+    await page.screenshot({ path: 'e2e/screenshots/tests-board.png' })
+  })
+
+  test('the drawer shows the runs, the run view the coloured log, the queue panel the queue', async ({
+    page
+  }) => {
+    const branches = await listBranches(host)
+    const discount = branches.find((b) => b.tickets.includes('ORD-150') && !b.isMain)!
+    await page.goto(host.url)
+    await expect(tipStatus(page, discount.name)).toHaveAttribute('data-status', 'failed', {
+      timeout: 90_000
+    })
+    await page.locator(`[data-testid="branch-card"][data-branch="${discount.name}"]`).click()
+    const drawer = page.getByTestId('drawer-tests')
+    await expect(drawer.getByTestId('run-item').first()).toBeVisible()
+    await drawer.getByRole('button', { name: 'Log' }).first().click()
+    const view = page.getByTestId('run-view')
+    await expect(view).toBeVisible()
+    await expect(view.getByTestId('log-viewer')).toContainText('fail')
+    await page.screenshot({ path: 'e2e/screenshots/tests-run-view.png' })
+    await page.keyboard.press('Escape')
+    await expect(view).toBeHidden()
+
+    await page.getByTestId('queue-button').click()
+    const panel = page.getByTestId('queue-panel')
+    await expect(panel).toBeVisible()
+    await panel.getByRole('button', { name: 'Pause' }).click()
+    await expect(panel.getByRole('button', { name: 'Resume' })).toBeVisible()
+    await panel.getByRole('button', { name: 'Resume' }).click()
+    await page.screenshot({ path: 'e2e/screenshots/tests-queue.png' })
+  })
+})
