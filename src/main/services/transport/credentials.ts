@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
-import { utils, type ParsedKey } from 'ssh2'
+import ssh2, { type ParsedKey } from 'ssh2'
 import { ExpectedError } from '../errors'
 
 /** Options for {@link CredentialStore}. */
@@ -72,7 +72,7 @@ export class CredentialStore {
       const data = await readFile(keyFile).catch(() => null)
       if (data === null) continue
       const passphrase = this.#passphrases.get(keyFile)
-      const parsed = utils.parseKey(data, passphrase)
+      const parsed = ssh2.utils.parseKey(data, passphrase)
       if (parsed instanceof Error) {
         if (/passphrase/i.test(parsed.message) || /encrypted/i.test(parsed.message)) {
           if (passphrase !== undefined) {

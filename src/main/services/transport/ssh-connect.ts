@@ -118,6 +118,11 @@ export async function openSshClient(
     }
     const onReady = (): void => {
       client.removeListener('error', onError)
+      // The transport built on this client listens for 'error' and 'close'; until then (while
+      // later hops connect) an error must not be unhandled — 'close' follows it.
+      client.on('error', () => {})
+      // Small request/response packets: without this, Nagle + delayed ACK add ~40 ms per command.
+      if (!sock) client.setNoDelay(true)
       resolve(client)
     }
     client.once('ready', onReady)
