@@ -54,7 +54,16 @@ export class WorkRepo {
     message = `change ${branch}`,
     from = 'main'
   ): string {
-    const ref = `refs/heads/${branch}`
+    return this.commitToRef(`refs/heads/${branch}`, files, message, from)
+  }
+
+  /** Like {@link commitTo} on any full ref (e.g. `refs/bench/x`, which no branch listing sees). */
+  commitToRef(
+    ref: string,
+    files: Readonly<Record<string, string | null>>,
+    message: string,
+    from = 'main'
+  ): string {
     const exists = this.git(['for-each-ref', '--format=%(refname)', ref]) === ref
     const parent = this.sha(exists ? ref : from)
     const index = join(this.path, '.git', `test-index-${process.pid}`)
