@@ -14,7 +14,7 @@ import {
 
 /** Options for {@link HostTrustStore}. */
 export interface HostTrustStoreOptions {
-  /** OpenSSH files read (never written); default `~/.ssh/known_hosts`. */
+  /** OpenSSH files read (never written); default `~/.ssh/known_hosts{,2}` and `/etc/ssh/ssh_known_hosts`. */
   readonly knownHostsFiles?: readonly string[]
   /** Slipway's own known_hosts-format file, written by {@link HostTrustStore.trust}. */
   readonly trustedFile: string
@@ -40,7 +40,11 @@ export class HostTrustStore {
   private writing: Promise<void> = Promise.resolve()
 
   constructor(options: HostTrustStoreOptions) {
-    this.knownHostsFiles = options.knownHostsFiles ?? [join(homedir(), '.ssh', 'known_hosts')]
+    this.knownHostsFiles = options.knownHostsFiles ?? [
+      join(homedir(), '.ssh', 'known_hosts'),
+      join(homedir(), '.ssh', 'known_hosts2'),
+      '/etc/ssh/ssh_known_hosts'
+    ]
     this.trustedFile = options.trustedFile
   }
 
