@@ -1,5 +1,4 @@
 import { readFile, writeFile } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AppEvent } from '../../shared/contract'
@@ -7,37 +6,12 @@ import type { ApiResult } from '../../shared/errors'
 import type { Deployment } from '../../shared/deploy-models'
 import { memorySettingsStore } from './memory-settings-store'
 import { createRouter, type Router } from './router'
+import { freePort, stopDemoApp } from './deploy-test-support'
 import { removeDir, tempDir } from './temp-repo'
 
 function value<T>(result: ApiResult<T>): T {
   if (!result.ok) throw new Error(`expected a value, got ${JSON.stringify(result.error)}`)
   return result.value
-}
-
-/** A loopback port nobody listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.on('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      const port = typeof address === 'object' && address ? address.port : 0
-      server.close(() => resolve(port))
-    })
-  })
-}
-
-/** Stops the demo app a deployment started on a local host (its pid file is in shared/). */
-export async function stopDemoApp(hostDir: string): Promise<void> {
-  const pid = Number(
-    (await readFile(join(hostDir, 'shared', 'orders.pid'), 'utf8').catch(() => '')).trim()
-  )
-  if (!Number.isInteger(pid) || pid <= 0) return
-  try {
-    process.kill(pid, 'SIGTERM')
-  } catch {
-    // already gone
-  }
 }
 
 describe('deploy methods through the router, on the demo workspace', () => {

@@ -1,4 +1,6 @@
 import { parseArgs } from 'node:util'
+import { parseDeployCommand, type DeployCliCommand } from './deploy-args'
+import { DEPLOY_HELP } from './deploy-help'
 import {
   parseRunsCommand,
   parseTestCommand,
@@ -25,6 +27,7 @@ export type CliCommand =
     }
   | TestCliCommand
   | RunsCliCommand
+  | DeployCliCommand
 
 /** Bad command-line input: reported as one line, exit code 2. */
 export class UsageError extends Error {
@@ -51,7 +54,7 @@ Commands:
   serve [--workspace PATH] [--port N] [--open]
         Serve the Slipway board on http://127.0.0.1 (default: the demo workspace).
         Prints the URL, with its access token, and runs until Ctrl-C.
-
+${DEPLOY_HELP}
 Options:
   -w, --workspace PATH   the git repository to open
       --json             (branches, runs) print JSON
@@ -120,8 +123,12 @@ export function parseCli(argv: readonly string[], cwd: string): CliCommand {
       return parseTestCommand(rest, cwd) ?? { kind: 'help' }
     case 'runs':
       return parseRunsCommand(rest, cwd) ?? { kind: 'help' }
-    default:
+    default: {
+      const deploy = parseDeployCommand(first, rest, cwd)
+      if (deploy === null) return { kind: 'help' }
+      if (deploy) return deploy
       throw new UsageError(`unknown command "${first}" (try: slipway --help)`)
+    }
   }
 }
 

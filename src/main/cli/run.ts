@@ -12,6 +12,7 @@ import {
 } from '../services/workspace'
 import { HELP_TEXT, UsageError, parseCli, type CliCommand } from './args'
 import { branchRows, formatBranchTable } from './branch-table'
+import { runDeployCommand } from './deploy-command'
 import { openInBrowser } from './open-url'
 import { runRunsCommand } from './runs-command'
 import { runTestCommand } from './test-command'
@@ -72,6 +73,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return await runTestCommand(command, io)
       case 'runs':
         return await runRunsCommand(command, io)
+      case 'release-create':
+      case 'release-list':
+      case 'deploy':
+      case 'status':
+      case 'rollback':
+      case 'hosts-trust':
+        return await runDeployCommand(command, io)
     }
   } catch (err) {
     if (err instanceof CliFailure) {
@@ -136,9 +144,6 @@ async function serve(command: Extract<CliCommand, { kind: 'serve' }>, io: CliIo)
         : await router.openWorkspace(command.workspace)
     )
     warnAboutConfig(workspace, io)
-    // The tests service starts on first use; a long-lived host wants continual testing now,
-    // before any browser connects. A workspace without test.command just answers bad-config.
-    if (workspace.config.test) void router.call('tests.queue', {})
     if (!existsSync(join(io.rendererDir, 'index.html'))) {
       io.stderr(
         `slipway: warning: the renderer is not built (${io.rendererDir}); run npm run build\n`

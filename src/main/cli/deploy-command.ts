@@ -1,0 +1,258 @@
+import { createInterface } from 'node:readline/promises'
+import type { AppEvent } from '../../shared/contract'
+import type { HostKeyScan } from '../../shared/contract-deploy'
+import type { Deployment } from '../../shared/deploy-models'
+import type { ApiError, ApiResult } from '../../shared/errors'
+import { createRouter, memorySettingsStore, type Router } from '../api'
+import { defaultDataDir, formatConfigProblem } from '../services/workspace'
+import type { DeployCliCommand } from './deploy-args'
+import { formatStatus, progressPrinter, statusRows } from './deploy-output'
+import type { CliIo } from './run'
+
+// A failure already worded for the user, with its exit code (2: the command line was wrong).
+class Failure extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1
+  ) {
+    super(message)
+  }
+}
+
+/**
+ * Runs `release create|list`, `deploy`, `status`, `rollback` and `hosts trust` through the same
+ * router as the app (so the engine, locks and host keys behave the same); progress goes to
+ * stderr, results to stdout. Exit code 0 on success, 1 when the operation failed.
+ */
+export async function runDeployCommand(command: DeployCliCommand, io: CliIo): Promise<number> {
+  const dataDir = command.dataDir ?? defaultDataDir(io.env)
+  const router = createRouter({
+    host: 'serve',
+    version: io.version,
+    dataDir,
+    // A one-shot command must not rewrite the user's recent-workspace list.
+    settings: memorySettingsStore(),
+    log: io.logFor(dataDir)
+  })
+  try {
+    const workspace = unwrap(await router.openWorkspace(command.workspace), command)
+    const [problem] = workspace.configProblems
+    if (problem) throw new Failure(formatConfigProblem(problem))
+    return await dispatch(command, router, io)
+  } catch (err) {
+    if (err instanceof Failure) {
+      io.stderr(`slipway: ${err.message}\n`)
+      return err.exitCode
+    }
+    throw err
+  } finally {
+    router.dispose()
+  }
+}
+
+async function dispatch(command: DeployCliCommand, router: Router, io: CliIo): Promise<number> {
+  switch (command.kind) {
+    case 'release-create': {
+      const off = router.onEvent((e) => {
+        if (e.event === 'releases.changed' && e.payload.kind === 'building') {
+          io.stderr(`${e.payload.step}: ${e.payload.line}\n`)
+        }
+      })
+      try {
+        const release = unwrap(
+          await router.call('releases.create', command.commit ? { commit: command.commit } : {}),
+          command
+        )
+        io.stdout(command.json ? `${JSON.stringify(release, null, 2)}\n` : `${release.id}\n`)
+        io.stderr(
+          `release ${release.id}: ${release.commit.slice(0, 8)} ${release.subject}; ` +
+            `${release.commits.length} commit(s) since ${release.previousId ?? 'the start'}` +
+            `${release.tickets.length ? ` (${release.tickets.join(', ')})` : ''}; sha256 ${release.sha256}\n`
+        )
+        return 0
+      } finally {
+        off()
+      }
+    }
+    case 'release-list': {
+      const releases = unwrap(await router.call('releases.list', {}), command)
+      if (command.json) io.stdout(`${JSON.stringify(releases, null, 2)}\n`)
+      else {
+        for (const r of releases) {
+          io.stdout(`${r.id}  ${r.commit.slice(0, 8)}  ${r.createdBy}  ${r.subject}\n`)
+        }
+      }
+      return 0
+    }
+    case 'status': {
+      const status = unwrap(
+        await router.call('environments.status', { environment: command.environment }),
+        command
+      )
+      io.stdout(
+        command.json ? `${JSON.stringify(statusRows(status), null, 2)}\n` : formatStatus(status)
+      )
+      return 0
+    }
+    case 'deploy': {
+      let release = command.release
+      if (release === 'latest') {
+        const [newest] = unwrap(await router.call('releases.list', {}), command)
+        if (!newest) throw new Failure('no releases yet; build one with: slipway release create')
+        release = newest.id
+      }
+      return follow(
+        router,
+        io,
+        () =>
+          router.call('deployments.start', {
+            release,
+            environment: command.environment,
+            ...(command.reason ? { reason: command.reason } : {})
+          }),
+        command
+      )
+    }
+    case 'rollback':
+      return follow(
+        router,
+        io,
+        () =>
+          router.call('environments.rollback', {
+            environment: command.environment,
+            ...(command.to ? { to: command.to } : {})
+          }),
+        command
+      )
+    case 'hosts-trust':
+      return trustHosts(command, router, io)
+  }
+}
+
+/** Starts a deployment or rollback, prints its progress, and answers its exit code. */
+async function follow(
+  router: Router,
+  io: CliIo,
+  start: () => Promise<ApiResult<Deployment>>,
+  command: DeployCliCommand
+): Promise<number> {
+  const print = progressPrinter((line) => io.stderr(`${line}\n`))
+  // Events can come before the start call answers with the id: keep them until then.
+  const early: Deployment[] = []
+  let id: string | null = null
+  let settle: (d: Deployment) => void = () => {}
+  const done = new Promise<Deployment>((resolve) => (settle = resolve))
+  const onDeployment = (d: Deployment): void => {
+    if (d.id !== id) return
+    print(d)
+    if (d.status !== 'running') settle(d)
+  }
+  const off = router.onEvent((e: AppEvent) => {
+    if (e.event !== 'deployments.changed') return
+    if (id === null) early.push(e.payload.deployment)
+    else onDeployment(e.payload.deployment)
+  })
+  try {
+    const started = unwrap(await start(), command)
+    id = started.id
+    io.stderr(`${started.kind} ${started.id}: ${started.release} to ${started.environment}\n`)
+    for (const d of early.splice(0)) onDeployment(d)
+    onDeployment(started)
+    // Ctrl-C cancels: the engine stops and rolls back what it activated.
+    void io.untilStopped().then(() => {
+      io.stderr('slipway: cancelling (hosts already switched are rolled back)…\n')
+      void router.call('deployments.cancel', { id: started.id })
+    })
+    const final = await done
+    io.stdout(`${final.status}\n`)
+    return final.status === 'succeeded' ? 0 : 1
+  } finally {
+    off()
+  }
+}
+
+async function trustHosts(
+  command: Extract<DeployCliCommand, { kind: 'hosts-trust' }>,
+  router: Router,
+  io: CliIo
+): Promise<number> {
+  const scans = unwrap(
+    await router.call('hosts.scan', { environment: command.environment }),
+    command
+  )
+  let failed = false
+  for (const scan of scans) {
+    io.stdout(`${describeScan(scan)}\n`)
+    if (scan.state === 'changed' || scan.state === 'unreachable') failed = true
+    if (scan.state !== 'unknown' || !scan.key || !scan.keyType) continue
+    const accept = command.yes || (await ask(`Trust this key for ${scan.host}? [y/N] `))
+    if (accept === null) {
+      io.stderr(
+        `slipway: not a terminal; compare the fingerprint, then run: slipway hosts trust ${command.environment} --yes\n`
+      )
+      failed = true
+      continue
+    }
+    if (!accept) {
+      failed = true
+      continue
+    }
+    unwrap(
+      await router.call('hosts.trustKey', {
+        host: scan.address,
+        port: scan.port,
+        keyType: scan.keyType,
+        key: scan.key
+      }),
+      command
+    )
+    io.stdout(`trusted ${scan.keyType} ${scan.fingerprint ?? ''} for ${scan.host}\n`)
+  }
+  return failed ? 1 : 0
+}
+
+function describeScan(scan: HostKeyScan): string {
+  switch (scan.state) {
+    case 'local':
+      return `${scan.host}: local folder, no host key`
+    case 'trusted':
+      return `${scan.host}: host key trusted`
+    case 'unknown':
+      return `${scan.host} (${scan.address}:${scan.port}): UNKNOWN host key ${scan.keyType ?? ''} ${scan.fingerprint ?? ''}`
+    case 'changed':
+      return `${scan.host}: ${scan.message}`
+    case 'unreachable':
+      return `${scan.host}: not reachable: ${scan.message}`
+  }
+}
+
+/** Asks y/N on a terminal; null when stdin is not one. */
+async function ask(question: string): Promise<boolean | null> {
+  if (!process.stdin.isTTY) return null
+  const rl = createInterface({ input: process.stdin, output: process.stderr })
+  try {
+    return /^y(es)?$/i.test((await rl.question(question)).trim())
+  } finally {
+    rl.close()
+  }
+}
+
+function unwrap<T>(result: ApiResult<T>, command: DeployCliCommand): T {
+  if (result.ok) return result.value
+  throw new Failure(explain(result.error, command), result.error.code === 'bad-request' ? 2 : 1)
+}
+
+/** One line, plus what to do for the errors that need the user. */
+function explain(error: ApiError, command: DeployCliCommand): string {
+  const first = error.message.split('\n')[0] ?? error.code
+  const env = 'environment' in command ? command.environment : '<ENV>'
+  const d = error.details ?? {}
+  switch (error.code) {
+    case 'host-key-unknown':
+      return `${first}\n  fingerprint: ${String(d.keyType ?? '')} ${String(d.fingerprint ?? '')}\n  to accept it after checking: slipway hosts trust ${env}`
+    case 'passphrase-required':
+      return `${first}\n  load the key into ssh-agent first: ssh-add ${String(d.keyFile ?? '')}`
+    default:
+      return first
+  }
+}
