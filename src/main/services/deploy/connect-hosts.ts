@@ -1,7 +1,5 @@
 import type { EnvironmentConfig, HostConfig } from '../../../shared/config-schema'
-import { ExpectedError } from '../errors'
-import * as transports from '../transport'
-import type { Transport, TransportContext } from '../transport'
+import { connectTransport, hostLabel, type Transport, type TransportContext } from '../transport'
 import { errorMessage } from './remote'
 
 /** One host of an environment after connecting: its transport, or why it could not connect. */
@@ -21,26 +19,6 @@ export type ConnectedHost =
       readonly error: unknown
     }
 
-type Connect = (host: HostConfig, ctx: TransportContext) => Promise<Transport>
-
-/** Connects one host with the transport seam (ssh or local). */
-function connectOne(host: HostConfig, ctx: TransportContext): Promise<Transport> {
-  const connect = (transports as unknown as { connectTransport?: Connect }).connectTransport
-  if (connect) return connect(host, ctx)
-  if ('local' in host) {
-    return Promise.resolve(
-      transports.createLocalTransport({
-        folder: host.local,
-        workspacePath: ctx.workspacePath,
-        label: transports.hostLabel(host, ctx.workspacePath)
-      })
-    )
-  }
-  return Promise.reject(
-    new ExpectedError('unreachable', `ssh transport not available for ${host.host}`)
-  )
-}
-
 /** Connects every host of the environment in parallel; never throws (failures are values). */
 export async function connectHosts(
   env: EnvironmentConfig,
@@ -48,9 +26,9 @@ export async function connectHosts(
 ): Promise<ConnectedHost[]> {
   return Promise.all(
     env.hosts.map(async (config, index): Promise<ConnectedHost> => {
-      const label = transports.hostLabel(config, ctx.workspacePath)
+      const label = hostLabel(config, ctx.workspacePath)
       try {
-        const transport = await connectOne(config, ctx)
+        const transport = await connectTransport(config, ctx)
         return { kind: 'connected', index, label, config, transport }
       } catch (error) {
         return { kind: 'failed', index, label, config, error }
