@@ -80,8 +80,12 @@ describe.skipIf(unavailable !== null)(
         expect(connectMs).toBeLessThan(2000)
         const ra = await ta.exec(`cat ${shellQuote(ta.basePath)}/whoami; echo oops >&2; exit 7`)
         expect(ra).toEqual({ stdout: 'a', stderr: 'oops\n', code: 7 })
-        expect((await tb.exec('cat whoami', {})).code).not.toBe(0) // runs in HOME, not the deploy path
-        expect((await tb.exec('cat "$0"/whoami; cat', { stdin: '+in' })).code).not.toBeNull()
+        // Commands start in the deploy folder, as on the local transport.
+        expect(await tb.exec('pwd; cat whoami')).toEqual({
+          stdout: `${tb.basePath}\nb`,
+          stderr: '',
+          code: 0
+        })
         const piped = await tb.exec(`cat ${shellQuote(tb.basePath)}/whoami - `, { stdin: '+stdin' })
         expect(piped.stdout).toBe('b+stdin')
 

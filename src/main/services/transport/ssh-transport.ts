@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream'
 import type { Client, ClientChannel, SFTPWrapper } from 'ssh2'
 import { ExpectedError } from '../errors'
 import { Semaphore } from './semaphore'
+import { shellQuote } from './shell-quote'
 import { openSshClient, type SshConnectContext, type SshEndpoint } from './ssh-connect'
 import type { ExecOptions, ExecResult, Transport, UploadOptions } from './types'
 
@@ -110,7 +111,9 @@ class SshTransport implements Transport {
       // The session's shell leads its own process group (sshd calls setsid): it reports its pid
       // first on stderr so a timeout or cancel can kill the group; OpenSSH ignores the
       // channel's own signal request here.
-      this.client.exec(`printf '%s\\n' "$$" >&2\n${command}`, (err, stream) => {
+      // Like the local transport, start in the deploy folder when it exists.
+      const line = `printf '%s\\n' "$$" >&2; cd ${shellQuote(this.basePath)} 2>/dev/null || :\n${command}`
+      this.client.exec(line, (err, stream) => {
         if (err) {
           return reject(
             this.lost ??
