@@ -82,7 +82,7 @@ export function DeployProgress({
         >
           <strong>{STATUS_TEXT[deployment.status]}</strong>
           {deployment.summary ? ` · ${deployment.summary}` : ''}
-          {took ? ` · ${took}` : ''}
+          {took && !deployment.summary ? ` · ${took}` : ''}
         </p>
         <p className="muted">
           Started by {deployment.startedBy} at {new Date(deployment.startedAt).toLocaleTimeString()}

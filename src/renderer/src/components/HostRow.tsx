@@ -39,6 +39,11 @@ export function HostRow({
           <span className="muted">nothing deployed</span>
         )}
       </div>
+      {host.previous && (
+        <div className="host-detail" title="What a rollback goes back to">
+          previous <code>{host.previous}</code>
+        </div>
+      )}
       {!host.reachable && host.error && <div className="host-error">{host.error}</div>}
       {host.reachable && host.health.kind === 'unhealthy' && host.health.detail && (
         <div className="host-error">{host.health.detail}</div>

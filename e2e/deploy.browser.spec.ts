@@ -1,0 +1,128 @@
+import { expect, test, type Page } from '@playwright/test'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { join } from 'node:path'
+import { startServe, type ServeHost } from './serve-host'
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.on('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      const port = typeof address === 'object' && address ? address.port : 0
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+/** Stops the demo app a deployment started (its pid file is in the host's shared/). */
+function stopDemoApp(hostDir: string): void {
+  let pid = 0
+  try {
+    pid = Number(readFileSync(join(hostDir, 'shared', 'orders.pid'), 'utf8').trim())
+  } catch {
+    return
+  }
+  try {
+    if (pid > 0) process.kill(pid, 'SIGTERM')
+  } catch {
+    // already gone
+  }
+}
+
+async function invoke(host: ServeHost, method: string, request: unknown): Promise<unknown> {
+  const res = await fetch(`${host.origin}/api/invoke/${method}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${host.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(request)
+  })
+  const body = (await res.json()) as { ok: boolean; value?: unknown; error?: unknown }
+  expect(body.ok, JSON.stringify(body.error)).toBe(true)
+  return body.value
+}
+
+/** Builds a release from main in the deploy dialog; answers its id. */
+async function createRelease(page: Page, before: number): Promise<string> {
+  await page.getByTestId('create-release').click()
+  const options = page.getByTestId('deploy-release').locator('option')
+  await expect(options).toHaveCount(before + 1, { timeout: 30_000 })
+  await expect(page.getByTestId('create-release')).toBeEnabled()
+  const id = await page.getByTestId('deploy-release').inputValue()
+  expect(id).toMatch(/^\d{8}\.\d{4,6}-[0-9a-f]{7,12}(-\d+)?$/)
+  return id
+}
+
+async function waitForEnd(page: Page, status: string): Promise<void> {
+  await expect(page.getByTestId('deploy-status')).toHaveAttribute('data-status', status, {
+    timeout: 60_000
+  })
+}
+
+test.describe('deploying the demo from the board (serve mode)', () => {
+  let host: ServeHost
+  let hostDir: string
+  test.beforeAll(async () => {
+    host = await startServe()
+    // The demo's fixed port (4301) may be in use here: give staging a free one, then reopen.
+    const demo = join(host.dataDir, 'demo', 'orders')
+    const yml = join(demo, 'slipway.yml')
+    const port = await freePort()
+    writeFileSync(yml, readFileSync(yml, 'utf8').replace('port: 4301', `port: ${port}`))
+    await invoke(host, 'workspace.open', { path: demo })
+    hostDir = join(demo, '.slipway', 'hosts', 'staging-1')
+  })
+  test.afterAll(async () => {
+    if (hostDir) stopDemoApp(hostDir)
+    await host?.stop()
+  })
+
+  test('create a release, deploy it to staging, see it healthy, roll back', async ({ page }) => {
+    test.setTimeout(180_000)
+    await page.goto(host.url)
+    const staging = page.getByTestId('lane-env-staging')
+    await expect(staging.getByTestId('host-release')).toContainText('nothing deployed')
+
+    // First release, deployed from the dialog.
+    await page.getByTestId('deploy-staging').click()
+    const dialog = page.getByTestId('deploy-dialog')
+    await expect(dialog).toBeVisible()
+    const first = await createRelease(page, 0)
+    await expect(dialog.getByTestId('changes')).toContainText('Nothing is deployed yet')
+    await expect(dialog.getByTestId('changes')).toContainText('ORD-108')
+    await page.screenshot({ path: 'e2e/screenshots/deploy-dialog.png' })
+    await page.getByTestId('deploy-start').click()
+    const progress = page.getByTestId('deploy-progress')
+    await expect(progress).toBeVisible()
+    await waitForEnd(page, 'succeeded')
+    await expect(progress.getByTestId('progress-staging-1')).toHaveAttribute('data-state', 'done')
+    await expect(progress.getByTestId('deploy-log')).toContainText(first)
+    await page.screenshot({ path: 'e2e/screenshots/deploy-progress.png' })
+    await page.getByTestId('deploy-close').click()
+
+    await expect(staging.getByTestId('host-release')).toHaveText(first)
+    await expect(staging.getByTestId('host-health')).toHaveText('healthy')
+
+    // A second release on top, so there is something to roll back from.
+    await page.getByTestId('deploy-staging').click()
+    const second = await createRelease(page, 1)
+    expect(second).not.toBe(first)
+    await expect(dialog.getByTestId('deployed-now')).toContainText(first)
+    await page.getByTestId('deploy-start').click()
+    await waitForEnd(page, 'succeeded')
+    await page.getByTestId('deploy-close').click()
+    await expect(staging.getByTestId('host-release')).toHaveText(second)
+
+    // Roll back, with a confirmation naming the release it goes back to.
+    await page.getByTestId('rollback-staging').click()
+    const confirm = page.getByTestId('rollback-dialog')
+    await expect(confirm.getByTestId('rollback-target')).toHaveText(first)
+    await page.getByTestId('rollback-confirm').click()
+    await waitForEnd(page, 'succeeded')
+    await page.getByTestId('deploy-close').click()
+    await expect(staging.getByTestId('host-release')).toHaveText(first)
+    await expect(staging.getByTestId('host-health')).toHaveText('healthy')
+    await expect(staging.getByTestId('read-staging')).toBeVisible()
+    await page.screenshot({ path: 'e2e/screenshots/deploy-board.png' })
+  })
+})
