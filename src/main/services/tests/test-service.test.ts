@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { SlipwayConfigSchema } from '../../../shared/config-schema'
 import { isFinished, type TestRun } from '../../../shared/test-models'
 import { isProcessAlive } from './process-tree'
@@ -348,5 +348,112 @@ describe('TestService', () => {
     await waitFor('manual run', () => service.run(manual.id).status === 'passed')
     service.setPaused(false)
     await waitFor('merge result after resume', finishedRun(service, 'merge', sha))
+  })
+
+  it('runs that were queued or running at a crash come back as errors and are run again', async () => {
+    const repo = newRepo({ 'x.txt': 'x\n' })
+    const dataDir = tempDir('slipway-tests-data-')
+    const main = repo.sha('main')
+    const crashed: TestRun = {
+      id: 'crashed-1',
+      kind: 'tip',
+      sha: main,
+      mainSha: null,
+      branch: 'main',
+      status: 'running',
+      reason: 'startup',
+      queuedAt: '2026-01-01T00:00:00.000Z',
+      startedAt: '2026-01-01T00:00:01.000Z',
+      finishedAt: null,
+      durationMs: null,
+      exitCode: null,
+      summary: 'running',
+      conflicts: [],
+      failedTests: [],
+      logBytes: 0
+    }
+    // The last line was cut short by the crash.
+    writeFileSync(join(dataDir, 'test-results.jsonl'), `${JSON.stringify(crashed)}\n{"id":"torn`)
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    cleanups.push(() => warn.mockRestore())
+    const { service } = await startService(repo, { command: 'true' }, dataDir)
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('torn last line'))
+    expect(service.run('crashed-1')).toMatchObject({
+      status: 'error',
+      summary: 'interrupted (Slipway stopped)'
+    })
+    const rerun = await waitFor('a new run of main', () =>
+      service.runs({ sha: main }).find((r) => r.id !== 'crashed-1' && r.status === 'passed')
+    )
+    expect(rerun.reason).toBe('startup')
+    await service.stop()
+    const lines = readFileSync(join(dataDir, 'test-results.jsonl'), 'utf8').trim().split('\n')
+    expect(lines.every((l) => JSON.parse(l) !== null)).toBe(true)
+  })
+
+  it('fetches origin on an interval and tests what arrived; a failing fetch is retried quietly', async () => {
+    const origin = newRepo({ 'x.txt': 'x\n' })
+    const clonePath = tempDir('slipway-tests-clone-')
+    origin.git(['clone', '--quiet', '--end-of-options', origin.path, clonePath])
+    const clone = WorkRepo.open(clonePath)
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    cleanups.push(() => warn.mockRestore())
+    const events: TestServiceEvent[] = []
+    const service = new TestService({
+      workspacePath: clone.path,
+      dataDir: tempDir('slipway-tests-data-'),
+      config: SlipwayConfigSchema.parse({ test: { command: 'true', concurrency: 1 } }),
+      mainBranch: 'main',
+      fetchIntervalMs: 200,
+      onEvent: (e) => events.push(e)
+    })
+    cleanups.push(() => service.stop())
+    await service.start()
+    const pushed = origin.commitTo('feat/ORD-9-remote', { 'x.txt': 'remote\n' })
+    const run = await waitFor('the fetched tip tested', finishedRun(service, 'tip', pushed))
+    expect(run).toMatchObject({ status: 'passed', branch: 'origin/feat/ORD-9-remote' })
+    rmSync(origin.path, { recursive: true, force: true })
+    await waitFor('a failed fetch', () =>
+      warn.mock.calls.some((c) => String(c[0]).includes('fetching origin failed'))
+    )
+    expect(service.queue().paused).toBe(false)
+    expect((await service.request({ branch: 'main' })).status).toBeDefined()
+  })
+
+  it('without a test command it lists branches, runs nothing and says why', async () => {
+    const repo = newRepo({ 'x.txt': 'x\n' })
+    const events: TestServiceEvent[] = []
+    const service = new TestService({
+      workspacePath: repo.path,
+      dataDir: tempDir('slipway-tests-data-'),
+      config: SlipwayConfigSchema.parse({}),
+      mainBranch: 'main',
+      fetchIntervalMs: 0,
+      onEvent: (e) => events.push(e)
+    })
+    cleanups.push(() => service.stop())
+    await service.start()
+    expect(service.branchStates()).toEqual([
+      { branch: 'main', sha: repo.sha('main'), tip: null, merge: null, history: [] }
+    ])
+    await expect(service.request({ branch: 'main' })).rejects.toMatchObject({ code: 'bad-config' })
+    expect(() => service.run('nope')).toThrow(expect.objectContaining({ code: 'not-found' }))
+    expect(events).toEqual([])
+  })
+
+  it('a fresh commit and the focused branch jump the startup backlog', async () => {
+    const repo = newRepo({ 'x.txt': 'x\n' })
+    for (let i = 0; i < 3; i += 1) repo.commitTo(`feat/ORD-1${i}`, { 'x.txt': `${i}\n` })
+    const { service } = await startService(repo, { command: 'sleep 5', concurrency: 1 })
+    service.setFocus('feat/ORD-12')
+    const fresh = repo.commitTo('feat/ORD-11', { 'x.txt': 'fresh\n' })
+    await waitFor('the fresh tip queued', () => runOf(service, 'tip', fresh))
+    const order = service.queue().queued.map((r) => `${r.kind} ${r.branch} ${r.reason}`)
+    expect(order.slice(0, 3)).toEqual([
+      'tip feat/ORD-12 startup',
+      'merge feat/ORD-12 startup',
+      'tip feat/ORD-11 new-commit'
+    ])
+    expect(order.at(-1)).toMatch(/^merge /)
   })
 })

@@ -419,15 +419,20 @@ export class TestService {
     return run
   }
 
-  /** Lower ranks run first: main's tip, the focused branch, others; merge results after tips. */
+  /**
+   * Lower ranks run first: main's tip; what a person asked for or looks at; then a commit just
+   * seen (so it is tested within seconds, not after the startup backlog); then other tips;
+   * merge results after tips of the same standing.
+   */
   private priority(p: Pending): number {
     const run = this.mustGet(p.id)
     const focused = this.focus !== null && run.branch === this.focus
+    const fresh = run.reason === 'new-commit'
     if (run.kind === 'tip') {
       if (this.isMain(run.branch) || run.sha === this.mainSha) return 0
-      return p.manual || focused ? 1 : 3
+      return p.manual || focused ? 1 : fresh ? 3 : 4
     }
-    return p.manual || focused ? 2 : 4
+    return p.manual || focused ? 2 : fresh ? 5 : 6
   }
 
   private rank(branch: string): number {

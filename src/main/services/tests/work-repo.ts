@@ -29,6 +29,11 @@ export class WorkRepo {
     return repo
   }
 
+  /** An existing repository (e.g. a clone made by a test). */
+  static open(path: string): WorkRepo {
+    return new WorkRepo(path)
+  }
+
   /** Runs git in the repository (fixed identity) and answers its trimmed stdout. */
   git(args: readonly string[], options: { input?: string; env?: NodeJS.ProcessEnv } = {}): string {
     return execFileSync('git', args, {

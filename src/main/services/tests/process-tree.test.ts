@@ -1,0 +1,67 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { isProcessAlive, KILL_GRACE_MS, runInProcessGroup } from './process-tree'
+
+const dir = mkdtempSync(join(tmpdir(), 'slipway-pgroup-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+function run(command: string, extra: { timeoutMs?: number; signal?: AbortSignal } = {}) {
+  const out: Buffer[] = []
+  const ended = runInProcessGroup(command, {
+    cwd: dir,
+    env: { ...process.env, GREETING: 'hello; rm -rf /' },
+    onOutput: (b) => out.push(b),
+    ...extra
+  })
+  return { ended, output: () => Buffer.concat(out).toString('utf8') }
+}
+
+const pidsIn = (file: string): number[] =>
+  readFileSync(join(dir, file), 'utf8').trim().split('\n').map(Number)
+
+describe('runInProcessGroup', () => {
+  it('answers the exit code and streams stdout and stderr; env values stay data', async () => {
+    const r = run('echo "$GREETING"; echo oops >&2; exit 4')
+    expect(await r.ended).toEqual({ kind: 'exited', exitCode: 4 })
+    expect(r.output()).toContain('hello; rm -rf /\n')
+    expect(r.output()).toContain('oops\n')
+  })
+
+  it('kills what the command left in the background when it exits by itself', async () => {
+    const r = run(`sleep 1000 & echo $! > bg.pids; sleep 1000 & echo $! >> bg.pids; exit 0`)
+    expect(await r.ended).toEqual({ kind: 'exited', exitCode: 0 })
+    expect(pidsIn('bg.pids').filter(isProcessAlive)).toEqual([])
+  })
+
+  it('stops waiting for pipes held by a process that left the group, after the grace', async () => {
+    const start = Date.now()
+    // setsid puts the child in a new session: it escapes the group kill and holds stdout open.
+    const r = run(
+      `setsid sh -c 'echo $$ > escaped.pids; exec sleep 3' & ` +
+        `while [ ! -s escaped.pids ]; do sleep 0.05; done; exit 0`
+    )
+    expect(await r.ended).toEqual({ kind: 'exited', exitCode: 0 })
+    const took = Date.now() - start
+    expect(took).toBeGreaterThanOrEqual(KILL_GRACE_MS)
+    expect(took).toBeLessThan(KILL_GRACE_MS + 1200)
+    for (const pid of pidsIn('escaped.pids')) process.kill(pid, 'SIGKILL')
+  })
+
+  it('a cancel before the start runs nothing', async () => {
+    const abort = new AbortController()
+    abort.abort()
+    const r = run('echo ran > never.txt', { signal: abort.signal })
+    expect(await r.ended).toEqual({ kind: 'killed', reason: 'cancel', signal: 'none' })
+    expect(() => readFileSync(join(dir, 'never.txt'))).toThrow()
+  })
+
+  it('a timeout ends a tree that exits on SIGTERM without waiting for the SIGKILL', async () => {
+    const start = Date.now()
+    const r = run(`sleep 1000 & echo $! > t.pids; sleep 1000`, { timeoutMs: 200 })
+    expect(await r.ended).toMatchObject({ kind: 'killed', reason: 'timeout' })
+    expect(Date.now() - start).toBeLessThan(1500)
+    expect(pidsIn('t.pids').filter(isProcessAlive)).toEqual([])
+  })
+})
