@@ -30,6 +30,8 @@ export function connectSubscriptions(
     switch (event.event) {
       case 'workspace.changed':
         stores.workspace.getState().workspaceChanged(event.payload.workspace)
+        // A re-opened workspace (new slipway.yml) gets a fresh test service: read it again.
+        if (event.payload.workspace) void stores.tests.getState().load()
         return
       case 'branches.changed':
         if (stores.workspace.getState().workspace) refreshBranches.request()

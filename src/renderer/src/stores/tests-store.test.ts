@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { BranchTestState, TestQueue, TestRun } from '../../../shared'
 import { ApiCallError } from '../../../shared/errors'
-import { createFakeClient } from '../test/fake-client'
+import { createFakeClient, makeWorkspace } from '../test/fake-client'
 import { createStores } from './stores'
 import { connectSubscriptions } from './subscriptions'
 import { LOG_WINDOW_BYTES, TESTS_DEFAULTS, createTestsStore } from './tests-store'
@@ -177,6 +177,23 @@ describe('tests store', () => {
     await stores.tests.getState().openRun(run.id)
     client.emit({ event: 'tests.log', payload: { runId: run.id, chunk: 'hello\n' } })
     expect(stores.tests.getState().log?.lines).toEqual(['hello', ''])
+    off()
+  })
+
+  it('re-reads the test states when the workspace is opened again (a new slipway.yml)', async () => {
+    const client = createFakeClient({
+      'tests.branchStates': () => {
+        throw new ApiCallError({ code: 'bad-config', message: 'no test.command' })
+      },
+      'tests.queue': () => emptyQueue
+    })
+    const stores = createStores(client)
+    const off = connectSubscriptions(stores, client)
+    await stores.tests.getState().load()
+    expect(stores.tests.getState().availability.kind).toBe('unconfigured')
+    client.handlers['tests.branchStates'] = () => []
+    client.emit({ event: 'workspace.changed', payload: { workspace: makeWorkspace() } })
+    await vi.waitFor(() => expect(stores.tests.getState().availability.kind).toBe('ready'))
     off()
   })
 
