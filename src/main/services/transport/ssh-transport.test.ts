@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
@@ -308,6 +308,59 @@ describe.skipIf(unavailable !== null)(
       const t = await connectTransport(host, withKey)
       expect((await t.exec('echo unlocked')).stdout).toBe('unlocked\n')
       await t.close()
+    })
+
+    it('authenticates with keys held by a real ssh-agent', async () => {
+      const socket = join(scratch, 'agent.sock')
+      const agent = spawn('ssh-agent', ['-D', '-a', socket], { stdio: 'ignore' })
+      try {
+        for (let i = 0; i < 100 && !existsSync(socket); i++)
+          await new Promise((r) => setTimeout(r, 20))
+        const add = spawnSync('ssh-add', [fleet.userKeyFile], {
+          env: { ...process.env, SSH_AUTH_SOCK: socket },
+          encoding: 'utf8'
+        })
+        expect(add.status).toBe(0)
+        const credentials = new CredentialStore({ agentSocket: socket, keyFiles: [] })
+        const t = await connectTransport(hostConfig(fleet.hosts[1]), { ...ctx, credentials })
+        expect((await t.exec('echo agent')).stdout).toBe('agent\n')
+        await t.close()
+        // Without the agent and without key files there is nothing to offer.
+        const none = new CredentialStore({ agentSocket: null, keyFiles: [] })
+        const e = await failure(
+          connectTransport(hostConfig(fleet.hosts[1]), { ...ctx, credentials: none })
+        )
+        expect(e.code).toBe('unreachable')
+        expect(e.message).toMatch(/no SSH identity/)
+      } finally {
+        agent.kill('SIGTERM')
+      }
+    })
+
+    it('cancels an SFTP upload and keeps the connection usable', async () => {
+      const host = fleet.hosts[0]
+      const t = await connectTransport(hostConfig(host), ctx)
+      try {
+        const src = join(scratch, 'cancel.bin')
+        await writeFile(src, randomBytes(50 * 1024 * 1024))
+        const controller = new AbortController()
+        const e = await failure(
+          t.upload(src, `${t.basePath}/cancel.bin`, {
+            signal: controller.signal,
+            onProgress: (sent, total) => {
+              if (sent > total / 20) controller.abort()
+            }
+          })
+        )
+        expect(e.code).toBe('cancelled')
+        expect((await t.exec('echo still-here')).stdout).toBe('still-here\n')
+        const small = join(scratch, 'small.txt')
+        await writeFile(small, 'after cancel')
+        await t.upload(small, `${t.basePath}/small.txt`)
+        expect(await readFile(join(host.hostDir, 'small.txt'), 'utf8')).toBe('after cancel')
+      } finally {
+        await t.close()
+      }
     })
 
     it('honours ~/.ssh/config (HostName, Port, User, IdentityFile) and ProxyJump through another host', async () => {
