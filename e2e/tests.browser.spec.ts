@@ -149,4 +149,29 @@ test.describe('continuous testing on the demo workspace', () => {
     await panel.getByRole('button', { name: 'Resume' }).click()
     await page.screenshot({ path: 'e2e/screenshots/tests-queue.png' })
   })
+
+  test('Re-run streams the live log into the open run view', async ({ page }) => {
+    test.setTimeout(120_000)
+    const branches = await listBranches(host)
+    const refund = branches.find((b) => b.tickets.includes('ORD-142') && !b.isMain)!
+    await page.goto(host.url)
+    await expect(tipStatus(page, refund.name)).toHaveAttribute('data-status', /passed|failed/, {
+      timeout: 90_000
+    })
+    await page.locator(`[data-testid="branch-card"][data-branch="${refund.name}"]`).click()
+    const drawer = page.getByTestId('drawer-tests')
+    await drawer.getByRole('button', { name: 'Re-run tip' }).click()
+    await expect(tipStatus(page, refund.name)).toHaveAttribute('data-status', /queued|running/)
+    const current = drawer.locator('[data-testid="run-item"][data-kind="tip"]').first()
+    await current.getByRole('button', { name: 'Log' }).click()
+    const view = page.getByTestId('run-view')
+    await expect(view.getByTestId('test-status')).toHaveAttribute('data-status', /queued|running/)
+    await expect(view.getByTestId('log-viewer')).toContainText('npm test', { timeout: 20_000 })
+    await expect(view.getByTestId('test-status')).toHaveAttribute('data-status', 'passed', {
+      timeout: 60_000
+    })
+    // The end of the output arrived while the view was open.
+    await expect(view.getByTestId('log-viewer')).toContainText('# pass', { timeout: 10_000 })
+    await page.screenshot({ path: 'e2e/screenshots/tests-live-log.png' })
+  })
 })

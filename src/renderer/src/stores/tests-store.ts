@@ -264,7 +264,9 @@ export function createTestsStore(
                   length: LOG_WINDOW_BYTES
                 })
           if (seq !== logSeq) return
-          const end = start + byteLength(tail.text)
+          // Byte offsets from the request, not from the decoded text: a window may cut a
+          // multi-byte character, which decodes to a replacement of another size.
+          const end = Math.min(start + LOG_WINDOW_BYTES, tail.totalBytes)
           set({
             runs: { ...get().runs, [run.id]: get().runs[run.id] ?? run },
             log: {
@@ -326,14 +328,12 @@ export function createTestsStore(
       const log = get().log
       if (!log || log.runId !== runId) return
       try {
-        const rest = await client.call('tests.log', {
-          id: runId,
-          offset: log.endByte,
-          length: Math.min(LOG_WINDOW_BYTES * 4, Math.max(1, log.totalBytes - log.endByte))
-        })
+        const length = Math.min(LOG_WINDOW_BYTES * 4, Math.max(1, log.totalBytes - log.endByte))
+        const rest = await client.call('tests.log', { id: runId, offset: log.endByte, length })
         const now = get().log
         if (seq !== logSeq || !now || now.endByte !== log.endByte) return
-        const grown = appendText(now, rest.text)
+        const read = Math.max(0, Math.min(length, rest.totalBytes - log.endByte))
+        const grown = appendText(now, rest.text, read)
         set({ log: { ...now, ...grown, totalBytes: Math.max(rest.totalBytes, grown.endByte) } })
       } catch {
         // The log stays as it is; reopening the run reads it again.
