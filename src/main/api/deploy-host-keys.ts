@@ -1,7 +1,12 @@
 import type { HostKeyScan } from '../../shared/contract-deploy'
 import type { EnvironmentConfig, HostConfig } from '../../shared/config-schema'
 import { ExpectedError } from '../services/errors'
-import { connectTransport, hostLabel, type TransportContext } from '../services/transport'
+import {
+  connectTransport,
+  hostLabel,
+  parseSshTarget,
+  type TransportContext
+} from '../services/transport'
 
 // The problems a user must resolve before a deploy can connect: they are answered as errors with
 // their details (fingerprint, key file) so the UI and the CLI can ask, rather than reported as a
@@ -55,8 +60,10 @@ async function scanOne(host: HostConfig, ctx: TransportContext): Promise<HostKey
       message: 'a folder on this machine: no host key'
     }
   }
-  const port = host.port ?? 22
-  const base = { host: label, address: host.host, port }
+  // The SSH port is part of `host` (`name:port`); the config's `port` is the app's.
+  const target = parseSshTarget(host.host)
+  const port = target.port ?? 22
+  const base = { host: label, address: target.host, port }
   try {
     const transport = await connectTransport(host, ctx)
     await transport.close()
@@ -75,7 +82,7 @@ async function scanOne(host: HostConfig, ctx: TransportContext): Promise<HostKey
     if (err.code === 'host-key-unknown' || err.code === 'host-key-changed') {
       return {
         host: label,
-        address: text(d.host) ?? host.host,
+        address: text(d.host) ?? target.host,
         port: typeof d.port === 'number' ? d.port : port,
         state: err.code === 'host-key-unknown' ? 'unknown' : 'changed',
         keyType: text(d.keyType),

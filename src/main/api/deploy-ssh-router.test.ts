@@ -1,0 +1,182 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { readlink } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { ApiResult } from '../../shared/errors'
+import type { AppEvent } from '../../shared/contract'
+import type { Deployment } from '../../shared/deploy-models'
+import {
+  sshdUnavailableReason,
+  startSshFleet,
+  type SshTestFleet
+} from '../services/transport/testing/sshd-hosts'
+import { memorySettingsStore } from './memory-settings-store'
+import { createRouter, type Router } from './router'
+import { commitFile, git, removeDir, tempDir } from './temp-repo'
+
+const unavailable = sshdUnavailableReason()
+
+function value<T>(result: ApiResult<T>): T {
+  if (!result.ok) throw new Error(`expected a value, got ${JSON.stringify(result.error)}`)
+  return result.value
+}
+
+/** Starts a private ssh-agent holding `keyFile`; resolves with its socket and a stop function. */
+async function startAgent(
+  dir: string,
+  keyFile: string
+): Promise<{ socket: string; stop: () => void }> {
+  const socket = join(dir, 'agent.sock')
+  const agent: ChildProcess = spawn('ssh-agent', ['-D', '-a', socket], { stdio: 'ignore' })
+  for (let i = 0; i < 100 && !existsSync(socket); i++) await new Promise((r) => setTimeout(r, 20))
+  const add = spawnSync('ssh-add', [keyFile], {
+    env: { ...process.env, SSH_AUTH_SOCK: socket },
+    encoding: 'utf8'
+  })
+  if (add.status !== 0) throw new Error(`ssh-add failed: ${add.stderr}`)
+  return { socket, stop: () => void agent.kill('SIGTERM') }
+}
+
+describe.skipIf(unavailable !== null)(
+  `deploying through the router to real sshd hosts ${unavailable ?? ''}`,
+  () => {
+    let fleet: SshTestFleet
+    let repo: string
+    let dataDir: string
+    let router: Router
+    let agent: { socket: string; stop: () => void }
+    const savedSock = process.env.SSH_AUTH_SOCK
+    const events: AppEvent[] = []
+
+    const finished = (id: string): Promise<Deployment> =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`${id} did not finish`)), 60_000)
+        const check = (e: AppEvent): boolean => {
+          if (e.event !== 'deployments.changed') return false
+          const d = e.payload.deployment
+          if (d.id !== id || d.status === 'running') return false
+          clearTimeout(timer)
+          off()
+          resolve(d)
+          return true
+        }
+        const off = router.onEvent(check)
+        for (const e of events) if (check(e)) return
+      })
+
+    beforeAll(async () => {
+      fleet = await startSshFleet(2, { firstAddress: 71 })
+      dataDir = await tempDir('slipway-deploy-ssh-router-')
+      agent = await startAgent(dataDir, fleet.userKeyFile)
+      // The router's credential store finds the login key through ssh-agent, as a user's would.
+      process.env.SSH_AUTH_SOCK = agent.socket
+      repo = await tempDir('slipway-deploy-ssh-repo-')
+      git(repo, 'init', '-q', '-b', 'main')
+      const hosts = fleet.hosts
+        .map(
+          (h, i) =>
+            `      - { host: '${h.address}:${h.port}', user: ${fleet.user}, path: ${h.deployPath}, name: web-${i + 1} }`
+        )
+        .join('\n')
+      await commitFile(
+        repo,
+        'slipway.yml',
+        [
+          'build:',
+          `  command: mkdir -p out && printf '%s' "$SLIPWAY_RELEASE" > out/RELEASE`,
+          '  artifact: out',
+          'environments:',
+          '  - name: production',
+          '    hosts:',
+          hosts,
+          ''
+        ].join('\n'),
+        'ORD-7 Ship it'
+      )
+      router = createRouter({
+        host: 'serve',
+        version: '9.9.9',
+        dataDir,
+        settings: memorySettingsStore()
+      })
+      router.onEvent((e) => events.push(e))
+      value(await router.openWorkspace(repo))
+    }, 60_000)
+
+    afterAll(async () => {
+      router?.dispose()
+      agent?.stop()
+      if (savedSock === undefined) delete process.env.SSH_AUTH_SOCK
+      else process.env.SSH_AUTH_SOCK = savedSock
+      await fleet?.stop()
+      if (repo) await removeDir(repo)
+      if (dataDir) await removeDir(dataDir)
+    })
+
+    it('refuses unknown host keys with their fingerprints, deploys once they are trusted, refuses a changed key', async () => {
+      const release = value(await router.call('releases.create', {}))
+      expect(release.tickets).toEqual(['ORD-7'])
+
+      // Nothing starts while a host key is unknown; the error carries what the user must see.
+      const refused = await router.call('deployments.start', {
+        release: release.id,
+        environment: 'production'
+      })
+      if (refused.ok) {
+        const d = await finished(refused.value.id)
+        const scan0 = await router.call('hosts.scan', { environment: 'production' })
+        throw new Error(
+          `a deployment started with unknown host keys: ${JSON.stringify(scan0)} ${d.log.join('\n')}`
+        )
+      }
+      expect(refused.error.code).toBe('host-key-unknown')
+      const fingerprints = fleet.hosts.map((h) => h.hostKeyFingerprint)
+      expect(fingerprints).toContain(refused.error.details?.fingerprint)
+      expect(value(await router.call('deployments.list', {}))).toEqual([])
+      for (const h of fleet.hosts) expect(existsSync(join(h.hostDir, 'releases'))).toBe(false)
+
+      const scan = value(await router.call('hosts.scan', { environment: 'production' }))
+      expect(scan.map((s) => [s.host, s.state, s.fingerprint])).toEqual([
+        ['web-1', 'unknown', fleet.hosts[0]?.hostKeyFingerprint],
+        ['web-2', 'unknown', fleet.hosts[1]?.hostKeyFingerprint]
+      ])
+      for (const s of scan) {
+        value(
+          await router.call('hosts.trustKey', {
+            host: s.address,
+            port: s.port,
+            keyType: s.keyType ?? '',
+            key: s.key ?? ''
+          })
+        )
+      }
+      const trusted = value(await router.call('hosts.scan', { environment: 'production' }))
+      expect(trusted.map((s) => s.state)).toEqual(['trusted', 'trusted'])
+
+      const started = value(
+        await router.call('deployments.start', { release: release.id, environment: 'production' })
+      )
+      const done = await finished(started.id)
+      expect(done.status, `${done.summary}\n${done.log.join('\n')}`).toBe('succeeded')
+      for (const h of fleet.hosts) {
+        expect(await readlink(join(h.hostDir, 'current'))).toBe(`releases/${release.id}`)
+      }
+      const status = value(await router.call('environments.status', { environment: 'production' }))
+      expect(status.hosts.map((h) => [h.host, h.reachable, h.release, h.lock])).toEqual([
+        ['web-1', true, release.id, null],
+        ['web-2', true, release.id, null]
+      ])
+
+      // A reinstalled host (new key) is refused, never silently accepted.
+      await fleet.hosts[1]?.regenerateHostKey()
+      const changed = await router.call('deployments.start', {
+        release: release.id,
+        environment: 'production'
+      })
+      expect(changed.ok ? 'ok' : changed.error.code).toBe('host-key-changed')
+      const rescan = value(await router.call('hosts.scan', { environment: 'production' }))
+      expect(rescan.map((s) => s.state)).toEqual(['trusted', 'changed'])
+    }, 120_000)
+  }
+)
