@@ -131,6 +131,31 @@ describe.skipIf(unavailable !== null)(
       }
     })
 
+    it('copes with a server allowing fewer sessions than 8 per connection', async () => {
+      const small = await startSshFleet(1, { firstAddress: 38, maxSessions: 3 })
+      try {
+        const h = small.hosts[0]
+        const t = await connectTransport(
+          { host: `${h.address}:${h.port}`, path: h.deployPath },
+          {
+            ...ctx,
+            trust: new HostTrustStore({
+              knownHostsFiles: [small.knownHostsFile],
+              trustedFile: join(scratch, 'small')
+            }),
+            credentials: new CredentialStore({ agentSocket: null, keyFiles: [small.userKeyFile] })
+          }
+        )
+        const results = await Promise.all(
+          Array.from({ length: 12 }, (_, i) => t.exec(`sleep 0.1; echo ${i}`))
+        )
+        expect(results.map((r) => r.stdout)).toEqual(Array.from({ length: 12 }, (_, i) => `${i}\n`))
+        await t.close()
+      } finally {
+        await small.stop()
+      }
+    })
+
     it('keeps quoted hostile values inert on the remote shell', async () => {
       const host = fleet.hosts[0]
       const t = await connectTransport(hostConfig(host), ctx)

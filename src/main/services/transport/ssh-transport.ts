@@ -73,6 +73,8 @@ class SshTransport implements Transport {
   private readonly client: Client
   private readonly clients: readonly Client[]
   private readonly channels = new Semaphore(MAX_CHANNELS)
+  /** Command channels open or opening now. */
+  private open = 0
   private sftp: Promise<SFTPWrapper> | null = null
   private lost: ExpectedError | null = null
   private readonly inFlight = new Set<(e: ExpectedError) => void>()
@@ -102,7 +104,23 @@ class SshTransport implements Transport {
   }
 
   exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
-    return this.channels.run(() => this.execOnChannel(command, options))
+    return this.channels.run(async () => {
+      // A server with a lower MaxSessions than our bound refuses extra channels: wait for one
+      // of ours to close and try again, rather than failing a healthy host.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          this.open += 1
+          return await this.execOnChannel(command, options)
+        } catch (e) {
+          const refused = e instanceof ExpectedError && e.details.reason === 'channel-open'
+          if (!refused || this.open <= 1 || attempt >= 100) throw e
+        } finally {
+          this.open -= 1
+        }
+        await new Promise((r) => setTimeout(r, Math.min(10 * attempt, 100)))
+        if (options.signal?.aborted) throw this.cancelled(command)
+      }
+    })
   }
 
   private execOnChannel(command: string, options: ExecOptions): Promise<ExecResult> {
@@ -120,10 +138,7 @@ class SshTransport implements Transport {
               new ExpectedError(
                 'unreachable',
                 `${this.label}: cannot run a command: ${err.message}`,
-                {
-                  host: this.label,
-                  command
-                }
+                { host: this.label, command, reason: 'channel-open' }
               )
           )
         }

@@ -51,6 +51,8 @@ export interface SshFleetOptions {
   readonly firstAddress?: number
   /** Same path on every host; default /srv/slipway-test/app. */
   readonly deployPath?: string
+  /** sshd MaxSessions (channels per connection); default 16. */
+  readonly maxSessions?: number
 }
 
 /** Skip-with-reason helper: null when sshd can run here, else the reason. */
@@ -108,7 +110,8 @@ export async function startSshFleet(
         hostDir,
         deployPath,
         authorizedKeys,
-        home
+        home,
+        maxSessions: options.maxSessions ?? 16
       })
       await host.generateKey()
       hosts.push(host)
@@ -147,6 +150,7 @@ interface TestHostInit {
   readonly deployPath: string
   readonly authorizedKeys: string
   readonly home: string
+  readonly maxSessions: number
 }
 
 class TestHost implements SshTestHost {
@@ -203,7 +207,7 @@ class TestHost implements SshTestHost {
         `SetEnv HOME=${this.init.home}`,
         // Room for one connection per test file plus the real-ssh checks; channels per connection.
         'MaxStartups 30:30:100',
-        'MaxSessions 16',
+        `MaxSessions ${this.init.maxSessions}`,
         'ClientAliveInterval 0',
         'UseDNS no',
         'LogLevel ERROR',
