@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
 /** Lockfiles whose content decides whether a cached setup result can be reused. */
@@ -8,6 +8,8 @@ export const LOCKFILES: readonly string[] = ['package-lock.json', 'yarn.lock', '
 /** The folder the setup step produces and the cache keeps. */
 export const CACHED_DIR = 'node_modules'
 const MARKER = '.slipway-setup'
+/** How many setup results the cache keeps (the least recently used go first). */
+export const SETUP_CACHE_ENTRIES = 4
 
 /**
  * The cache key of a setup step in a checked-out worktree: a hash of the setup command and the
@@ -36,23 +38,48 @@ export type RestoreResult = 'already-there' | 'restored' | 'miss'
  * key, so a reused worktree whose folder already matches costs nothing.
  */
 export class SetupCache {
-  constructor(private readonly root: string) {}
+  private readonly trash: string
+  private readonly deleting = new Set<Promise<void>>()
+
+  constructor(
+    private readonly root: string,
+    private readonly keep = SETUP_CACHE_ENTRIES
+  ) {
+    this.trash = join(root, '.trash')
+  }
 
   /** Puts the cached folder for `key` into the worktree; 'miss' when the cache has none. */
   async restore(worktree: string, key: string): Promise<RestoreResult> {
     const target = join(worktree, CACHED_DIR)
     const marker = await readFile(join(target, MARKER), 'utf8').catch(() => null)
-    if (marker === key) return 'already-there'
-    await rm(target, { recursive: true, force: true })
     const cached = join(this.root, key, CACHED_DIR)
+    if (marker === key) {
+      await touch(join(this.root, key))
+      return 'already-there'
+    }
+    await this.clear(worktree)
     if (!(await exists(cached))) return 'miss'
+    await touch(join(this.root, key))
     await copyTree(cached, target, true)
     return 'restored'
   }
 
-  /** Clears the worktree's setup folder before a setup runs without a cache (no key). */
+  /**
+   * Empties the worktree's setup folder: renamed into the cache's trash at once (same file
+   * system) and deleted in the background, so the run does not wait for thousands of unlinks.
+   */
   async clear(worktree: string): Promise<void> {
-    await rm(join(worktree, CACHED_DIR), { recursive: true, force: true })
+    const target = join(worktree, CACHED_DIR)
+    if (!(await exists(target))) return
+    await mkdir(this.trash, { recursive: true })
+    const aside = join(this.trash, randomBytes(6).toString('hex'))
+    try {
+      await rename(target, aside)
+    } catch {
+      await rm(target, { recursive: true, force: true })
+      return
+    }
+    this.later(rm(aside, { recursive: true, force: true }))
   }
 
   /** Stores the worktree's freshly set-up folder under `key` (atomic: temp folder + rename). */
@@ -72,7 +99,41 @@ export class SetupCache {
     } finally {
       await rm(tmp, { recursive: true, force: true })
     }
+    await this.evict()
   }
+
+  /** Resolves when background deletions have finished. */
+  async settle(): Promise<void> {
+    while (this.deleting.size > 0) await Promise.all([...this.deleting])
+  }
+
+  /** Drops the least recently used entries beyond the limit (in the background). */
+  private async evict(): Promise<void> {
+    const names = (await readdir(this.root).catch(() => [] as string[])).filter(
+      (n) => !n.startsWith('.')
+    )
+    if (names.length <= this.keep) return
+    const dated = await Promise.all(
+      names.map(async (n) => ({ n, t: (await stat(join(this.root, n))).mtimeMs }))
+    )
+    dated.sort((a, b) => b.t - a.t)
+    for (const { n } of dated.slice(this.keep)) {
+      const aside = join(this.trash, `${n}-${randomBytes(4).toString('hex')}`)
+      await mkdir(this.trash, { recursive: true })
+      await rename(join(this.root, n), aside).catch(() => {})
+      this.later(rm(aside, { recursive: true, force: true }))
+    }
+  }
+
+  private later(task: Promise<void>): void {
+    const tracked = task.catch(() => {}).finally(() => this.deleting.delete(tracked))
+    this.deleting.add(tracked)
+  }
+}
+
+async function touch(path: string): Promise<void> {
+  const now = new Date()
+  await utimes(path, now, now).catch(() => {})
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -172,6 +172,7 @@ export class TestService {
     await Promise.all(running.map((a) => a.done))
     await this.scanning?.catch(() => {})
     await this.pool.removeAll()
+    await this.cache.settle()
     await this.store.flush()
   }
 
