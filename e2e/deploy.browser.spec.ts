@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { startServe, type ServeHost } from './serve-host'
@@ -124,5 +124,40 @@ test.describe('deploying the demo from the board (serve mode)', () => {
     await expect(staging.getByTestId('host-health')).toHaveText('healthy')
     await expect(staging.getByTestId('read-staging')).toBeVisible()
     await page.screenshot({ path: 'e2e/screenshots/deploy-board.png' })
+  })
+  test('a stale lock is shown with its holder and broken with a required reason', async ({
+    page
+  }) => {
+    // A deploy from another laptop that died two hours ago left its lock on the host.
+    const since = new Date(Date.now() - 2 * 3_600_000).toISOString()
+    mkdirSync(join(hostDir, '.slipway'), { recursive: true })
+    writeFileSync(
+      join(hostDir, '.slipway', 'lock'),
+      JSON.stringify({
+        holder: 'bo@desk',
+        machine: 'desk',
+        reason: 'ORD-150 discount codes',
+        since,
+        heartbeatAt: since,
+        deployment: 'd-gone',
+        environment: 'staging'
+      }) + '\n'
+    )
+    await page.goto(host.url)
+    const staging = page.getByTestId('lane-env-staging')
+    const badge = staging.getByTestId('lock-badge')
+    await expect(badge).toContainText('bo@desk')
+    await expect(badge).toContainText('stale')
+    await page.screenshot({ path: 'e2e/screenshots/deploy-stale-lock.png' })
+
+    await badge.getByTestId('break-lock').click()
+    const dialog = page.getByTestId('break-lock-dialog')
+    await expect(dialog).toContainText('bo@desk')
+    await expect(page.getByTestId('break-lock-confirm')).toBeDisabled()
+    await page.getByTestId('break-lock-reason').fill('bo is on holiday, checked with him')
+    await page.getByTestId('break-lock-confirm').click()
+    await expect(dialog).toBeHidden()
+    await expect(staging.getByTestId('lock-badge')).toHaveCount(0)
+    expect(existsSync(join(hostDir, '.slipway', 'lock'))).toBe(false)
   })
 })

@@ -22,8 +22,9 @@ export function LockBadge({
       data-testid="lock-badge"
       title={title}
     >
-      <span aria-hidden="true">🔒</span> {lock.holder} · {age}
+      Locked by {lock.holder} · {age}
       {lock.stale && <strong className="lock-stale"> stale</strong>}
+      {lock.reason && <span className="lock-reason">{lock.reason}</span>}
       {lock.stale && onBreak && (
         <button type="button" className="link-button" onClick={onBreak} data-testid="break-lock">
           Break lock

@@ -1,0 +1,128 @@
+import { act, fireEvent, render, screen, within } from '@testing-library/react'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { EnvironmentConfig, EnvironmentStatus, HostStatus } from '../../../shared'
+import { StoresContext } from '../stores/hooks'
+import { createStores, type Stores } from '../stores/stores'
+import { createFakeClient } from '../test/fake-client'
+import { DeployOverlay } from './DeployOverlay'
+import { EnvironmentLane } from './EnvironmentLane'
+
+const env: EnvironmentConfig = {
+  name: 'production',
+  hosts: [
+    { host: 'app1.internal', path: '/srv/orders', name: 'app-1' },
+    { host: 'app2.internal', path: '/srv/orders', name: 'app-2' }
+  ],
+  keepReleases: 5
+}
+const NOW = Date.parse('2026-11-26T12:00:00.000Z')
+
+function host(name: string, overrides: Partial<HostStatus> = {}): HostStatus {
+  return {
+    host: name,
+    reachable: true,
+    error: null,
+    release: '20261126.1100-bbbbbbb',
+    previous: '20261125.0900-aaaaaaa',
+    releases: ['20261125.0900-aaaaaaa', '20261126.1100-bbbbbbb'],
+    health: { kind: 'healthy', release: '20261126.1100-bbbbbbb', detail: '' },
+    healthy: true,
+    lock: null,
+    ...overrides
+  }
+}
+
+function renderLane(status: EnvironmentStatus): { stores: Stores; calls: () => unknown[] } {
+  const client = createFakeClient({
+    'environments.status': () => status,
+    'environments.breakLock': () => ({ ok: true as const })
+  })
+  const stores = createStores(client)
+  render(
+    <StoresContext.Provider value={stores}>
+      <EnvironmentLane environment={env} now={NOW} />
+      <DeployOverlay />
+    </StoresContext.Provider>
+  )
+  return { stores, calls: () => client.callsOf('environments.breakLock') }
+}
+
+afterEach(() => {
+  document.body.innerHTML = ''
+})
+
+describe('EnvironmentLane', () => {
+  it('shows each host as read, drift, a stale lock broken with a required reason, and the read age', async () => {
+    const since = new Date(NOW - 2 * 3_600_000).toISOString()
+    const status: EnvironmentStatus = {
+      environment: 'production',
+      hosts: [
+        host('app-1', {
+          lock: {
+            holder: 'bo@desk',
+            machine: 'desk',
+            reason: 'ORD-150',
+            since,
+            heartbeatAt: since,
+            stale: true
+          }
+        }),
+        host('app-2', {
+          release: '20261125.0900-aaaaaaa',
+          previous: null,
+          healthy: false,
+          health: { kind: 'unhealthy', release: null, detail: 'HTTP 502 from /health' }
+        })
+      ],
+      drift: true,
+      badReleases: [],
+      readAt: new Date(NOW - 120_000).toISOString()
+    }
+    const { calls } = renderLane(status)
+    const lane = screen.getByTestId('lane-env-production')
+    const first = await within(lane).findByTestId('host-app-1')
+    expect(within(first).getByTestId('host-release').textContent).toBe('20261126.1100-bbbbbbb')
+    expect(within(first).getByTestId('host-health').textContent).toBe('healthy')
+    const second = within(lane).getByTestId('host-app-2')
+    expect(second.textContent).toContain('HTTP 502 from /health')
+    expect(within(lane).getByTestId('drift-production').textContent).toContain('Drift')
+    expect(within(lane).getByTestId('read-production').textContent).toBe('Stale: read 2 min ago')
+    const badge = within(first).getByTestId('lock-badge')
+    expect(badge.textContent).toContain('Locked by bo@desk · 2 hours ago')
+    expect(badge.textContent).toContain('stale')
+
+    fireEvent.click(within(badge).getByTestId('break-lock'))
+    const dialog = await screen.findByTestId('break-lock-dialog')
+    const confirm = within(dialog).getByTestId('break-lock-confirm')
+    expect((confirm as HTMLButtonElement).disabled).toBe(true)
+    // Focus went into the dialog (keyboard users land on the first control).
+    expect(dialog.contains(document.activeElement)).toBe(true)
+    fireEvent.change(within(dialog).getByTestId('break-lock-reason'), {
+      target: { value: 'bo is away' }
+    })
+    expect((confirm as HTMLButtonElement).disabled).toBe(false)
+    await act(async () => {
+      fireEvent.click(confirm)
+    })
+    expect(calls()).toEqual([{ environment: 'production', reason: 'bo is away' }])
+    expect(screen.queryByTestId('break-lock-dialog')).toBeNull()
+  })
+
+  it('opens the rollback confirmation naming the previous release; Escape closes it', async () => {
+    renderLane({
+      environment: 'production',
+      hosts: [host('app-1'), host('app-2')],
+      drift: false,
+      badReleases: [],
+      readAt: new Date(NOW - 3_000).toISOString()
+    })
+    const lane = screen.getByTestId('lane-env-production')
+    await within(lane).findByTestId('host-app-1')
+    expect(within(lane).getByTestId('read-production').textContent).toBe('Read just now')
+    fireEvent.click(within(lane).getByTestId('rollback-production'))
+    const dialog = await screen.findByTestId('rollback-dialog')
+    expect(within(dialog).getByTestId('rollback-target').textContent).toBe('20261125.0900-aaaaaaa')
+    fireEvent.keyDown(document.activeElement ?? document.body, { key: 'Escape' })
+    expect(screen.queryByTestId('rollback-dialog')).toBeNull()
+  })
+})
