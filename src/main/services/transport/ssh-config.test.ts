@@ -1,6 +1,9 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parseSshTarget, hostLabel } from './host-label'
-import { parseProxyJump, parseSshConfig } from './ssh-config'
+import { loadSshConfig, parseProxyJump, parseSshConfig } from './ssh-config'
 
 const CONFIG = `
 # global defaults before any Host apply to all
@@ -71,6 +74,31 @@ describe('ssh config', () => {
       identityFiles: ['/home/me/.ssh/id_ed25519']
     })
     expect(parseSshConfig('').resolve('x')).toEqual({ identityFiles: [] })
+  })
+
+  it('reads Include files in place, globs sorted, absolute paths', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'slipway-ssh-config-'))
+    try {
+      await mkdir(join(dir, 'conf.d'))
+      await writeFile(join(dir, 'conf.d', '20-b.conf'), 'Host b\n  HostName b.example\n')
+      await writeFile(
+        join(dir, 'conf.d', '10-a.conf'),
+        `Host a\n  HostName a.example\nInclude ${join(dir, 'deeper')}\n`
+      )
+      await writeFile(join(dir, 'deeper'), 'Host c\n  Port 2200\n')
+      await writeFile(
+        join(dir, 'config'),
+        `Include ${join(dir, 'conf.d', '*.conf')} ${join(dir, 'missing')}\nHost *\n  User u\n`
+      )
+      const config = await loadSshConfig(join(dir, 'config'))
+      expect(config.resolve('a')).toMatchObject({ hostName: 'a.example', user: 'u' })
+      expect(config.resolve('b')).toMatchObject({ hostName: 'b.example', user: 'u' })
+      expect(config.resolve('c')).toMatchObject({ port: 2200, user: 'u' })
+      expect((await loadSshConfig(join(dir, 'nope'))).resolve('a')).toEqual({ identityFiles: [] })
+      expect((await loadSshConfig(null)).resolve('a')).toEqual({ identityFiles: [] })
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 
   it('splits ProxyJump hops', () => {

@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises'
+import { readFile, readdir } from 'node:fs/promises'
 import { homedir } from 'node:os'
-import { isAbsolute, join } from 'node:path'
+import { basename, dirname, isAbsolute, join } from 'node:path'
 import { wildcardMatch } from './known-hosts'
 
 /** What ~/.ssh/config says about one host alias (only the options Slipway honours). */
@@ -29,7 +29,8 @@ export interface SshConfig {
 
 /**
  * Parses ssh_config text: `Host` blocks with `*`, `?` and `!negated` patterns, `Key value` and
- * `Key=value`, quoted values, comments. `Match` blocks and `Include` are not evaluated.
+ * `Key=value`, quoted values, comments. `Match` blocks are skipped (see {@link loadSshConfig} for
+ * `Include`).
  */
 export function parseSshConfig(text: string, home = homedir()): SshConfig {
   const blocks: Block[] = []
@@ -97,12 +98,52 @@ export function parseSshConfig(text: string, home = homedir()): SshConfig {
   }
 }
 
-/** Reads and parses an ssh config file; a missing file is an empty config. */
+/**
+ * Reads and parses an ssh config file (a missing file is an empty config). `Include` lines are
+ * replaced by the files they name (relative to ~/.ssh, `*`/`?` globs in the file name, sorted),
+ * up to 16 levels deep, which is how OpenSSH reads them outside `Match`.
+ */
 export async function loadSshConfig(
   file: string | null = join(homedir(), '.ssh', 'config')
 ): Promise<SshConfig> {
-  const text = file ? await readFile(file, 'utf8').catch(() => '') : ''
+  const text = file ? await readWithIncludes(file, 0) : ''
   return parseSshConfig(text)
+}
+
+async function readWithIncludes(file: string, depth: number): Promise<string> {
+  const text = await readFile(file, 'utf8').catch(() => '')
+  if (depth > 16) return ''
+  const out: string[] = []
+  for (const line of text.split('\n')) {
+    const m = /^\s*include(?:\s*=\s*|\s+)(.*)$/i.exec(line)
+    if (!m) {
+      out.push(line)
+      continue
+    }
+    for (const pattern of splitWords(m[1])) {
+      for (const included of await expandInclude(pattern)) {
+        out.push(await readWithIncludes(included, depth + 1))
+      }
+    }
+  }
+  return out.join('\n')
+}
+
+async function expandInclude(pattern: string): Promise<string[]> {
+  const home = homedir()
+  const path =
+    pattern === '~' || pattern.startsWith('~/')
+      ? join(home, pattern.slice(1))
+      : isAbsolute(pattern)
+        ? pattern
+        : join(home, '.ssh', pattern)
+  const name = basename(path)
+  if (!/[*?]/.test(name)) return [path]
+  const entries = await readdir(dirname(path)).catch(() => [] as string[])
+  return entries
+    .filter((e) => wildcardMatch(name, e))
+    .sort()
+    .map((e) => join(dirname(path), e))
 }
 
 /** One ProxyJump hop, `[user@]host[:port]` or `ssh://[user@]host[:port]`. */
