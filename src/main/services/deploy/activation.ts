@@ -3,7 +3,7 @@ import type { Health } from '../../../shared/deploy-models'
 import { ExpectedError } from '../errors'
 import type { DeploymentTracker } from './deployment-tracker'
 import { checkHealthOnce, inCurrent, waitForHealthy, type HostTarget } from './health-check'
-import { appendHostLog, type HostLogEntry } from './host-log'
+import type { HostLogEntry } from './host-log'
 import { switchCurrent } from './host-steps'
 import { errorMessage, execChecked } from './remote'
 
@@ -80,10 +80,12 @@ export async function activateHost(
   try {
     if (signal?.aborted) throw new ExpectedError('cancelled', 'cancelled')
     tracker.host(index, 'activate', 'running', `switching current to ${release}`)
-    await switchCurrent(target.transport, release, { signal })
+    await switchCurrent(target.transport, release, {
+      signal,
+      log: entry(log, 'activated', release, host.beforeCurrent)
+    })
     switched = true
     tracker.host(index, 'activate', 'done', `current -> releases/${release}`)
-    await appendHostLog(target.transport, entry(log, 'activated', release, host.beforeCurrent))
     if (target.env.hooks?.afterActivate) {
       tracker.host(index, 'hook', 'running', 'afterActivate')
       const last = await runHook(target, release, signal)
@@ -132,8 +134,10 @@ export async function restoreHost(
       'running',
       back ? `switching back to ${back}` : 'removing current'
     )
-    await switchCurrent(target.transport, back, { previous: host.beforePrevious })
-    await appendHostLog(target.transport, entry(log, 'rolled-back', back ?? '', fromRelease))
+    await switchCurrent(target.transport, back, {
+      previous: host.beforePrevious,
+      log: entry(log, 'rolled-back', back ?? '', fromRelease)
+    })
     if (back === null) {
       tracker.host(index, 'rollback', 'rolled-back', 'no release before: current removed')
       return true

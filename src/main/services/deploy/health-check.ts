@@ -145,8 +145,9 @@ export async function checkHealthOnce(
 }
 
 /**
- * Retries the health check until it proves `release` or `healthCheck.timeoutSeconds` pass,
- * backing off from 25 ms to 500 ms between attempts. Returns the last reading.
+ * Retries the health check until it proves `release` or `healthCheck.timeoutSeconds` pass:
+ * every 25 ms for the first second (an app usually comes up within it), then backing off to
+ * 500 ms. Returns the last reading.
  */
 export async function waitForHealthy(
   target: HostTarget,
@@ -155,6 +156,7 @@ export async function waitForHealthy(
 ): Promise<Health> {
   const timeoutMs = (target.env.healthCheck?.timeoutSeconds ?? 30) * 1000
   const deadline = Date.now() + timeoutMs
+  const started = Date.now()
   let delay = 25
   for (;;) {
     const left = deadline - Date.now()
@@ -172,6 +174,6 @@ export async function waitForHealthy(
       }
     }
     await new Promise((r) => setTimeout(r, delay))
-    delay = Math.min(500, delay * 2)
+    if (Date.now() - started > 1000) delay = Math.min(500, delay * 2)
   }
 }

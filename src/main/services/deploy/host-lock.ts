@@ -120,7 +120,8 @@ export async function heartbeatHostLock(transport: Transport, record: LockRecord
     transport,
     'lock heartbeat',
     `if grep -qF -- ${mine} ${p.lock} 2>/dev/null; then ` +
-      `printf '%s\\n' ${next} > ${tmp} && mv -f -- ${tmp} ${p.lock}; fi`
+      `printf '%s\\n' ${next} > ${tmp} && mv -f -- ${tmp} ${p.lock}; fi`,
+    { timeoutMs: 10_000 }
   )
 }
 

@@ -1,5 +1,6 @@
 import { shellQuote, type Transport } from '../transport'
 import type { StoredRelease } from '../releases'
+import type { HostLogEntry } from './host-log'
 import { assertSharedPath } from './host-read'
 import { readHostSnapshot } from './host-read'
 import { assertReleaseId, execChecked, hostPaths } from './remote'
@@ -65,13 +66,18 @@ export async function uploadRelease(
  * renamed over the old one (`mv -T`), never remove-then-link. Records the release it replaced
  * in `.slipway/previous` (or `previous` when given, e.g. restoring it on rollback) and
  * returns the replaced release id ('' when there was none). `id` null removes `current`.
+ * `log` is appended to the host log in the same command.
  */
 export async function switchCurrent(
   transport: Transport,
   id: string | null,
-  options: { previous?: string | null; signal?: AbortSignal } = {}
+  options: { previous?: string | null; signal?: AbortSignal; log?: HostLogEntry } = {}
 ): Promise<string> {
   const p = hostPaths(transport.basePath)
+  // The host log line rides in the same round trip as the switch it records.
+  const log = options.log
+    ? `printf '%s\\n' ${shellQuote(JSON.stringify(options.log))} >> ${p.log}; `
+    : ''
   const tmpLink = shellQuote(`${transport.basePath.replace(/\/+$/, '')}/current.slipway-tmp`)
   const readPrev = `prev=$(readlink -- ${p.current} 2>/dev/null); prev=\${prev##*/}; `
   let record: string
@@ -85,7 +91,7 @@ export async function switchCurrent(
   }
   let command: string
   if (id === null) {
-    command = readPrev + `rm -f -- ${p.current} || exit 2; ` + record + `printf '%s' "$prev"`
+    command = readPrev + `rm -f -- ${p.current} || exit 2; ` + record + log + `printf '%s' "$prev"`
   } else {
     const dir = p.release(id)
     command =
@@ -94,6 +100,7 @@ export async function switchCurrent(
       `rm -f -- ${tmpLink} && ln -s -- ${shellQuote(`releases/${id}`)} ${tmpLink} && ` +
       `mv -Tf -- ${tmpLink} ${p.current} || exit 2; ` +
       record +
+      log +
       `printf '%s' "$prev"`
   }
   const out = await execChecked(transport, 'switch current', command, { signal: options.signal })

@@ -69,18 +69,24 @@ export async function lockHosts(
   }
   const every = Math.max(250, Math.floor(init.staleAfterMs / 4))
   let warned = false
+  // In-flight heartbeats: release() waits for them, or a late one could re-create the lock.
+  const beating = new Set<Promise<void>>()
   const timer = setInterval(() => {
     for (const h of hosts) {
-      heartbeatHostLock(h.transport, record).catch((error: unknown) => {
-        if (!warned) tracker.log(`lock heartbeat failed: ${errorMessage(error)}`)
-        warned = true
-      })
+      const beat: Promise<void> = heartbeatHostLock(h.transport, record)
+        .catch((error: unknown) => {
+          if (!warned) tracker.log(`lock heartbeat failed: ${errorMessage(error)}`)
+          warned = true
+        })
+        .finally(() => beating.delete(beat))
+      beating.add(beat)
     }
   }, every)
   timer.unref()
   return {
     async release() {
       clearInterval(timer)
+      await Promise.all([...beating])
       await Promise.all(
         hosts.map(async (h) => {
           try {
