@@ -59,6 +59,7 @@ export function EnvironmentLane({
   const status = reading?.status ?? null
   const readAgo = status ? now - Date.parse(status.readAt) : null
   const stale = readAgo !== null && readAgo > STALE_READING_MS
+  const hasSsh = environment.hosts.some((h) => !('local' in h))
   const canRollBack = status?.hosts.some((h) => h.previous !== null) ?? false
   return (
     <section className="lane lane-env" data-testid={`lane-env-${name}`} aria-labelledby={titleId}>
@@ -120,6 +121,16 @@ export function EnvironmentLane({
         </p>
       )}
       {reading?.error && <p className="env-warning">{reading.error.message}</p>}
+      {hasSsh && status?.hosts.some((h) => !h.reachable) && (
+        <button
+          type="button"
+          className="link-button env-running"
+          data-testid={`check-keys-${name}`}
+          onClick={() => void store.getState().checkHostKeys(name)}
+        >
+          Check host keys…
+        </button>
+      )}
       <ul className="host-list" aria-label={`Hosts of ${name}`}>
         {status
           ? status.hosts.map((host) => (

@@ -151,6 +151,40 @@ describe('deploy store', () => {
     expect(store.getState().dialog).toEqual({ kind: 'progress', id: 'd1' })
   })
 
+  it('checks host keys from the lane: asks about each unknown one, then reads the hosts', async () => {
+    const unknown = (host: string, key: string) => ({
+      host,
+      address: host,
+      port: 22,
+      state: 'unknown' as const,
+      keyType: 'ssh-ed25519',
+      key,
+      fingerprint: `SHA256:${key}`,
+      message: 'not known'
+    })
+    const trusted: string[] = []
+    const client = createFakeClient({
+      'hosts.scan': () =>
+        [unknown('app1', 'k1'), unknown('app2', 'k2')].map((s) =>
+          trusted.includes(s.key) ? { ...s, state: 'trusted' as const, key: null } : s
+        ),
+      'hosts.trustKey': (r) => {
+        trusted.push(r.key)
+        return { ok: true as const }
+      },
+      'environments.status': () => status(RELEASE)
+    })
+    const store = createDeployStore(client, { notifier: recordingNotifier() })
+    await store.getState().checkHostKeys('production')
+    expect(store.getState().prompt).toMatchObject({ host: 'app1', fingerprint: 'SHA256:k1' })
+    await store.getState().acceptHostKey()
+    expect(store.getState().prompt).toMatchObject({ host: 'app2', fingerprint: 'SHA256:k2' })
+    await store.getState().acceptHostKey()
+    expect(trusted).toEqual(['k1', 'k2'])
+    expect(store.getState().prompt).toBeNull()
+    expect(client.callsOf('environments.status')).toEqual([{ environment: 'production' }])
+  })
+
   it('never accepts a changed host key', async () => {
     const client = createFakeClient({
       'environments.rollback': () => {

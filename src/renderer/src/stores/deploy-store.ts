@@ -65,6 +65,11 @@ export interface DeployActions {
   rollback(environment: string, to?: string): Promise<boolean>
   cancel(id: string): Promise<void>
   breakLock(environment: string, reason: string): Promise<boolean>
+  /**
+   * Connects to each SSH host of an environment: the first unknown key is asked about (and the
+   * next after it), a changed one is reported; then the environment is read again.
+   */
+  checkHostKeys(environment: string): Promise<void>
   /** Trusts the host key of the open prompt and retries what asked for it. */
   acceptHostKey(): Promise<void>
   /** Keeps the passphrase in the backend's memory and retries what asked for it. */
@@ -290,6 +295,51 @@ export function createDeployStore(
           void get().loadStatus(environment)
         }
         return ok
+      },
+
+      async checkHostKeys(environment) {
+        const check = async (): Promise<boolean> => {
+          set({ pending: 'trust', error: null })
+          try {
+            const scans = await client.call('hosts.scan', { environment })
+            set({ pending: null })
+            const changed = scans.find((s) => s.state === 'changed')
+            const unknown = scans.find((s) => s.state === 'unknown')
+            const asked = changed ?? unknown
+            if (asked && asked.key && asked.keyType && asked.fingerprint) {
+              retry = check
+              set({
+                prompt: {
+                  kind: 'host-key',
+                  changed: asked.state === 'changed',
+                  host: asked.address,
+                  port: asked.port,
+                  keyType: asked.keyType,
+                  key: asked.key,
+                  fingerprint: asked.fingerprint,
+                  message: asked.message
+                }
+              })
+              return false
+            }
+            retry = null
+            const unreachable = scans.filter((s) => s.state === 'unreachable')
+            if (unreachable.length > 0) {
+              set({
+                error: {
+                  code: 'unreachable',
+                  message: unreachable.map((s) => `${s.host}: ${s.message}`).join('; ')
+                }
+              })
+            }
+            void get().loadStatus(environment)
+            return true
+          } catch (error) {
+            set({ pending: null, error: describeError(error) })
+            return false
+          }
+        }
+        await check()
       },
 
       async acceptHostKey() {
