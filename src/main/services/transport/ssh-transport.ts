@@ -290,6 +290,8 @@ class SshTransport implements Transport {
                 })
             )
           } else {
+            // Failures reach each transfer's callback; a session-level 'error' must not crash.
+            sftp.on('error', () => {})
             sftp.on('close', () => {
               if (this.sftp === opening) this.sftp = null
             })

@@ -122,6 +122,11 @@ export async function startSshFleet(
     await rm(root, { recursive: true, force: true })
     throw e
   }
+  // A test process that dies without stop() must not leave sshd processes behind.
+  const killAll = (): void => {
+    for (const h of hosts) h.kill()
+  }
+  process.once('exit', killAll)
   const knownHostsFile = join(root, 'known_hosts')
   await writeFile(
     knownHostsFile,
@@ -134,7 +139,8 @@ export async function startSshFleet(
     user: userInfo().username,
     root,
     stop: async () => {
-      for (const h of hosts) h.kill()
+      process.removeListener('exit', killAll)
+      killAll()
       await Promise.all(hosts.map((h) => h.exited()))
       await rm(root, { recursive: true, force: true })
     }
