@@ -130,12 +130,13 @@ export async function deployRelease(
   )
   labels.forEach((_, i) => tracker.host(i, 'preflight', 'running', 'connecting'))
   const hosts = await connectHosts(env, ctx.transport)
-  let final: Deployment
   try {
-    final = await run()
+    await run()
   } finally {
     await closeHosts(hosts)
   }
+  // Locks are released and connections closed: now listeners may hear that it finished.
+  const final = tracker.publish()
   await recordLocalDeployment(ctx.dataDir, final).catch(() => undefined)
   return final
 

@@ -22,6 +22,8 @@ export class DeploymentTracker {
   private deployment: Deployment
   private readonly onEvent?: (e: DeployEvent) => void
   private progressTimer: NodeJS.Timeout | null = null
+  /** Between finish() and publish(): events held back while locks are released. */
+  private holding = false
 
   constructor(
     init: {
@@ -115,18 +117,31 @@ export class DeploymentTracker {
     return this.deployment.hosts[index]
   }
 
-  /** Ends the deployment with a status and a one-sentence summary; returns the final snapshot. */
+  /**
+   * Ends the deployment with a status and a one-sentence summary and returns the snapshot; the
+   * final event waits for {@link publish}, so listeners hear "finished" only once the locks are
+   * released and the environment is free again.
+   */
   finish(status: Exclude<Status, 'running'>, summary: string): Deployment {
     if (this.progressTimer !== null) {
       clearTimeout(this.progressTimer)
       this.progressTimer = null
     }
+    this.holding = true
     this.deployment = { ...this.deployment, status, summary, finishedAt: new Date().toISOString() }
     this.log(summary)
     return this.deployment
   }
 
+  /** Sends the final snapshot (after finish() and the cleanup that follows it). */
+  publish(): Deployment {
+    this.holding = false
+    this.emit()
+    return this.deployment
+  }
+
   private emit(): void {
+    if (this.holding) return
     this.onEvent?.({ kind: 'deployment', deployment: this.deployment })
   }
 }
