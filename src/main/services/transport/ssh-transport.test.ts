@@ -156,6 +156,21 @@ describe.skipIf(unavailable !== null)(
       }
     })
 
+    it('carries megabytes of stdin and stdout, UTF-8 intact', async () => {
+      const t = await connectTransport(hostConfig(fleet.hosts[1]), ctx)
+      try {
+        const input = randomBytes(3 * 1024 * 1024)
+        const sum = await t.exec('sha256sum', { stdin: input })
+        expect(sum.stdout.split(' ')[0]).toBe(createHash('sha256').update(input).digest('hex'))
+        const big = await t.exec(`head -c 5000000 /dev/zero | tr '\\0' a; printf 'ünï ✓'`)
+        expect(big.stdout.length).toBe(5_000_000 + 5)
+        expect(big.stdout.endsWith('ünï ✓')).toBe(true)
+        expect(big.stderr).toBe('')
+      } finally {
+        await t.close()
+      }
+    })
+
     it('keeps quoted hostile values inert on the remote shell', async () => {
       const host = fleet.hosts[0]
       const t = await connectTransport(hostConfig(host), ctx)
