@@ -3,7 +3,8 @@
  * asking for a run to seeing it finished, for a trivial command (`true`), against running the
  * same command directly with `sh -c`. Cases: first run (worktree created), worktree reused,
  * setup cache miss (setup of ~2,000 small files in node_modules, its own time subtracted),
- * setup cache hit restored by hard links into the worktree, and hit already in place.
+ * setup cache hit restored by hard links into the worktree, and hit already in place. Then,
+ * on the demo workspace, how soon a commit made outside Slipway is running and tested.
  */
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -13,6 +14,11 @@ import { SlipwayConfigSchema } from '../src/shared/config-schema'
 import { isFinished, type TestRun } from '../src/shared/test-models'
 import { TestService } from '../src/main/services/tests'
 import { WorkRepo } from '../src/main/services/tests/work-repo'
+import {
+  ensureDemoWorkspace,
+  loadWorkspace,
+  workspaceDataDir
+} from '../src/main/services/workspace'
 
 const SAMPLES = 15
 const FIRST_RUN_SAMPLES = 5
@@ -154,9 +160,60 @@ async function main(): Promise<void> {
     )
     report('setup-cache-hit-restore', restored)
     report('setup-cache-hit-in-place', inPlace)
+
+    await demoLatency(join(scratch, 'demo-data'))
   } finally {
     repo.remove()
     rmSync(scratch, { recursive: true, force: true })
+  }
+}
+
+/**
+ * On the demo workspace (its real `npm test`, concurrency 2): how long after a commit made
+ * outside Slipway (update-ref, as a commit by hand moves the branch) its run starts and ends,
+ * with the startup backlog of every branch still queued.
+ */
+async function demoLatency(dataDir: string): Promise<void> {
+  const path = await ensureDemoWorkspace(dataDir)
+  const ws = await loadWorkspace(path, { isDemo: true })
+  const repo = WorkRepo.open(ws.path)
+  const seen = new Map<string, { running?: number; done?: number; status?: string }>()
+  const service = new TestService({
+    workspacePath: ws.path,
+    dataDir: await workspaceDataDir(dataDir, ws.path),
+    config: ws.config,
+    mainBranch: ws.mainBranch,
+    fetchIntervalMs: 0,
+    onEvent: (e) => {
+      if (e.kind !== 'run' || e.run.kind !== 'tip') return
+      const entry = seen.get(e.run.sha) ?? {}
+      if (e.run.status === 'running') entry.running ??= performance.now()
+      if (isFinished(e.run.status)) {
+        entry.done ??= performance.now()
+        entry.status = e.run.status
+      }
+      seen.set(e.run.sha, entry)
+    }
+  })
+  try {
+    await service.start()
+    const backlog = service.queue().queued.length + service.queue().running.length
+    await new Promise((r) => setTimeout(r, 1000))
+    const branch = service.branchStates().find((b) => b.branch.includes('/'))?.branch as string
+    const t0 = performance.now()
+    const sha = repo.commitTo(branch, { 'NOTES.md': 'by hand\n' }, 'a commit by hand', branch)
+    const start = Date.now()
+    while (!seen.get(sha)?.done && Date.now() - start < 120_000) {
+      await new Promise((r) => setTimeout(r, 20))
+    }
+    const e = seen.get(sha)
+    if (!e?.done || e.running === undefined) throw new Error('the demo commit was not tested')
+    console.log(
+      `demo_commit_to_running_ms=${fmt(e.running - t0)} demo_commit_to_result_ms=${fmt(e.done - t0)} ` +
+        `status=${e.status} backlog_at_startup=${backlog} concurrency=${service.concurrency}`
+    )
+  } finally {
+    await service.stop()
   }
 }
 
