@@ -137,7 +137,12 @@ export class TestService {
     for (const run of loaded.runs) {
       const restored: TestRun = isFinished(run.status)
         ? run
-        : { ...run, status: 'error', summary: 'interrupted (Slipway stopped)', finishedAt: null }
+        : {
+            ...run,
+            status: 'error',
+            summary: 'interrupted (Slipway stopped)',
+            finishedAt: this.now().toISOString()
+          }
       this.remember(restored)
     }
     const interrupted = loaded.runs.filter((r) => !isFinished(r.status))
@@ -148,9 +153,10 @@ export class TestService {
     }
     await this.pool.prepare()
     await this.scan('startup')
-    for (const dir of await resolveGitDirs(this.repo)) {
-      this.unwatch.push(watchRefs(dir, () => this.scheduleScan()))
-    }
+    const gitDirs = await resolveGitDirs(this.repo)
+    // stop() may have been called while starting: start nothing it would not stop.
+    if (this.stopped) return
+    for (const dir of gitDirs) this.unwatch.push(watchRefs(dir, () => this.scheduleScan()))
     await this.startFetching()
   }
 
@@ -720,7 +726,7 @@ export class TestService {
     const interval = this.options.fetchIntervalMs ?? DEFAULT_FETCH_INTERVAL_MS
     if (interval <= 0 || this.stopped) return
     const remotes = await runGit(this.repo, ['remote'])
-    if (!remotes.stdout.split('\n').includes('origin')) return
+    if (!remotes.stdout.split('\n').includes('origin') || this.stopped) return
     this.fetchTimer = setInterval(() => void this.fetchOrigin(), interval)
     this.fetchTimer.unref()
   }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { mkdir, readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { runGit } from '../git'
@@ -16,7 +17,7 @@ export interface Worktree {
 }
 
 /**
- * A pool of detached git worktrees under `<root>` (`wt-0`, `wt-1`, …), one per concurrent run.
+ * A pool of detached git worktrees under `<root>` (`wt-<pool id>-0`, …), one per concurrent run.
  * A free worktree is reused with `checkout --detach --force <sha>` + `clean -ffdx` (keeping
  * {@link KEPT_SETUP_DIRS}) instead of being added again. No ref is ever created or moved, and
  * the user's own working tree is never touched.
@@ -25,6 +26,9 @@ export class WorktreePool {
   private readonly free: Worktree[] = []
   private readonly all = new Set<string>()
   private next = 0
+  // Names unique to this pool: a pool of a service still stopping in the same data folder (the
+  // workspace closed and opened again) removes only its own worktrees, never this one's.
+  private readonly prefix = `wt-${randomBytes(3).toString('hex')}`
 
   constructor(
     private readonly repo: string,
@@ -62,7 +66,7 @@ export class WorktreePool {
         await this.discard(reused)
       }
     }
-    const path = join(this.root, `wt-${this.next++}`)
+    const path = join(this.root, `${this.prefix}-${this.next++}`)
     await rm(path, { recursive: true, force: true })
     this.all.add(path)
     await runGit(this.repo, [...NO_HOOKS, 'worktree', 'add', '--quiet', '--detach', path, sha])
