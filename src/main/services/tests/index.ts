@@ -1,3 +1,13 @@
+/**
+ * Continuous testing: the public surface of the test runner.
+ *
+ * Layout under the workspace's data folder: `test-results.jsonl` (append-only, last record of a
+ * run wins), `logs/<runId>.log`, `worktrees/wt-<pool>-<n>` (detached worktrees, reused),
+ * `setup-cache/<key>/node_modules` (setup results per lockfile hash, hard-linked into
+ * worktrees). A run: acquire a worktree at the sha (or at main's tip plus `git merge
+ * --no-commit` of the sha for a merge-result run), restore or run the setup, run
+ * `sh -c test.command` in its own process group, read the JUnit report, record the result.
+ */
 export {
   TestService,
   DEFAULT_FETCH_INTERVAL_MS,

@@ -457,4 +457,23 @@ describe('TestService', () => {
     ])
     expect(order.at(-1)).toMatch(/^merge /)
   })
+
+  it('stores a big log whole, streams it coalesced, and reads it back in slices', async () => {
+    const repo = newRepo({ 'x.txt': 'x\n' })
+    // 10 MiB of numbered lines, as fast as the shell can write them.
+    const command = `seq 1 1300000 | sed 's/$/ some log text/'`
+    const { service, events } = await startService(repo, { command, concurrency: 1 })
+    const run = await waitFor('the run', finishedRun(service, 'tip', repo.sha('main')), 20_000)
+    expect(run.status).toBe('passed')
+    const total = (await service.readLog(run.id, 0, 0)).totalBytes
+    expect(total).toBe(run.logBytes)
+    expect(total).toBeGreaterThan(10_000_000)
+    const tail = await service.readLog(run.id, total - 2000, 2000)
+    expect(tail.text).toContain('1300000 some log text\n')
+    const chunks = events.filter((e) => e.kind === 'log' && e.runId === run.id)
+    const seconds = (run.durationMs as number) / 1000
+    expect(chunks.length).toBeLessThanOrEqual(Math.ceil(seconds * 10) + 3)
+    const live = chunks.reduce((n, e) => n + (e.kind === 'log' ? Buffer.byteLength(e.chunk) : 0), 0)
+    expect(live).toBe(total)
+  })
 })
