@@ -227,7 +227,11 @@ describe('TestService', () => {
   it('a newer commit supersedes the queued run of the older one', async () => {
     const repo = newRepo({ 'x.txt': 'x\n' })
     const old = repo.commitTo('feat/ORD-2', { 'x.txt': 'old\n' })
-    const { service } = await startService(repo, { command: 'sleep 0.8', concurrency: 1 })
+    // main's run holds the only slot long enough for the watcher to see the new commit.
+    const { service } = await startService(repo, {
+      command: 'if [ "$SLIPWAY_BRANCH" = main ]; then sleep 3; fi',
+      concurrency: 1
+    })
     await waitFor('old tip queued', () => runOf(service, 'tip', old)?.status === 'queued')
     const newer = repo.commitTo('feat/ORD-2', { 'x.txt': 'new\n' })
     const superseded = await waitFor('the old run superseded', () => {
