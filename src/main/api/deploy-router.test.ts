@@ -130,6 +130,27 @@ describe('deploy methods through the router, on the demo workspace', () => {
     expect(await (await fetch(`http://127.0.0.1:${port}/health`)).text()).toContain(first.id)
   }, 90_000)
 
+  it('cancels a running deployment: nothing stays half-done and the lock is released', async () => {
+    const [newest] = value(await router.call('releases.list', {}))
+    if (!newest) throw new Error('the first test creates releases')
+    const before = value(await router.call('environments.status', { environment: 'staging' }))
+    const started = value(
+      await router.call('deployments.start', { release: newest.id, environment: 'staging' })
+    )
+    const cancelling = value(await router.call('deployments.cancel', { id: started.id }))
+    expect(cancelling.id).toBe(started.id)
+    const end = await finished(started.id)
+    expect(['cancelled', 'rolled-back']).toContain(end.status)
+    const after = value(await router.call('environments.status', { environment: 'staging' }))
+    expect(after.hosts[0]).toMatchObject({
+      release: before.hosts[0]?.release,
+      healthy: true,
+      lock: null
+    })
+    const unknown = await router.call('deployments.cancel', { id: 'no-such-deployment' })
+    expect(unknown.ok ? 'ok' : unknown.error.code).toBe('not-found')
+  }, 60_000)
+
   it('answers not-found for an unknown environment or release, bad-request for a hostile id', async () => {
     const env = await router.call('environments.status', { environment: 'nowhere' })
     expect(env.ok ? 'ok' : env.error.code).toBe('not-found')

@@ -71,6 +71,10 @@ export function connectSubscriptions(
   const reloadDeploys = (): void => {
     void stores.releases.getState().load()
     void stores.deploy.getState().loadDeployments()
+    // Lanes already shown re-read their hosts (deploy events may have been missed).
+    for (const name of Object.keys(stores.deploy.getState().environments)) {
+      void stores.deploy.getState().loadStatus(name)
+    }
   }
   const resetDeploys = (): void => {
     stores.releases.getState().reset()
