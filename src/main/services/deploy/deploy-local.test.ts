@@ -263,6 +263,24 @@ describe('deployRelease over the local transport', () => {
     expect((await deployRelease(releases[1], env, ctx)).status).toBe('succeeded')
   })
 
+  it('lets exactly one of two simultaneous deployers take the lock', async () => {
+    const { env, dirs, ctx } = await localFleet(3, { healthCheck: undefined, hooks: undefined })
+    const [a, b] = await Promise.all([
+      deployRelease(releases[0], env, { ...ctx, actor: 'ann@one' }),
+      deployRelease(releases[1], env, { ...ctx, actor: 'ben@two' })
+    ])
+    const statuses = [a.status, b.status].sort()
+    expect(statuses).toEqual(['failed', 'succeeded'])
+    const [won, lost] = a.status === 'succeeded' ? [a, b] : [b, a]
+    expect(lost.summary).toMatch(/locked by (ann@one|ben@two)/)
+    for (const d of dirs) {
+      const disk = await readHostDisk(d)
+      expect(disk.current).toBe(link(won.release))
+      expect(disk.releases).toEqual([won.release])
+      expect(disk.locked).toBe(false)
+    }
+  })
+
   it('never lets metacharacters in names, reasons or actors reach a shell unquoted', async () => {
     const canary = join(root, 'pwned')
     const evil = [

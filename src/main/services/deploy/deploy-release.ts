@@ -185,7 +185,7 @@ export async function deployRelease(
     if ('refused' in lock) {
       return tracker.finish(
         'failed',
-        `Could not lock ${env.name}: ${lock.refused}; no host was modified.`
+        `Could not lock ${env.name}: ${lock.refused}; nothing was deployed.`
       )
     }
     try {

@@ -22,8 +22,8 @@ export interface LockHost {
 }
 
 /**
- * Locks every host in parallel (atomic noclobber create). If any host refuses, the locks
- * already taken are released and the first refusal message is returned instead of a session.
+ * Locks every host (atomic noclobber create): the first, then the others in parallel. If any
+ * host refuses, the locks already taken are released and the refusal is returned instead.
  */
 export async function lockHosts(
   tracker: DeploymentTracker,
@@ -42,19 +42,22 @@ export async function lockHosts(
     init.environment,
     init.reason
   )
-  const results = await Promise.all(
-    hosts.map(async (h) => {
-      tracker.host(h.index, 'lock', 'running', '')
-      try {
-        await acquireHostLock(h.transport, record, init.staleAfterMs)
-        tracker.host(h.index, 'lock', 'done', `locked by ${init.actor}`)
-        return { host: h, error: null }
-      } catch (error) {
-        tracker.host(h.index, 'lock', 'failed', errorMessage(error))
-        return { host: h, error: errorMessage(error) }
-      }
-    })
-  )
+  const lockOne = async (h: LockHost): Promise<{ host: LockHost; error: string | null }> => {
+    tracker.host(h.index, 'lock', 'running', '')
+    try {
+      await acquireHostLock(h.transport, record, init.staleAfterMs)
+      tracker.host(h.index, 'lock', 'done', `locked by ${init.actor}`)
+      return { host: h, error: null }
+    } catch (error) {
+      tracker.host(h.index, 'lock', 'failed', errorMessage(error))
+      return { host: h, error: errorMessage(error) }
+    }
+  }
+  // The first host alone, then the rest in parallel: of two deployers racing, the one refused
+  // on the first host stops there, so one of them always gets the whole environment.
+  const [head, ...rest] = hosts
+  const results = head ? [await lockOne(head)] : []
+  if (results[0]?.error === null) results.push(...(await Promise.all(rest.map(lockOne))))
   const refused = results.find((r) => r.error !== null)
   if (refused) {
     await Promise.all(

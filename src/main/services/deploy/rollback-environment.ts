@@ -180,7 +180,7 @@ export async function rollbackEnvironment(
     if ('refused' in lock)
       return tracker.finish(
         'failed',
-        `Could not lock ${env.name}: ${lock.refused}; no host was modified.`
+        `Could not lock ${env.name}: ${lock.refused}; nothing was switched.`
       )
     try {
       const members: ActivationHost[] = ready.map((r) => ({
