@@ -102,6 +102,7 @@ test.describe('deploying the demo from the board (serve mode)', () => {
 
     await expect(staging.getByTestId('host-release')).toHaveText(first)
     await expect(staging.getByTestId('host-health')).toHaveText('healthy')
+    await expect(staging.getByTestId('last-staging')).toContainText(`${first} succeeded`)
 
     // A second release on top, so there is something to roll back from.
     await page.getByTestId('deploy-staging').click()

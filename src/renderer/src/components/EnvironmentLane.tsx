@@ -1,6 +1,6 @@
 import { useCallback } from 'react'
 import type { EnvironmentConfig, HostConfig } from '../../../shared'
-import { formatAbsolute } from '../lib/format'
+import { formatAbsolute, formatRelative } from '../lib/format'
 import { useVisibleInterval } from '../lib/use-visible-interval'
 import { useStores } from '../stores/hooks'
 import { useDeploy } from '../stores/use-deploy'
@@ -42,6 +42,9 @@ export function EnvironmentLane({
   const reading = useDeploy((s) => s.environments[name])
   const running = useDeploy((s) =>
     s.deployments.find((d) => d.environment === name && d.status === 'running')
+  )
+  const last = useDeploy((s) =>
+    s.deployments.find((d) => d.environment === name && d.status !== 'running')
   )
   const loadStatus = useCallback(() => void store.getState().loadStatus(name), [store, name])
   useVisibleInterval(loadStatus, STATUS_REFRESH_MS)
@@ -108,6 +111,18 @@ export function EnvironmentLane({
         >
           {running.kind === 'rollback' ? 'Rolling back' : 'Deploying'} {running.release}… show
           progress
+        </button>
+      )}
+      {!running && last && (
+        <button
+          type="button"
+          className={`env-last link-button status-${last.status}`}
+          data-testid={`last-${name}`}
+          onClick={() => store.getState().showProgress(last.id)}
+          title={last.summary}
+        >
+          Last {last.kind}: {last.release} {last.status}
+          {last.finishedAt ? `, ${formatRelative(last.finishedAt, now)}` : ''}
         </button>
       )}
       {status?.drift && (
