@@ -281,6 +281,25 @@ describe('deployRelease over the local transport', () => {
     }
   })
 
+  it('refuses an upload whose sha256 does not match on the host, leaving no release folder', async () => {
+    const { env, dirs, ctx } = await localFleet(2, { healthCheck: undefined, hooks: undefined })
+    expect((await deployRelease(releases[0], env, ctx)).status).toBe('succeeded')
+    const tampered = { ...releases[1], sha256: '0'.repeat(64) }
+    const result = await deployRelease(tampered, env, ctx)
+    expect(result.status).toBe('failed')
+    expect(result.hosts[0].message).toContain('sha256 mismatch')
+    expect(result.summary).toContain('nothing was activated')
+    for (const d of dirs) {
+      const disk = await readHostDisk(d)
+      expect(disk.current).toBe(link(releases[0].id))
+      expect(disk.releases).toEqual([releases[0].id])
+      expect(disk.locked).toBe(false)
+      expect(await treeListing(join(d, '.slipway'))).not.toContainEqual(
+        expect.stringContaining('upload-')
+      )
+    }
+  })
+
   it('never lets metacharacters in names, reasons or actors reach a shell unquoted', async () => {
     const canary = join(root, 'pwned')
     const evil = [
