@@ -1,4 +1,3 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { readlink } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -11,6 +10,7 @@ import {
   startSshFleet,
   type SshTestFleet
 } from '../services/transport/testing/sshd-hosts'
+import { startAgent } from './deploy-test-support'
 import { memorySettingsStore } from './memory-settings-store'
 import { createRouter, type Router } from './router'
 import { commitFile, git, removeDir, tempDir } from './temp-repo'
@@ -20,22 +20,6 @@ const unavailable = sshdUnavailableReason()
 function value<T>(result: ApiResult<T>): T {
   if (!result.ok) throw new Error(`expected a value, got ${JSON.stringify(result.error)}`)
   return result.value
-}
-
-/** Starts a private ssh-agent holding `keyFile`; resolves with its socket and a stop function. */
-async function startAgent(
-  dir: string,
-  keyFile: string
-): Promise<{ socket: string; stop: () => void }> {
-  const socket = join(dir, 'agent.sock')
-  const agent: ChildProcess = spawn('ssh-agent', ['-D', '-a', socket], { stdio: 'ignore' })
-  for (let i = 0; i < 100 && !existsSync(socket); i++) await new Promise((r) => setTimeout(r, 20))
-  const add = spawnSync('ssh-add', [keyFile], {
-    env: { ...process.env, SSH_AUTH_SOCK: socket },
-    encoding: 'utf8'
-  })
-  if (add.status !== 0) throw new Error(`ssh-add failed: ${add.stderr}`)
-  return { socket, stop: () => void agent.kill('SIGTERM') }
 }
 
 describe.skipIf(unavailable !== null)(

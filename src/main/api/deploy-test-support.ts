@@ -1,4 +1,6 @@
 // Test support for the deploy suites (router, CLI, e2e): free ports and stopping demo apps.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
@@ -27,4 +29,20 @@ export async function stopDemoApp(hostDir: string): Promise<void> {
   } catch {
     // already gone
   }
+}
+
+/** Starts a private ssh-agent holding `keyFile`; resolves with its socket and a stop function. */
+export async function startAgent(
+  dir: string,
+  keyFile: string
+): Promise<{ socket: string; stop: () => void }> {
+  const socket = join(dir, 'agent.sock')
+  const agent: ChildProcess = spawn('ssh-agent', ['-D', '-a', socket], { stdio: 'ignore' })
+  for (let i = 0; i < 100 && !existsSync(socket); i++) await new Promise((r) => setTimeout(r, 20))
+  const add = spawnSync('ssh-add', [keyFile], {
+    env: { ...process.env, SSH_AUTH_SOCK: socket },
+    encoding: 'utf8'
+  })
+  if (add.status !== 0) throw new Error(`ssh-add failed: ${add.stderr}`)
+  return { socket, stop: () => void agent.kill('SIGTERM') }
 }

@@ -2,8 +2,13 @@ import { spawn, spawnSync } from 'node:child_process'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { freePort, stopDemoApp } from '../api/deploy-test-support'
-import { removeDir, tempDir } from '../api/temp-repo'
+import { freePort, startAgent, stopDemoApp } from '../api/deploy-test-support'
+import { commitFile, git, removeDir, tempDir } from '../api/temp-repo'
+import {
+  sshdUnavailableReason,
+  startSshFleet,
+  type SshTestFleet
+} from '../services/transport/testing/sshd-hosts'
 import { buildDemoRepository } from '../services/workspace'
 
 // Run the way users run it: bin/slipway (which builds out/ first when stale).
@@ -120,4 +125,99 @@ describe('slipway release / deploy / status / rollback (real process, demo works
     expect(trust.code, trust.stderr).toBe(0)
     expect(trust.stdout).toContain('staging-1: local folder')
   }, 60_000)
+})
+
+const noSshd = sshdUnavailableReason()
+
+describe.skipIf(noSshd !== null)(`slipway against real sshd hosts ${noSshd ?? ''}`, () => {
+  let fleet: SshTestFleet
+  let repo: string
+  let dataDir: string
+  let agent: { socket: string; stop: () => void }
+  let env: NodeJS.ProcessEnv
+
+  const run = (...args: string[]): Run => {
+    const r = spawnSync(process.execPath, [bin, ...args, '--workspace', repo], {
+      cwd: repo,
+      env,
+      encoding: 'utf8',
+      timeout: 60_000
+    })
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr }
+  }
+
+  beforeAll(async () => {
+    fleet = await startSshFleet(2, { firstAddress: 81 })
+    dataDir = await tempDir('slipway-deploy-cli-ssh-')
+    agent = await startAgent(dataDir, fleet.userKeyFile)
+    repo = await tempDir('slipway-deploy-cli-ssh-repo-')
+    git(repo, 'init', '-q', '-b', 'main')
+    const hosts = fleet.hosts
+      .map(
+        (h, i) =>
+          `      - { host: '${h.address}:${h.port}', user: ${fleet.user}, path: ${h.deployPath}, name: app-${i + 1} }`
+      )
+      .join('\n')
+    await commitFile(
+      repo,
+      'slipway.yml',
+      [
+        'build:',
+        `  command: mkdir -p out && printf '%s' "$SLIPWAY_RELEASE" > out/RELEASE`,
+        '  artifact: out',
+        'environments:',
+        '  - name: production',
+        '    hosts:',
+        hosts,
+        ''
+      ].join('\n'),
+      'ORD-9 First cut'
+    )
+    env = {
+      ...process.env,
+      SLIPWAY_DATA_DIR: dataDir,
+      SLIPWAY_DEBUG: '',
+      SLIPWAY_SKIP_BUILD: '1',
+      SSH_AUTH_SOCK: agent.socket
+    }
+  }, 60_000)
+
+  afterAll(async () => {
+    agent?.stop()
+    await fleet?.stop()
+    if (repo) await removeDir(repo)
+    if (dataDir) await removeDir(dataDir)
+  })
+
+  it('prints an unknown key with its fingerprint and how to accept it; deploys once trusted', () => {
+    const release = run('release', 'create')
+    expect(release.code, release.stderr).toBe(0)
+    const id = release.stdout.trim()
+
+    const refused = run('deploy', id, 'production')
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toMatch(/^slipway: the host key of .* is not known/)
+    const shown = fleet.hosts.filter((h) => refused.stderr.includes(h.hostKeyFingerprint))
+    expect(shown).toHaveLength(1)
+    expect(refused.stderr).toContain('slipway hosts trust production')
+
+    // Without a terminal and without --yes nothing is trusted.
+    const asked = run('hosts', 'trust', 'production')
+    expect(asked.code).toBe(1)
+    for (const h of fleet.hosts) expect(asked.stdout).toContain(h.hostKeyFingerprint)
+    expect(asked.stderr).toContain('--yes')
+    const trusted = run('hosts', 'trust', 'production', '--yes')
+    expect(trusted.code, trusted.stderr).toBe(0)
+    expect(trusted.stdout.match(/^trusted /gm)).toHaveLength(2)
+
+    const deployed = run('deploy', id, 'production', '--reason', 'ORD-9')
+    expect(deployed.code, deployed.stderr).toBe(0)
+    const rows = JSON.parse(run('status', 'production', '--json').stdout) as Array<
+      Record<string, unknown>
+    >
+    expect(rows.map((r) => [r.host, r.release, r.lock])).toEqual([
+      ['app-1', id, null],
+      ['app-2', id, null]
+    ])
+  }, 120_000)
 })
