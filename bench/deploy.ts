@@ -171,6 +171,8 @@ async function main(): Promise<void> {
       `slipway_deploy_s=${(a / 1000).toFixed(2)} (batchSize 1, hook + health check per host)`
     )
     console.log(`baseline_ssh_tar_s=${(b / 1000).toFixed(2)} (one ssh per host, tar -xz, switch)`)
+    const paired = slipway.map((t, i) => (t / (baseline[i] as number)).toFixed(2)).join(' ')
+    console.log(`paired_run_ratios=${paired} (each run's two timings back to back)`)
     console.log(`ratio_to_baseline=${(a / b).toFixed(2)} (target <= ${TARGET_RATIO})`)
   } finally {
     await fleet.stop()
