@@ -18,6 +18,14 @@ function run(command: string, extra: { timeoutMs?: number; signal?: AbortSignal 
   return { ended, output: () => Buffer.concat(out).toString('utf8') }
 }
 
+/** The pids still alive after a moment's grace (a killed process needs a moment to be a zombie). */
+async function survivors(pids: readonly number[]): Promise<number[]> {
+  for (let i = 0; i < 40 && pids.some(isProcessAlive); i += 1) {
+    await new Promise((r) => setTimeout(r, 25))
+  }
+  return pids.filter(isProcessAlive)
+}
+
 const pidsIn = (file: string): number[] =>
   readFileSync(join(dir, file), 'utf8').trim().split('\n').map(Number)
 
@@ -32,7 +40,7 @@ describe('runInProcessGroup', () => {
   it('kills what the command left in the background when it exits by itself', async () => {
     const r = run(`sleep 1000 & echo $! > bg.pids; sleep 1000 & echo $! >> bg.pids; exit 0`)
     expect(await r.ended).toEqual({ kind: 'exited', exitCode: 0 })
-    expect(pidsIn('bg.pids').filter(isProcessAlive)).toEqual([])
+    expect(await survivors(pidsIn('bg.pids'))).toEqual([])
   })
 
   it('stops waiting for pipes held by a process that left the group, after the grace', async () => {
@@ -62,6 +70,6 @@ describe('runInProcessGroup', () => {
     const r = run(`sleep 1000 & echo $! > t.pids; sleep 1000`, { timeoutMs: 200 })
     expect(await r.ended).toMatchObject({ kind: 'killed', reason: 'timeout' })
     expect(Date.now() - start).toBeLessThan(1500)
-    expect(pidsIn('t.pids').filter(isProcessAlive)).toEqual([])
+    expect(await survivors(pidsIn('t.pids'))).toEqual([])
   })
 })
