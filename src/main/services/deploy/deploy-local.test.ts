@@ -300,6 +300,31 @@ describe('deployRelease over the local transport', () => {
     }
   })
 
+  it('health-checks with a command run on the host in the new release, with the hook environment', async () => {
+    const check =
+      'test "$SLIPWAY_RELEASE" = "$(cat RELEASE)" && test -n "$SLIPWAY_BASE" && cat RELEASE'
+    const { env, dirs, ctx } = await localFleet(2, {
+      hooks: undefined,
+      healthCheck: { command: check, timeoutSeconds: 1 }
+    })
+    const ok = await deployRelease(releases[0], env, ctx)
+    expect(ok.status, ok.summary).toBe('succeeded')
+    expect(ok.hosts.map((h) => h.message)).toEqual(['keeping 3', 'keeping 3'])
+    const status = await readEnvironmentStatus(env, ctx)
+    expect(status.hosts.map((h) => [h.release, h.healthy])).toEqual([
+      [releases[0].id, true],
+      [releases[0].id, true]
+    ])
+    const failing = await deployRelease(
+      releases[1],
+      { ...env, healthCheck: { command: 'exit 3', timeoutSeconds: 0.3 } },
+      ctx
+    )
+    expect(failing.status).toBe('failed')
+    expect(failing.summary).toContain('health command exited 3')
+    for (const d of dirs) expect((await readHostDisk(d)).current).toBe(link(releases[0].id))
+  })
+
   it('never lets metacharacters in names, reasons or actors reach a shell unquoted', async () => {
     const canary = join(root, 'pwned')
     const evil = [
