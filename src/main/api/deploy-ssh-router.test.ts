@@ -1,5 +1,6 @@
+import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { readlink } from 'node:fs/promises'
+import { chmod, copyFile, mkdir, readlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ApiResult } from '../../shared/errors'
@@ -161,6 +162,102 @@ describe.skipIf(unavailable !== null)(
       expect(changed.ok ? 'ok' : changed.error.code).toBe('host-key-changed')
       const rescan = value(await router.call('hosts.scan', { environment: 'production' }))
       expect(rescan.map((s) => s.state)).toEqual(['trusted', 'changed'])
+    }, 120_000)
+
+    it("asks for an encrypted key's passphrase (kept in memory), then the host key, then deploys", async () => {
+      // A user without ssh-agent whose only key is encrypted: ~/.ssh/id_ed25519 in a fresh HOME.
+      const home = await tempDir('slipway-deploy-ssh-home-')
+      const savedHome = process.env.HOME
+      const sock = process.env.SSH_AUTH_SOCK
+      const keyFile = join(home, '.ssh', 'id_ed25519')
+      await mkdir(join(home, '.ssh'), { mode: 0o700 })
+      await copyFile(fleet.userKeyFile, keyFile)
+      await chmod(keyFile, 0o600)
+      const reencrypt = spawnSync(
+        'ssh-keygen',
+        ['-p', '-q', '-P', '', '-N', 'open sesame', '-f', keyFile],
+        {
+          encoding: 'utf8'
+        }
+      )
+      expect(reencrypt.status, reencrypt.stderr).toBe(0)
+      process.env.HOME = home
+      delete process.env.SSH_AUTH_SOCK
+      const data = await tempDir('slipway-deploy-ssh-data2-')
+      const other = createRouter({
+        host: 'serve',
+        version: '9.9.9',
+        dataDir: data,
+        settings: memorySettingsStore()
+      })
+      try {
+        value(await other.openWorkspace(repo))
+        const [release] = value(await other.call('releases.list', {}))
+        expect(release).toBeUndefined()
+        const built = value(await other.call('releases.create', {}))
+
+        const locked = await other.call('deployments.start', {
+          release: built.id,
+          environment: 'production'
+        })
+        if (locked.ok) throw new Error('a deployment started without a usable key')
+        expect(locked.error.code).toBe('passphrase-required')
+        expect(locked.error.details?.keyFile).toBe(keyFile)
+
+        const wrong = await other.call('credentials.setPassphrase', { keyFile, passphrase: 'nope' })
+        expect(wrong.ok).toBe(true)
+        const stillLocked = await other.call('deployments.start', {
+          release: built.id,
+          environment: 'production'
+        })
+        expect(stillLocked.ok ? 'ok' : stillLocked.error.code).toBe('passphrase-required')
+
+        value(await other.call('credentials.setPassphrase', { keyFile, passphrase: 'open sesame' }))
+        const unknown = await other.call('deployments.start', {
+          release: built.id,
+          environment: 'production'
+        })
+        expect(unknown.ok ? 'ok' : unknown.error.code).toBe('host-key-unknown')
+        for (const s of value(await other.call('hosts.scan', { environment: 'production' }))) {
+          expect(s.state).toBe('unknown')
+          value(
+            await other.call('hosts.trustKey', {
+              host: s.address,
+              port: s.port,
+              keyType: s.keyType ?? '',
+              key: s.key ?? ''
+            })
+          )
+        }
+        const started = value(
+          await other.call('deployments.start', { release: built.id, environment: 'production' })
+        )
+        const done = await new Promise<Deployment>((resolve) => {
+          const off = other.onEvent((e) => {
+            if (
+              e.event === 'deployments.changed' &&
+              e.payload.deployment.id === started.id &&
+              e.payload.deployment.status !== 'running'
+            ) {
+              off()
+              resolve(e.payload.deployment)
+            }
+          })
+        })
+        expect(done.status, done.summary).toBe('succeeded')
+        // The passphrase lived in that router's memory only: nothing on disk holds it.
+        for (const dir of [data, home]) {
+          const grep = spawnSync('grep', ['-rl', 'open sesame', dir], { encoding: 'utf8' })
+          expect(grep.stdout).toBe('')
+        }
+      } finally {
+        other.dispose()
+        if (savedHome === undefined) delete process.env.HOME
+        else process.env.HOME = savedHome
+        if (sock !== undefined) process.env.SSH_AUTH_SOCK = sock
+        await removeDir(home)
+        await removeDir(data)
+      }
     }, 120_000)
   }
 )

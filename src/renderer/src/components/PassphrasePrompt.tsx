@@ -30,6 +30,11 @@ export function PassphrasePrompt({
           The key <code>{prompt.keyFile}</code> is encrypted. Its passphrase stays in this
           Slipway&apos;s memory until it quits; it is never written anywhere.
         </p>
+        {prompt.message.startsWith('wrong passphrase') && (
+          <p className="form-error" role="alert">
+            That passphrase did not unlock the key; try again.
+          </p>
+        )}
         <label className="field">
           <span>Passphrase</span>
           <input
