@@ -493,7 +493,7 @@ export class TestService {
     try {
       const checkout = run.kind === 'merge' ? (run.mainSha as string) : run.sha
       log.note(`checking out ${short(checkout)} in an isolated worktree`)
-      worktree = await this.pool.acquire(checkout)
+      worktree = await this.pool.acquire(checkout, Boolean(test.setup))
       result = await this.runIn(worktree, run, log, deadline, signal)
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e)

@@ -45,8 +45,11 @@ export class WorktreePool {
     await runGit(this.repo, ['worktree', 'prune'])
   }
 
-  /** A worktree checked out (detached) at `sha`, clean except for the kept setup folders. */
-  async acquire(sha: string): Promise<Worktree> {
+  /**
+   * A worktree checked out (detached) at `sha`, clean except for the setup folders when
+   * `keepSetup` (a project without a setup step gets a fully clean checkout).
+   */
+  async acquire(sha: string, keepSetup = true): Promise<Worktree> {
     const reused = this.free.pop()
     if (reused) {
       try {
@@ -58,7 +61,7 @@ export class WorktreePool {
         await runGit(reused.path, [
           'clean',
           '-ffdxq',
-          ...KEPT_SETUP_DIRS.flatMap((d) => ['-e', `/${d}`])
+          ...(keepSetup ? KEPT_SETUP_DIRS.flatMap((d) => ['-e', `/${d}`]) : [])
         ])
         return reused
       } catch {
