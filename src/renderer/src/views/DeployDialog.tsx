@@ -50,7 +50,16 @@ export function DeployDialog({
     if (!status) void store.getState().loadStatus(environment)
   }, [status, store, environment])
 
-  const release = chosen ?? releases[0]?.id ?? null
+  // Promotion: the release the upstream environment runs is the one to ship here by default.
+  const promoteFrom = environments.find((e) => e.name === environment)?.promoteFrom ?? null
+  const upstream = useDeploy((s) =>
+    promoteFrom ? deployedRelease(s.environments[promoteFrom]?.status) : null
+  )
+  useEffect(() => {
+    if (promoteFrom && upstream === null) void store.getState().loadStatus(promoteFrom)
+  }, [promoteFrom, upstream, store])
+  const promoted = upstream && releases.some((r) => r.id === upstream) ? upstream : null
+  const release = chosen ?? promoted ?? releases[0]?.id ?? null
   const deployed = deployedRelease(status)
   const close = (): void => store.getState().closeDialog()
   const create = async (): Promise<void> => {
@@ -119,6 +128,15 @@ export function DeployDialog({
           </pre>
         )}
         {releasesError && <p className="form-error">{releasesError.message}</p>}
+        {promoteFrom && (
+          <p className="muted" data-testid="promote-from">
+            {environment} is promoted from {promoteFrom}, which runs{' '}
+            {upstream ? <code>{upstream}</code> : 'nothing yet'}
+            {release && upstream && release !== upstream
+              ? ': the chosen release has not been through it'
+              : ''}
+          </p>
+        )}
         <p className="muted" data-testid="deployed-now">
           {environment} runs {deployed ? <code>{deployed}</code> : 'nothing yet'}
           {status?.drift ? ' (hosts differ)' : ''}
