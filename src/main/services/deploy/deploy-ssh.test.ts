@@ -236,6 +236,16 @@ describe.skipIf(skip !== null)('deployRelease to real sshd hosts', () => {
       expect(status.hosts[1].lock).toMatchObject({ holder: 'release-manager@laptop', stale: true })
       await breakLock(env, ctx, 'the deploy died with host 2')
       expect((await readHostDisk(fleet.hosts[1].hostDir)).locked).toBe(false)
+      // The next good deploy clears what the interrupted upload left on host 2.
+      const partial = await treeListing(join(fleet.hosts[1].hostDir, '.slipway'))
+      expect(partial.filter((f) => f.includes('upload-')).length).toBeGreaterThan(0)
+      expect((await deployRelease(releases[1], env, ctx)).status).toBe('succeeded')
+      const leftovers = await treeListing(join(fleet.hosts[1].hostDir, '.slipway'))
+      expect(leftovers.filter((f) => f.includes('upload-'))).toEqual([])
+      expect(await readdir(join(fleet.hosts[1].hostDir, 'releases'))).toEqual([
+        releases[0].id,
+        releases[1].id
+      ])
     } finally {
       await fleet.hosts[1].restart().catch(() => undefined)
     }

@@ -133,7 +133,7 @@ export function releasesToPrune(
   return newestFirst.slice(keep).filter((id) => !kept.has(id))
 }
 
-/** Applies retention on one host; returns the removed release ids. */
+/** Applies retention on one host and removes interrupted uploads; returns the removed release ids. */
 export async function pruneHostReleases(
   transport: Transport,
   keep: number,
@@ -141,12 +141,14 @@ export async function pruneHostReleases(
 ): Promise<string[]> {
   const snap = await readHostSnapshot(transport)
   const remove = releasesToPrune(snap.releases, keep, [...protect, snap.current, snap.previous])
-  if (remove.length === 0) return []
   const p = hostPaths(transport.basePath)
+  // Also what an interrupted upload left (the environment's lock is held, so none is running).
+  const leftovers = `rm -rf -- ${p.releases}/*.tmp ${p.state}/upload-*; `
   await execChecked(
     transport,
     'prune releases',
-    `rm -rf -- ${remove.map((id) => p.release(id)).join(' ')}`
+    leftovers +
+      (remove.length > 0 ? `rm -rf -- ${remove.map((id) => p.release(id)).join(' ')}` : 'true')
   )
   return remove
 }
