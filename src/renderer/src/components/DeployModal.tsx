@@ -30,9 +30,41 @@ export function DeployModal({
       if (before instanceof HTMLElement && before.isConnected) before.focus()
     }
   }, [])
+  // Tab and Shift+Tab cycle inside the dialog: the board behind it is not reachable.
+  const keepFocusInside = (e: KeyboardEvent): void => {
+    const box = ref.current
+    if (!box) return
+    const focusable = [
+      ...box.querySelectorAll<HTMLElement>(
+        'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])'
+      )
+    ]
+    const first = focusable[0]
+    const last = focusable.at(-1)
+    if (!first || !last) return
+    const active = document.activeElement
+    if (e.shiftKey && (active === first || !box.contains(active))) {
+      e.preventDefault()
+      last.focus()
+    } else if (!e.shiftKey && (active === last || !box.contains(active))) {
+      e.preventDefault()
+      first.focus()
+    }
+  }
+  useEffect(() => {
+    const onTab = (e: KeyboardEvent): void => {
+      if (e.key === 'Tab' && !onClose) keepFocusInside(e)
+    }
+    document.addEventListener('keydown', onTab, true)
+    return () => document.removeEventListener('keydown', onTab, true)
+  })
   useEffect(() => {
     if (!onClose) return
     const onKeyDown = (e: KeyboardEvent): void => {
+      if (e.key === 'Tab') {
+        keepFocusInside(e)
+        return
+      }
       if (e.key !== 'Escape') return
       e.preventDefault()
       e.stopPropagation()

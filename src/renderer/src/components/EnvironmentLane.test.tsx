@@ -122,6 +122,13 @@ describe('EnvironmentLane', () => {
     fireEvent.click(within(lane).getByTestId('rollback-production'))
     const dialog = await screen.findByTestId('rollback-dialog')
     expect(within(dialog).getByTestId('rollback-target').textContent).toBe('20261125.0900-aaaaaaa')
+    // Tab cycles inside the dialog.
+    const buttons = within(dialog).getAllByRole('button')
+    buttons.at(-1)?.focus()
+    fireEvent.keyDown(document.activeElement ?? document.body, { key: 'Tab' })
+    expect(document.activeElement).toBe(buttons[0])
+    fireEvent.keyDown(document.activeElement ?? document.body, { key: 'Tab', shiftKey: true })
+    expect(document.activeElement).toBe(buttons.at(-1))
     fireEvent.keyDown(document.activeElement ?? document.body, { key: 'Escape' })
     expect(screen.queryByTestId('rollback-dialog')).toBeNull()
   })
