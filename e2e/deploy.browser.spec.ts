@@ -45,7 +45,8 @@ async function invoke(host: ServeHost, method: string, request: unknown): Promis
 /** Builds a release from main in the deploy dialog; answers its id. */
 async function createRelease(page: Page, before: number): Promise<string> {
   await page.getByTestId('create-release').click()
-  const options = page.getByTestId('deploy-release').locator('option')
+  // Releases only (not the "No releases yet" placeholder), one more than before.
+  const options = page.getByTestId('deploy-release').locator('option[value^="2"]')
   await expect(options).toHaveCount(before + 1, { timeout: 30_000 })
   await expect(page.getByTestId('create-release')).toBeEnabled()
   const id = await page.getByTestId('deploy-release').inputValue()

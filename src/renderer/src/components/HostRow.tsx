@@ -36,7 +36,7 @@ export function HostRow({
         {host.release ? (
           <code>{host.release}</code>
         ) : (
-          <span className="muted">nothing deployed</span>
+          <span className="muted">{host.reachable ? 'nothing deployed' : 'release unknown'}</span>
         )}
       </div>
       {host.previous && (
