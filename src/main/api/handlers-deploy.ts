@@ -23,10 +23,8 @@ export function currentActor(): string {
 export function createDeployHandlers(
   ctx: HandlerContext
 ): DomainHandlers<keyof typeof deployMethods> {
-  // Failures of background deployments are bugs of Slipway: report them with their stack.
-  const log: ErrorLog = (message, err) => {
-    console.error(`[slipway] ${message}`, err instanceof Error ? (err.stack ?? err.message) : err)
-  }
+  // Failures of background deployments are bugs of Slipway: the router's log keeps their stack.
+  const log: ErrorLog = ctx.log
   // One trust store and one credential store per router: passphrases live as long as it does.
   const trust = new HostTrustStore({ trustedFile: join(ctx.dataDir, 'trusted_hosts') })
   const credentials = new CredentialStore()

@@ -4,6 +4,7 @@ import { writeStarterConfig, type SettingsStore } from '../services/workspace'
 import { createDeployHandlers } from './handlers-deploy'
 import { createTestHandlers } from './handlers-tests'
 import type { Session } from './session'
+import type { ErrorLog } from './to-api-error'
 
 /** One handler per contract method; a missing or mistyped method fails to compile. */
 export type Handlers = {
@@ -20,6 +21,8 @@ export interface HandlerContext {
   readonly demoPath: () => Promise<string>
   /** Per-user data folder; per-workspace data goes under `workspaceDataDir(dataDir, path)`. */
   readonly dataDir: string
+  /** Where bugs of background work are reported, with their stack. */
+  readonly log: ErrorLog
   /** Pushes an event to every connected client. */
   readonly emit: (event: AppEvent) => void
 }

@@ -81,6 +81,7 @@ export function createRouter(deps: RouterDeps): Router {
     version: deps.version,
     demoPath,
     dataDir: deps.dataDir,
+    log,
     emit
   })
 
