@@ -12,6 +12,7 @@ export {
   TestService,
   DEFAULT_FETCH_INTERVAL_MS,
   BRANCH_HISTORY,
+  MAX_KEPT_RUNS,
   type TestServiceEvent,
   type TestServiceOptions,
   type TestRequest

@@ -484,4 +484,43 @@ describe('TestService', () => {
     const live = chunks.reduce((n, e) => n + (e.kind === 'log' ? Buffer.byteLength(e.chunk) : 0), 0)
     expect(live).toBe(total)
   })
+
+  it('keeps only the newest runs and their logs across a restart', async () => {
+    const repo = newRepo({ 'x.txt': 'x\n' })
+    const dataDir = tempDir('slipway-tests-data-')
+    const make = (): TestService =>
+      new TestService({
+        workspacePath: repo.path,
+        dataDir,
+        config: SlipwayConfigSchema.parse({ test: { command: 'echo hi', concurrency: 1 } }),
+        mainBranch: 'main',
+        fetchIntervalMs: 0,
+        keepRuns: 2,
+        onEvent: () => {}
+      })
+    const first = make()
+    cleanups.push(() => first.stop())
+    await first.start()
+    await waitFor('the startup run', () => idle(first) && first.runs().length === 1)
+    for (let i = 0; i < 3; i += 1) {
+      const run = await first.request({ branch: 'main', force: true })
+      await waitFor('the run', () => isFinished(first.run(run.id).status))
+    }
+    await waitFor('idle', () => idle(first))
+    const all = first.runs()
+    expect(all).toHaveLength(4)
+    await first.stop()
+    const second = make()
+    cleanups.push(() => second.stop())
+    await second.start()
+    expect(second.runs().map((r) => r.id)).toEqual(all.slice(0, 2).map((r) => r.id))
+    expect(readdirSync(join(dataDir, 'logs')).sort()).toEqual(
+      all
+        .slice(0, 2)
+        .map((r) => `${r.id}.log`)
+        .sort()
+    )
+    const lines = readFileSync(join(dataDir, 'test-results.jsonl'), 'utf8').trim().split('\n')
+    expect(lines).toHaveLength(2)
+  })
 })

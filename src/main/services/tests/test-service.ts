@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { mkdir, readFile } from 'node:fs/promises'
+import { mkdir, readFile, rm } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
 import { isAbsolute, join, relative, resolve } from 'node:path'
 import type { SlipwayConfig } from '../../../shared/config-schema'
@@ -39,6 +39,8 @@ export interface TestServiceOptions {
   /** Origin fetch interval when there is an origin; default 5 min; 0 = never. */
   readonly fetchIntervalMs?: number
   readonly now?: () => Date
+  /** How many runs (and their logs) are kept; the oldest go at start. Default {@link MAX_KEPT_RUNS}. */
+  readonly keepRuns?: number
 }
 
 /** What {@link TestService.request} queues. */
@@ -52,6 +54,8 @@ export interface TestRequest {
 
 /** Default interval between `git fetch --prune origin` calls. */
 export const DEFAULT_FETCH_INTERVAL_MS = 5 * 60_000
+/** How many runs (with their logs) a workspace keeps by default. */
+export const MAX_KEPT_RUNS = 5000
 /** Most runs a branch's history shows. */
 export const BRANCH_HISTORY = 10
 /** Statuses whose result stands for the commit (reused for the same sha on any branch). */
@@ -134,7 +138,9 @@ export class TestService {
           (loaded.truncatedTornLine ? ' (a torn last line was cut off)' : '')
       )
     }
-    for (const run of loaded.runs) {
+    const keep = this.options.keepRuns ?? MAX_KEPT_RUNS
+    const dropped = loaded.runs.slice(0, Math.max(0, loaded.runs.length - keep))
+    for (const run of loaded.runs.slice(dropped.length)) {
       const restored: TestRun = isFinished(run.status)
         ? run
         : {
@@ -146,8 +152,9 @@ export class TestService {
       this.remember(restored)
     }
     const interrupted = loaded.runs.filter((r) => !isFinished(r.status))
-    if (loaded.records > 2 * loaded.runs.length + 100) {
+    if (dropped.length > 0 || loaded.records > 2 * loaded.runs.length + 100) {
       await this.store.compact([...this.runsById.values()])
+      await Promise.all(dropped.map((r) => rm(this.logPath(r.id), { force: true })))
     } else {
       for (const r of interrupted) await this.store.append(this.mustGet(r.id))
     }
