@@ -12,7 +12,9 @@ function run(command: string, extra: { timeoutMs?: number; signal?: AbortSignal 
   const ended = runInProcessGroup(command, {
     cwd: dir,
     env: { ...process.env, GREETING: 'hello; rm -rf /' },
-    onOutput: (b) => out.push(b),
+    onOutput: (b) => {
+      out.push(b)
+    },
     ...extra
   })
   return { ended, output: () => Buffer.concat(out).toString('utf8') }
@@ -71,5 +73,23 @@ describe('runInProcessGroup', () => {
     expect(await r.ended).toMatchObject({ kind: 'killed', reason: 'timeout' })
     expect(Date.now() - start).toBeLessThan(1500)
     expect(await survivors(pidsIn('t.pids'))).toEqual([])
+  })
+
+  it('pauses reading while the consumer is behind, and still gets every byte', async () => {
+    let bytes = 0
+    let waits = 0
+    const end = await runInProcessGroup('head -c 3000000 /dev/zero', {
+      cwd: dir,
+      env: process.env,
+      onOutput: (b) => {
+        bytes += b.length
+        if (waits >= 5) return undefined
+        waits += 1
+        return new Promise((r) => setTimeout(r, 30))
+      }
+    })
+    expect(end).toEqual({ kind: 'exited', exitCode: 0 })
+    expect(bytes).toBe(3_000_000)
+    expect(waits).toBe(5)
   })
 })

@@ -14,8 +14,12 @@ export type CommandEnd =
 export interface CommandOptions {
   readonly cwd: string
   readonly env: NodeJS.ProcessEnv
-  /** Every chunk of stdout and stderr, in arrival order. */
-  readonly onOutput: (chunk: Buffer) => void
+  /**
+   * Every chunk of stdout and stderr, in arrival order. Answering a promise pauses reading
+   * that stream until it settles (the log file is behind), so a chatty command waits on a full
+   * pipe instead of filling memory.
+   */
+  readonly onOutput: (chunk: Buffer) => void | Promise<void>
   /** Kill the whole tree after this long (ms); 0 or absent = never. */
   readonly timeoutMs?: number
   readonly signal?: AbortSignal
@@ -80,7 +84,12 @@ export function runInProcessGroup(command: string, options: CommandOptions): Pro
 
     child.on('error', (e) => finish({ kind: 'spawn-failed', message: e.message }))
     for (const stream of [child.stdout, child.stderr]) {
-      stream.on('data', (b: Buffer) => options.onOutput(b))
+      stream.on('data', (b: Buffer) => {
+        const wait = options.onOutput(b)
+        if (!wait) return
+        stream.pause()
+        void wait.finally(() => stream.resume())
+      })
       stream.on('close', () => {
         openStreams -= 1
         maybeFinish()

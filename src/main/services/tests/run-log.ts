@@ -27,17 +27,27 @@ export class RunLog {
     this.file.on('error', () => {})
   }
 
-  /** Appends raw output. */
-  write(chunk: Buffer): void {
+  /** Appends raw output; answers a promise when the file is behind (resolved once it drains). */
+  write(chunk: Buffer): Promise<void> | undefined {
     this.bytes += chunk.length
-    this.file.write(chunk)
+    const ok = this.file.write(chunk)
     this.pending += this.decoder.write(chunk)
     if (!this.timer) this.timer = setTimeout(() => this.flushLive(), LOG_FLUSH_MS)
+    if (ok || this.file.destroyed) return undefined
+    return new Promise((resolve) => {
+      const done = (): void => {
+        this.file.off('drain', done)
+        this.file.off('close', done)
+        resolve()
+      }
+      this.file.on('drain', done)
+      this.file.on('close', done)
+    })
   }
 
   /** Appends a line written by Slipway itself (prefixed so it stands out from the command's). */
   note(line: string): void {
-    this.write(Buffer.from(`\x1b[2m[slipway] ${line}\x1b[0m\n`))
+    void this.write(Buffer.from(`\x1b[2m[slipway] ${line}\x1b[0m\n`))
   }
 
   /** Bytes written so far. */

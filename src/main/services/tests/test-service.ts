@@ -553,7 +553,7 @@ export class TestService {
         if (conflicts.length === 0) {
           throw new Error(`git merge failed: ${merge.stderr.trim() || merge.stdout.trim()}`)
         }
-        log.write(Buffer.from(merge.stdout))
+        void log.write(Buffer.from(merge.stdout))
         const shown = conflicts.slice(0, 3).join(', ') + (conflicts.length > 3 ? ', …' : '')
         return { ...none, status: 'failed', summary: `merge conflict in ${shown}`, conflicts }
       }
