@@ -523,4 +523,19 @@ describe('TestService', () => {
     const lines = readFileSync(join(dataDir, 'test-results.jsonl'), 'utf8').trim().split('\n')
     expect(lines).toHaveLength(2)
   })
+
+  it('cancels everything at once: queued runs and the running one', async () => {
+    const repo = newRepo({ 'x.txt': 'x\n' })
+    repo.commitTo('feat/ORD-20', { 'x.txt': 'y\n' })
+    const { service } = await startService(repo, { command: 'sleep 30', concurrency: 1 })
+    await waitFor('one running', () => service.queue().running.length === 1)
+    expect(service.queue().queued.length).toBe(2)
+    const started = Date.now()
+    await service.cancelAll()
+    expect(Date.now() - started).toBeLessThan(2000)
+    expect(service.queue()).toMatchObject({ running: [], queued: [] })
+    expect(service.runs().map((r) => [r.status, r.summary])).toEqual(
+      Array(3).fill(['cancelled', 'cancelled'])
+    )
+  })
 })
