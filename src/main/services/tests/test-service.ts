@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto'
-import { mkdir, readFile, rm } from 'node:fs/promises'
+import { mkdir, rm } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
-import { isAbsolute, join, relative, resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import type { SlipwayConfig } from '../../../shared/config-schema'
-import { assertNever } from '../../../shared/errors'
 import {
   isFinished,
   type BranchTestState,
@@ -15,11 +14,10 @@ import {
 import { ExpectedError } from '../errors'
 import { readBranchRefs, runGit, type BranchRef } from '../git'
 import { resolveGitDirs, watchRefs } from '../watch'
-import { parseJUnitFailures } from './junit'
-import { runInProcessGroup, type CommandEnd } from './process-tree'
 import { ResultsStore } from './results-store'
 import { readLogSlice, RunLog } from './run-log'
-import { SetupCache, setupKey } from './setup-cache'
+import { runSteps, type RunOutcome } from './run-steps'
+import { SetupCache } from './setup-cache'
 import { WorktreePool, type Worktree } from './worktree-pool'
 
 /** What the test service tells the host (router → renderer, CLI). */
@@ -60,8 +58,6 @@ export const MAX_KEPT_RUNS = 5000
 export const BRANCH_HISTORY = 10
 /** Statuses whose result stands for the commit (reused for the same sha on any branch). */
 const REUSABLE: ReadonlySet<TestRunStatus> = new Set(['passed', 'failed', 'timed-out'])
-const MERGE_IDENTITY = ['-c', 'user.name=Slipway', '-c', 'user.email=slipway@localhost']
-const NO_HOOKS = ['-c', 'core.hooksPath=/dev/null']
 const SHORT = 8
 
 interface Pending {
@@ -496,12 +492,12 @@ export class TestService {
     const deadline = Date.now() + test.timeoutSeconds * 1000
     const signal = entry.abort.signal
     let worktree: Worktree | null = null
-    let result: Pick<TestRun, 'status' | 'summary' | 'exitCode' | 'conflicts' | 'failedTests'>
+    let result: RunOutcome
     try {
       const checkout = run.kind === 'merge' ? (run.mainSha as string) : run.sha
       log.note(`checking out ${short(checkout)} in an isolated worktree`)
       worktree = await this.pool.acquire(checkout, Boolean(test.setup))
-      result = await this.runIn(worktree, run, log, deadline, signal)
+      result = await runSteps({ worktree, run, log, test, cache: this.cache, deadline, signal })
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e)
       log.note(`error: ${message}`)
@@ -528,138 +524,6 @@ export class TestService {
       logBytes: log.size
     }
     this.update(run)
-  }
-
-  private async runIn(
-    worktree: Worktree,
-    run: TestRun,
-    log: RunLog,
-    deadline: number,
-    signal: AbortSignal
-  ): Promise<Pick<TestRun, 'status' | 'summary' | 'exitCode' | 'conflicts' | 'failedTests'>> {
-    const test = this.requireCommand()
-    const none = { exitCode: null, conflicts: [], failedTests: [] }
-    if (run.kind === 'merge') {
-      worktree.merged = true
-      log.note(`merging ${short(run.sha)} into ${short(run.mainSha as string)} (no ref changes)`)
-      const merge = await runGit(
-        worktree.path,
-        [...MERGE_IDENTITY, ...NO_HOOKS, 'merge', '--no-commit', '--no-ff', '--quiet', run.sha],
-        { okExitCodes: [0, 1] }
-      )
-      if (merge.exitCode !== 0) {
-        const diff = await runGit(worktree.path, ['diff', '--name-only', '--diff-filter=U', '-z'])
-        const conflicts = diff.stdout.split('\0').filter(Boolean)
-        if (conflicts.length === 0) {
-          throw new Error(`git merge failed: ${merge.stderr.trim() || merge.stdout.trim()}`)
-        }
-        void log.write(Buffer.from(merge.stdout))
-        const shown = conflicts.slice(0, 3).join(', ') + (conflicts.length > 3 ? ', …' : '')
-        return { ...none, status: 'failed', summary: `merge conflict in ${shown}`, conflicts }
-      }
-    }
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      CI: 'true',
-      SLIPWAY_BRANCH: run.branch,
-      SLIPWAY_COMMIT: run.sha,
-      SLIPWAY_TEST_KIND: run.kind,
-      ...(run.mainSha ? { SLIPWAY_MAIN_COMMIT: run.mainSha } : {})
-    }
-    // Slipway may itself run under a git hook; the test command sees its own checkout only.
-    for (const name of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_PREFIX'])
-      delete env[name]
-    const exec = (command: string): Promise<CommandEnd> =>
-      runInProcessGroup(command, {
-        cwd: worktree.path,
-        env,
-        signal,
-        timeoutMs: Math.max(1, deadline - Date.now()),
-        onOutput: (chunk) => log.write(chunk)
-      })
-
-    if (test.setup) {
-      const key = await setupKey(worktree.path, test.setup)
-      const cached = key ? await this.cache.restore(worktree.path, key) : 'miss'
-      if (!key) await this.cache.clear(worktree.path)
-      if (cached === 'miss') {
-        log.note(
-          key
-            ? `setup (cache miss ${key.slice(0, 12)}): ${test.setup}`
-            : `setup (no lockfile): ${test.setup}`
-        )
-        const end = await exec(test.setup)
-        const failed = this.endResult(end, 'setup', test.timeoutSeconds)
-        if (failed) return { ...none, ...failed }
-        if (key) await this.cache.save(worktree.path, key)
-      } else {
-        log.note(`setup: cache hit ${(key as string).slice(0, 12)} (${cached})`)
-      }
-    }
-
-    log.note(`running: ${test.command}`)
-    const end = await exec(test.command)
-    const failedTests = test.junit ? await this.readJUnit(worktree.path, test.junit, log) : []
-    const stopped = this.endResult(end, 'test', test.timeoutSeconds)
-    if (stopped) return { ...none, ...stopped, failedTests }
-    const exitCode = end.kind === 'exited' ? end.exitCode : null
-    if (exitCode === 0)
-      return { ...none, status: 'passed', summary: 'passed', exitCode, failedTests }
-    const summary =
-      failedTests.length > 0
-        ? `${failedTests.length} test${failedTests.length === 1 ? '' : 's'} failed`
-        : `exit code ${exitCode}`
-    return { ...none, status: 'failed', summary, exitCode, failedTests }
-  }
-
-  /** The result of a step that did not simply exit (or a setup that failed); null to go on. */
-  private endResult(
-    end: CommandEnd,
-    step: 'setup' | 'test',
-    timeoutSeconds: number
-  ): Pick<TestRun, 'status' | 'summary' | 'exitCode'> | null {
-    switch (end.kind) {
-      case 'exited':
-        if (step === 'setup' && end.exitCode !== 0) {
-          return {
-            status: 'failed',
-            summary: `setup failed (exit code ${end.exitCode})`,
-            exitCode: end.exitCode
-          }
-        }
-        return null
-      case 'killed':
-        return end.reason === 'timeout'
-          ? {
-              status: 'timed-out',
-              summary: `timed out after ${timeoutSeconds} s${step === 'setup' ? ' (in setup)' : ''}`,
-              exitCode: null
-            }
-          : { status: 'cancelled', summary: 'cancelled', exitCode: null }
-      case 'spawn-failed':
-        return {
-          status: 'error',
-          summary: `could not start the ${step} command: ${end.message}`,
-          exitCode: null
-        }
-      default:
-        return assertNever(end)
-    }
-  }
-
-  private async readJUnit(worktree: string, file: string, log: RunLog) {
-    const path = resolve(worktree, file)
-    const rel = relative(worktree, path)
-    if (rel.startsWith('..') || isAbsolute(rel)) {
-      log.note(`test.junit ${file} is outside the checkout; not read`)
-      return []
-    }
-    const xml = await readFile(path, 'utf8').catch(() => null)
-    if (xml === null) {
-      log.note(`no JUnit report at ${file}`)
-      return []
-    }
-    return parseJUnitFailures(xml)
   }
 
   // ---- bookkeeping --------------------------------------------------------------------------
