@@ -13,6 +13,26 @@ afterAll(() => {
 })
 
 describe('WorktreePool', () => {
+  it("never cleans away a live process's worktrees, only those of dead processes", async () => {
+    const root = join(data, 'worktrees-shared')
+    const serving = new WorktreePool(repo.path, root)
+    await serving.prepare()
+    const busy = await serving.acquire(repo.sha('main'))
+    // A crashed Slipway's leftover: a pid that cannot be alive.
+    const crashed = join(root, 'wt-999999999-abcdef-0')
+    mkdirSync(crashed)
+
+    // A second pool on the same folder (`slipway test` beside `slipway serve`).
+    const cli = new WorktreePool(repo.path, root)
+    await cli.prepare()
+    expect(existsSync(join(busy.path, 'a.txt'))).toBe(true)
+    expect(existsSync(crashed)).toBe(false)
+
+    serving.release(busy)
+    await serving.removeAll()
+    await cli.removeAll()
+  })
+
   it('checks out exact commits, reuses one worktree cleanly, and leaves the repository alone', async () => {
     const first = repo.sha('main')
     const second = repo.commitTo('feat/x', { 'a.txt': 'two\n' })

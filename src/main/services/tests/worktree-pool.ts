@@ -2,12 +2,19 @@ import { randomBytes } from 'node:crypto'
 import { mkdir, readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { runGit } from '../git'
+import { isProcessAlive } from './process-tree'
 
 /** Folders a clean keeps in a reused worktree: what the setup step produced (see setup-cache). */
 export const KEPT_SETUP_DIRS: readonly string[] = ['node_modules']
 
 // The user's hooks never run for Slipway's own checkouts and merges.
 const NO_HOOKS = ['-c', 'core.hooksPath=/dev/null']
+
+// `wt-<pid>-<random>-<n>`: alive while the process that made it is.
+function ownerIsAlive(name: string): boolean {
+  const pid = /^wt-(\d+)-/.exec(name)?.[1]
+  return pid !== undefined && isProcessAlive(Number(pid))
+}
 
 /** One worktree lent to a run. */
 export interface Worktree {
@@ -26,19 +33,24 @@ export class WorktreePool {
   private readonly free: Worktree[] = []
   private readonly all = new Set<string>()
   private next = 0
-  // Names unique to this pool: a pool of a service still stopping in the same data folder (the
-  // workspace closed and opened again) removes only its own worktrees, never this one's.
-  private readonly prefix = `wt-${randomBytes(3).toString('hex')}`
+  // Names unique to this pool and carrying its process id: a pool of a service still stopping
+  // in the same data folder (the workspace reopened), or of another Slipway process testing the
+  // same workspace (`slipway test` beside `slipway serve`), is never cleaned away by this one.
+  private readonly prefix = `wt-${process.pid}-${randomBytes(3).toString('hex')}`
 
   constructor(
     private readonly repo: string,
     private readonly root: string
   ) {}
 
-  /** Forgets worktrees git no longer finds and removes leftovers of an earlier session. */
+  /**
+   * Removes worktrees left by Slipway processes that are gone (a crash) and makes git forget
+   * them; worktrees of live processes, this one included, are left alone.
+   */
   async prepare(): Promise<void> {
     await mkdir(this.root, { recursive: true })
-    const leftovers = await readdir(this.root).catch(() => [] as string[])
+    const names = await readdir(this.root).catch(() => [] as string[])
+    const leftovers = names.filter((name) => !ownerIsAlive(name))
     await Promise.all(
       leftovers.map((name) => rm(join(this.root, name), { recursive: true, force: true }))
     )
