@@ -144,6 +144,9 @@ async function serve(command: Extract<CliCommand, { kind: 'serve' }>, io: CliIo)
         : await router.openWorkspace(command.workspace)
     )
     warnAboutConfig(workspace, io)
+    // The tests service starts on first use; a long-lived host wants continual testing now,
+    // before any browser connects. A workspace without test.command just answers bad-config.
+    if (workspace.config.test) void router.call('tests.queue', {})
     if (!existsSync(join(io.rendererDir, 'index.html'))) {
       io.stderr(
         `slipway: warning: the renderer is not built (${io.rendererDir}); run npm run build\n`
