@@ -101,7 +101,9 @@ describe('serve host', () => {
     const none = await send(server.port, { method: 'POST', path: '/api/invoke/workspace.current' })
     expect(none.status).toBe(401)
     expect(JSON.parse(none.body)).toMatchObject({ ok: false, error: { code: 'unauthorized' } })
-    const wrong = await invoke('workspace.current', '{}', `${server.token.slice(0, -1)}A`)
+    // Differs from the real token in its last character only.
+    const last = server.token.endsWith('A') ? 'B' : 'A'
+    const wrong = await invoke('workspace.current', '{}', `${server.token.slice(0, -1)}${last}`)
     expect(wrong.status).toBe(401)
     const short = await invoke('workspace.current', '{}', 'x')
     expect(short.status).toBe(401)

@@ -339,7 +339,7 @@ describe('TestService', () => {
     expect(sameLog.text).toMatch(/setup: cache hit/)
     const newLog = await service.readLog(runOf(service, 'tip', newLock)?.id as string, 0, 1 << 16)
     expect(newLog.text).toMatch(/setup \(cache miss/)
-    expect(readdirSync(join(dataDir, 'worktrees'))).toEqual([expect.stringMatching(/^wt-\w+-0$/)])
+    expect(readdirSync(join(dataDir, 'worktrees'))).toEqual([expect.stringMatching(/^wt-\d+-\w+-0$/)])
     const entries = readdirSync(join(dataDir, 'setup-cache')).filter((n) => !n.startsWith('.'))
     expect(entries).toHaveLength(2)
   })
