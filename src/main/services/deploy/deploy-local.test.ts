@@ -287,7 +287,10 @@ describe('deployRelease over the local transport', () => {
     const tampered = { ...releases[1], sha256: '0'.repeat(64) }
     const result = await deployRelease(tampered, env, ctx)
     expect(result.status).toBe('failed')
-    expect(result.hosts[0].message).toContain('sha256 mismatch')
+    // Both hosts verify in parallel; the first to fail stops the other.
+    const messages = result.hosts.map((h) => h.message)
+    expect(messages.some((m) => m.includes('sha256 mismatch'))).toBe(true)
+    for (const m of messages) expect(m).toMatch(/sha256 mismatch|stopped: another host failed/)
     expect(result.summary).toContain('nothing was activated')
     for (const d of dirs) {
       const disk = await readHostDisk(d)
