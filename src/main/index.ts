@@ -6,7 +6,7 @@ import { app, BrowserWindow, session, shell } from 'electron'
 import { createRouter, type Router } from './api'
 import { electronCsp } from './electron/csp'
 import { connectIpc } from './electron/ipc'
-import { navigationPolicy } from './electron/policy'
+import { isAllowedPermission, navigationPolicy } from './electron/policy'
 import { createElectronSettingsStore } from './electron/settings-store'
 import { windowOptions } from './electron/window'
 
@@ -65,8 +65,12 @@ async function start(): Promise<void> {
       responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] }
     })
   })
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) =>
-    callback(false)
+  session.defaultSession.setPermissionRequestHandler((contents, permission, callback) =>
+    callback(isAllowedPermission(permission, contents.getURL(), appUrl))
+  )
+  // The check handler gets an origin (`file://` for the packaged page): judge the page's URL.
+  session.defaultSession.setPermissionCheckHandler((contents, permission, origin) =>
+    isAllowedPermission(permission, contents?.getURL() ?? origin, appUrl)
   )
 
   const win = new BrowserWindow(windowOptions(preloadPath, { production: app.isPackaged }))

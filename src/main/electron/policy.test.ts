@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { isAllowedExternalUrl, isTrustedSender, navigationPolicy } from './policy'
+import {
+  isAllowedExternalUrl,
+  isAllowedPermission,
+  isTrustedSender,
+  navigationPolicy
+} from './policy'
 
 const packaged = 'file:///opt/slipway/resources/app/out/renderer/index.html'
 const dev = 'http://localhost:5173'
@@ -57,5 +62,15 @@ describe('navigationPolicy', () => {
   it('never opens a new window, even on the app page', () => {
     expect(navigationPolicy(packaged, packaged, true)).toEqual({ kind: 'deny' })
     expect(navigationPolicy('https://github.com/', packaged, true).kind).toBe('open-external')
+  })
+})
+
+describe('isAllowedPermission', () => {
+  it('grants notifications to the app page only, and nothing else to anyone', () => {
+    expect(isAllowedPermission('notifications', packaged, packaged)).toBe(true)
+    expect(isAllowedPermission('notifications', 'https://example.com/', packaged)).toBe(false)
+    for (const p of ['media', 'geolocation', 'clipboard-read', 'openExternal', 'fullscreen']) {
+      expect(isAllowedPermission(p, packaged, packaged)).toBe(false)
+    }
   })
 })

@@ -56,3 +56,15 @@ export function navigationPolicy(
   if (isAllowedExternalUrl(url)) return { kind: 'open-external', url }
   return { kind: 'deny' }
 }
+
+/**
+ * Whether the app's own page may use a permission: only desktop notifications (deployment and
+ * test results); camera, geolocation, clipboard reads and the rest are refused.
+ */
+export function isAllowedPermission(
+  permission: string,
+  requestingUrl: string,
+  appUrl: string
+): boolean {
+  return permission === 'notifications' && isTrustedSender(requestingUrl, appUrl)
+}
