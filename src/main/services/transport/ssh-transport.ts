@@ -106,14 +106,17 @@ class SshTransport implements Transport {
   exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
     return this.channels.run(async () => {
       // A server with a lower MaxSessions than our bound refuses extra channels: wait for one
-      // of ours to close and try again, rather than failing a healthy host.
+      // of ours to close and try again, rather than failing a healthy host. sshd frees a slot
+      // only after it has processed a channel's close, so a refusal can come just after our
+      // own count dropped: with nothing else open, still retry a few times (about 0.5 s).
       for (let attempt = 1; ; attempt++) {
         try {
           this.open += 1
           return await this.execOnChannel(command, options)
         } catch (e) {
           const refused = e instanceof ExpectedError && e.details.reason === 'channel-open'
-          if (!refused || this.open <= 1 || attempt >= 100) throw e
+          const attempts = this.open <= 1 ? 10 : 100
+          if (!refused || attempt >= attempts) throw e
         } finally {
           this.open -= 1
         }
