@@ -1,4 +1,3 @@
-import { hostname } from 'node:os'
 import type { EnvironmentConfig } from '../../../shared/config-schema'
 import type { Deployment } from '../../../shared/deploy-models'
 import type { StoredRelease } from '../releases'
@@ -9,17 +8,17 @@ import {
   entry,
   restoreHost,
   type ActivationHost,
-  type ActivationResult,
-  type LogBase
+  type ActivationResult
 } from './activation'
-import { closeHosts, connectHosts, connectFailure, type ConnectedHost } from './connect-hosts'
+import { connectFailure, type ConnectedHost } from './connect-hosts'
 import { DeploymentTracker, newDeploymentId } from './deployment-tracker'
 import { DEFAULT_LOCK_STALE_AFTER_MS, describeLock, parseLock } from './host-lock'
 import { appendHostLog } from './host-log'
 import { readHostSnapshot, type HostSnapshot } from './host-read'
 import { markBadOnHost, pruneHostReleases, uploadPath, uploadRelease } from './host-steps'
-import { recordLocalBadRelease, recordLocalDeployment } from './local-records'
+import { recordLocalBadRelease } from './local-records'
 import { lockHosts } from './lock-session'
+import { logBase, runOperation } from './operation'
 import { assertReleaseId, errorMessage } from './remote'
 import type { DeployContext } from './types'
 
@@ -117,30 +116,14 @@ export async function deployRelease(
     },
     ctx.onEvent
   )
-  const log: LogBase = {
-    deployment: id,
-    kind: 'deploy',
-    environment: env.name,
-    by: ctx.actor,
-    machine: hostname()
-  }
+  const log = logBase('deploy', id, env, ctx)
   const batchSize = env.strategy?.batchSize ?? 1
   tracker.log(
     `deploying ${release.id} to ${env.name}: ${labels.length} host(s), batch size ${batchSize}`
   )
-  labels.forEach((_, i) => tracker.host(i, 'preflight', 'running', 'connecting'))
-  const hosts = await connectHosts(env, ctx.transport)
-  try {
-    await run()
-  } finally {
-    await closeHosts(hosts)
-  }
-  // Locks are released and connections closed: now listeners may hear that it finished.
-  const final = tracker.publish()
-  await recordLocalDeployment(ctx.dataDir, final).catch(() => undefined)
-  return final
+  return runOperation(env, ctx, tracker, run)
 
-  async function run(): Promise<Deployment> {
+  async function run(hosts: readonly ConnectedHost[]): Promise<Deployment> {
     // 1. Preflight, all hosts in parallel, read-only.
     const checks = await Promise.all(
       hosts.map(async (h) => {

@@ -1,4 +1,3 @@
-import { hostname } from 'node:os'
 import type { EnvironmentConfig } from '../../../shared/config-schema'
 import type { Deployment } from '../../../shared/deploy-models'
 import { hostLabel } from '../transport'
@@ -8,16 +7,16 @@ import {
   entry,
   restoreHost,
   type ActivationHost,
-  type ActivationResult,
-  type LogBase
+  type ActivationResult
 } from './activation'
-import { closeHosts, connectFailure, connectHosts } from './connect-hosts'
+import { connectFailure, type ConnectedHost } from './connect-hosts'
 import { DeploymentTracker, newDeploymentId } from './deployment-tracker'
 import { DEFAULT_LOCK_STALE_AFTER_MS, describeLock, parseLock } from './host-lock'
 import { appendHostLog } from './host-log'
 import { readHostSnapshot, type HostSnapshot } from './host-read'
-import { readLocalBadReleases, recordLocalDeployment } from './local-records'
+import { readLocalBadReleases } from './local-records'
 import { lockHosts } from './lock-session'
+import { logBase, runOperation } from './operation'
 import { assertReleaseId, errorMessage } from './remote'
 import type { DeployContext } from './types'
 
@@ -80,26 +79,10 @@ export async function rollbackEnvironment(
     },
     ctx.onEvent
   )
-  const log: LogBase = {
-    deployment: id,
-    kind: 'rollback',
-    environment: env.name,
-    by: ctx.actor,
-    machine: hostname()
-  }
-  labels.forEach((_, i) => tracker.host(i, 'preflight', 'running', 'connecting'))
-  const hosts = await connectHosts(env, ctx.transport)
-  try {
-    await run()
-  } finally {
-    await closeHosts(hosts)
-  }
-  // Locks are released and connections closed: now listeners may hear that it finished.
-  const final = tracker.publish()
-  await recordLocalDeployment(ctx.dataDir, final).catch(() => undefined)
-  return final
+  const log = logBase('rollback', id, env, ctx)
+  return runOperation(env, ctx, tracker, run)
 
-  async function run(): Promise<Deployment> {
+  async function run(hosts: readonly ConnectedHost[]): Promise<Deployment> {
     const reads = await Promise.all(
       hosts.map(async (h) => {
         if (h.kind === 'failed') {

@@ -1,0 +1,41 @@
+import { hostname } from 'node:os'
+import type { EnvironmentConfig } from '../../../shared/config-schema'
+import type { Deployment } from '../../../shared/deploy-models'
+import type { LogBase } from './activation'
+import { closeHosts, connectHosts, type ConnectedHost } from './connect-hosts'
+import type { DeploymentTracker } from './deployment-tracker'
+import { recordLocalDeployment } from './local-records'
+import type { DeployContext } from './types'
+
+/** The fields every host-log entry of one deployment or rollback carries. */
+export function logBase(
+  kind: LogBase['kind'],
+  deployment: string,
+  env: EnvironmentConfig,
+  ctx: DeployContext
+): LogBase {
+  return { deployment, kind, environment: env.name, by: ctx.actor, machine: hostname() }
+}
+
+/**
+ * The frame of a deployment or rollback: connects to every host of `env`, runs `body` with
+ * them, always closes the connections, then publishes the final Deployment and records it on
+ * this machine. Listeners hear "finished" only once locks are released and connections closed.
+ */
+export async function runOperation(
+  env: EnvironmentConfig,
+  ctx: DeployContext,
+  tracker: DeploymentTracker,
+  body: (hosts: readonly ConnectedHost[]) => Promise<unknown>
+): Promise<Deployment> {
+  env.hosts.forEach((_, i) => tracker.host(i, 'preflight', 'running', 'connecting'))
+  const hosts = await connectHosts(env, ctx.transport)
+  try {
+    await body(hosts)
+  } finally {
+    await closeHosts(hosts)
+  }
+  const final = tracker.publish()
+  await recordLocalDeployment(ctx.dataDir, final).catch(() => undefined)
+  return final
+}
