@@ -1,33 +1,18 @@
-import { spawn, spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { writeFile } from 'node:fs/promises'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeSampleRepo, removeDir, tempDir } from '../api/temp-repo'
+import { SLIPWAY_BIN, runCliSync, type CliRun } from './cli-process'
 
-// The CLI is run the way users run it: bin/slipway (which builds out/ first when stale).
-const root = resolve(import.meta.dirname, '../../..')
-const bin = join(root, 'bin', 'slipway')
-
-interface Run {
-  readonly code: number | null
-  readonly stdout: string
-  readonly stderr: string
-}
+const bin = SLIPWAY_BIN
 
 describe('slipway CLI (real process)', () => {
   let repo: string
   let dataDir: string
   let env: NodeJS.ProcessEnv
 
-  const run = (...args: string[]): Run => {
-    const r = spawnSync(process.execPath, [bin, ...args], {
-      cwd: repo,
-      env,
-      encoding: 'utf8',
-      timeout: 60_000
-    })
-    return { code: r.status, stdout: r.stdout, stderr: r.stderr }
-  }
+  const run = (...args: string[]): CliRun => runCliSync(args, { cwd: repo, env })
 
   beforeAll(async () => {
     repo = await makeSampleRepo()

@@ -1,6 +1,5 @@
-import { spawn, spawnSync } from 'node:child_process'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freePort, startAgent, stopDemoApp } from '../api/deploy-test-support'
 import { commitFile, git, removeDir, tempDir } from '../api/temp-repo'
@@ -10,16 +9,7 @@ import {
   type SshTestFleet
 } from '../services/transport/testing/sshd-hosts'
 import { buildDemoRepository } from '../services/workspace'
-
-// Run the way users run it: bin/slipway (which builds out/ first when stale).
-const root = resolve(import.meta.dirname, '../../..')
-const bin = join(root, 'bin', 'slipway')
-
-interface Run {
-  readonly code: number | null
-  readonly stdout: string
-  readonly stderr: string
-}
+import { runCli, runCliSync, type CliRun } from './cli-process'
 
 describe('slipway release / deploy / status / rollback (real process, demo workspace)', () => {
   let demo: string
@@ -27,24 +17,8 @@ describe('slipway release / deploy / status / rollback (real process, demo works
   let env: NodeJS.ProcessEnv
   let port: number
 
-  const run = (...args: string[]): Promise<Run> =>
-    new Promise((done, fail) => {
-      const child = spawn(process.execPath, [bin, ...args, '--workspace', demo], {
-        cwd: demo,
-        env,
-        stdio: ['ignore', 'pipe', 'pipe']
-      })
-      let stdout = ''
-      let stderr = ''
-      child.stdout.on('data', (b: Buffer) => (stdout += b.toString()))
-      child.stderr.on('data', (b: Buffer) => (stderr += b.toString()))
-      const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
-      child.on('error', fail)
-      child.on('close', (code) => {
-        clearTimeout(timer)
-        done({ code, stdout, stderr })
-      })
-    })
+  const run = (...args: string[]): Promise<CliRun> =>
+    runCli([...args, '--workspace', demo], { cwd: demo, env })
 
   beforeAll(async () => {
     dataDir = await tempDir('slipway-deploy-cli-')
@@ -56,8 +30,8 @@ describe('slipway release / deploy / status / rollback (real process, demo works
     const yml = join(demo, 'slipway.yml')
     await writeFile(yml, (await readFile(yml, 'utf8')).replace('port: 4301', `port: ${port}`))
     env = { ...process.env, SLIPWAY_DATA_DIR: dataDir, SLIPWAY_DEBUG: '' }
-    const warm = spawnSync(process.execPath, [bin, '--version'], { env, encoding: 'utf8' })
-    expect(warm.status, warm.stderr).toBe(0)
+    const warm = runCliSync(['--version'], { cwd: demo, env })
+    expect(warm.code, warm.stderr).toBe(0)
     // Others may edit src/ while this suite runs; do not rebuild mid-way.
     env.SLIPWAY_SKIP_BUILD = '1'
   }, 120_000)
@@ -136,15 +110,8 @@ describe.skipIf(noSshd !== null)(`slipway against real sshd hosts ${noSshd ?? ''
   let agent: { socket: string; stop: () => void }
   let env: NodeJS.ProcessEnv
 
-  const run = (...args: string[]): Run => {
-    const r = spawnSync(process.execPath, [bin, ...args, '--workspace', repo], {
-      cwd: repo,
-      env,
-      encoding: 'utf8',
-      timeout: 60_000
-    })
-    return { code: r.status, stdout: r.stdout, stderr: r.stderr }
-  }
+  const run = (...args: string[]): CliRun =>
+    runCliSync([...args, '--workspace', repo], { cwd: repo, env })
 
   beforeAll(async () => {
     fleet = await startSshFleet(2, { firstAddress: 81 })

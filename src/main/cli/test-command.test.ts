@@ -1,28 +1,15 @@
-import { spawnSync } from 'node:child_process'
-import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { TestRun } from '../../shared/test-models'
 import { FAILING_BRANCH, PASSING_BRANCH, makeTestedRepo } from '../api/tests-fixture'
 import { git, makeSampleRepo, removeDir, tempDir } from '../api/temp-repo'
-
-// Run the way users run it: bin/slipway (which builds out/ first when stale).
-const root = resolve(import.meta.dirname, '../../..')
-const bin = join(root, 'bin', 'slipway')
+import { runCliSync } from './cli-process'
 
 describe('slipway test and slipway runs (real process, real repository)', () => {
   let repo: string
   let dataDir: string
   let env: NodeJS.ProcessEnv
 
-  const cli = (...args: string[]) => {
-    const r = spawnSync(process.execPath, [bin, ...args], {
-      cwd: repo,
-      env,
-      encoding: 'utf8',
-      timeout: 60_000
-    })
-    return { code: r.status, stdout: r.stdout, stderr: r.stderr }
-  }
+  const cli = (...args: string[]) => runCliSync(args, { cwd: repo, env })
 
   beforeAll(async () => {
     repo = await makeTestedRepo()
