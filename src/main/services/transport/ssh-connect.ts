@@ -125,6 +125,8 @@ export async function openSshClient(
       if (!sock) client.setNoDelay(true)
       resolve(client)
     }
+    let ended = false
+    client.once('close', () => (ended = true))
     client.once('ready', onReady)
     client.once('error', onError)
     client.connect({
@@ -138,11 +140,22 @@ export async function openSshClient(
       algorithms: { serverHostKey: serverHostKey as never },
       authHandler: auth,
       hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => {
+        // The check reads files, so the connection may end (timeout, the peer, a close) before
+        // it answers; ssh2 then throws from verify() (`protocol._destruct is not a function`),
+        // which would surface as an unhandled rejection. A late answer has nobody to tell.
+        const answer = (ok: boolean): void => {
+          if (ended) return
+          try {
+            verify(ok)
+          } catch {
+            // The connection is gone; its 'close' already settled this attempt.
+          }
+        }
         ctx.trust.verify(endpoint.hostName, endpoint.port, key).then(
-          () => verify(true),
+          () => answer(true),
           (e: unknown) => {
             hostKeyError = e
-            verify(false)
+            answer(false)
           }
         )
       }
