@@ -14,18 +14,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { EnvironmentConfig } from '../src/shared/config-schema'
 import { deployRelease } from '../src/main/services/deploy'
-import {
-  freePort,
-  makeTestRelease,
-  stopTestApp,
-  TEST_APP_HOOK
-} from '../src/main/services/deploy/testing/test-app'
-import { CredentialStore, HostTrustStore, shellQuote } from '../src/main/services/transport'
+import { freePort } from '../src/main/testing/ports'
 import {
   sshdUnavailableReason,
   startSshFleet,
   type SshTestFleet
-} from '../src/main/services/transport/testing/sshd-hosts'
+} from '../src/main/testing/sshd-hosts'
+import { makeTestRelease, stopTestApp, TEST_APP_HOOK } from '../src/main/testing/test-app'
+import { CredentialStore, HostTrustStore, shellQuote } from '../src/main/services/transport'
 
 const HOSTS = 8
 const RUNS = 3

@@ -12,8 +12,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { SlipwayConfigSchema } from '../src/shared/config-schema'
 import { isFinished, type TestRun } from '../src/shared/test-models'
-import { TestService } from '../src/main/services/tests'
-import { WorkRepo } from '../src/main/services/tests/work-repo'
+import { TestService } from '../src/main/services/test-runs'
+import { TestRepo } from '../src/main/testing/test-repo'
 import {
   ensureDemoWorkspace,
   loadWorkspace,
@@ -52,7 +52,7 @@ class Harness {
   private readonly waiters = new Map<string, (run: TestRun) => void>()
   private readonly finished = new Map<string, TestRun>()
 
-  constructor(repo: WorkRepo, dataDir: string, test: Record<string, unknown>) {
+  constructor(repo: TestRepo, dataDir: string, test: Record<string, unknown>) {
     this.service = new TestService({
       workspacePath: repo.path,
       dataDir,
@@ -83,7 +83,10 @@ class Harness {
 
 async function main(): Promise<void> {
   const scratch = mkdtempSync(join(tmpdir(), 'slipway-bench-tests-'))
-  const repo = WorkRepo.create({ 'package-lock.json': '{"lock":0}\n', 'x.txt': '0\n' })
+  const repo = TestRepo.create({
+    files: { 'package-lock.json': '{"lock":0}\n', 'x.txt': '0\n' },
+    prefix: 'slipway-tests-'
+  })
   try {
     // Commits on refs no branch listing sees, so only the bench's own requests run them.
     const plain = Array.from({ length: SAMPLES }, (_, i) =>
@@ -176,7 +179,7 @@ async function main(): Promise<void> {
 async function demoLatency(dataDir: string): Promise<void> {
   const path = await ensureDemoWorkspace(dataDir)
   const ws = await loadWorkspace(path, { isDemo: true })
-  const repo = WorkRepo.open(ws.path)
+  const repo = TestRepo.open(ws.path)
   const seen = new Map<string, { running?: number; done?: number; status?: string }>()
   const service = new TestService({
     workspacePath: ws.path,

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test'
 import { mkdirSync, rmSync } from 'node:fs'
-import { makeRepository } from './git-fixture'
+import { makeBoardRepo } from '../src/main/testing/fixture-repos'
 import { startServe, type ServeHost } from './serve-host'
 
 interface ListedBranch {
@@ -103,7 +103,7 @@ test.describe('serve mode on a real repository', () => {
   let host: ServeHost
   let repo: string
   test.beforeAll(async () => {
-    repo = makeRepository()
+    repo = makeBoardRepo()
     host = await startServe(repo)
   })
   test.afterAll(async () => {

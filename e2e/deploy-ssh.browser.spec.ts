@@ -1,25 +1,16 @@
 import { expect, test } from '@playwright/test'
-import { execFileSync } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { startAgent } from '../src/main/api/deploy-test-support'
+import { startAgent } from '../src/main/testing/deploy-support'
 import {
   sshdUnavailableReason,
   startSshFleet,
   type SshTestFleet
-} from '../src/main/services/transport/testing/sshd-hosts'
+} from '../src/main/testing/sshd-hosts'
+import { TestRepo } from '../src/main/testing/test-repo'
 import { startServe, type ServeHost } from './serve-host'
 
 const unavailable = sshdUnavailableReason()
-
-const gitEnv = {
-  ...process.env,
-  GIT_AUTHOR_NAME: 'E2E Author',
-  GIT_AUTHOR_EMAIL: 'e2e@example.invalid',
-  GIT_COMMITTER_NAME: 'E2E Author',
-  GIT_COMMITTER_EMAIL: 'e2e@example.invalid'
-}
 
 test.describe('host keys from the board, against real sshd hosts', () => {
   test.skip(unavailable !== null, unavailable ?? '')
@@ -31,7 +22,8 @@ test.describe('host keys from the board, against real sshd hosts', () => {
 
   test.beforeAll(async () => {
     fleet = await startSshFleet(2, { firstAddress: 91 })
-    repo = mkdtempSync(join(tmpdir(), 'slipway-e2e-ssh-'))
+    const made = TestRepo.create({ prefix: 'slipway-e2e-ssh-' })
+    repo = made.path
     agent = await startAgent(repo, fleet.userKeyFile)
     const hosts = fleet.hosts
       .map(
@@ -53,9 +45,7 @@ test.describe('host keys from the board, against real sshd hosts', () => {
       ].join('\n')
     )
     writeFileSync(join(repo, '.gitignore'), 'agent.sock\n')
-    execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: repo, env: gitEnv })
-    execFileSync('git', ['add', '.'], { cwd: repo, env: gitEnv })
-    execFileSync('git', ['commit', '-q', '-m', 'ORD-1 Deploy over SSH'], { cwd: repo, env: gitEnv })
+    made.commitFiles('ORD-1 Deploy over SSH')
     // serve inherits this environment: its credential store finds the key through the agent.
     process.env.SSH_AUTH_SOCK = agent.socket
     host = await startServe(repo)

@@ -1,35 +1,9 @@
 import { expect, test, type Page } from '@playwright/test'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
+import { stopDemoApp } from '../src/main/testing/deploy-support'
+import { freePort } from '../src/main/testing/ports'
 import { startServe, type ServeHost } from './serve-host'
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.on('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      const port = typeof address === 'object' && address ? address.port : 0
-      server.close(() => resolve(port))
-    })
-  })
-}
-
-/** Stops the demo app a deployment started (its pid file is in the host's shared/). */
-function stopDemoApp(hostDir: string): void {
-  let pid = 0
-  try {
-    pid = Number(readFileSync(join(hostDir, 'shared', 'orders.pid'), 'utf8').trim())
-  } catch {
-    return
-  }
-  try {
-    if (pid > 0) process.kill(pid, 'SIGTERM')
-  } catch {
-    // already gone
-  }
-}
 
 async function invoke(host: ServeHost, method: string, request: unknown): Promise<unknown> {
   const res = await fetch(`${host.origin}/api/invoke/${method}`, {
@@ -74,7 +48,7 @@ test.describe('deploying the demo from the board (serve mode)', () => {
     hostDir = join(demo, '.slipway', 'hosts', 'staging-1')
   })
   test.afterAll(async () => {
-    if (hostDir) stopDemoApp(hostDir)
+    if (hostDir) await stopDemoApp(hostDir)
     await host?.stop()
   })
 

@@ -1,8 +1,7 @@
 import { expect, test, type Page } from '@playwright/test'
-import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
+import { TestRepo } from '../src/main/testing/test-repo'
 import { startServe, type ServeHost } from './serve-host'
 
 // Continuous testing on the demo: statuses appear by themselves, and a commit made by hand on a
@@ -25,47 +24,21 @@ async function listBranches(host: ServeHost): Promise<ListedBranch[]> {
   return body.value.branches
 }
 
-function git(repo: string, args: string[], env: NodeJS.ProcessEnv = {}, input?: string): string {
-  return execFileSync('git', args, {
-    cwd: repo,
-    encoding: 'utf8',
-    input,
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: 'E2E Hand',
-      GIT_AUTHOR_EMAIL: 'hand@example.com',
-      GIT_COMMITTER_NAME: 'E2E Hand',
-      GIT_COMMITTER_EMAIL: 'hand@example.com',
-      ...env
-    }
-  }).trim()
-}
-
 /**
  * Commits a new test file (one that takes `seconds`) on `branch` without touching any working
- * tree: blob → temporary index → tree → commit-tree → update-ref (compare-and-swap).
+ * tree (blob → temporary index → tree → commit-tree → update-ref), as a developer's push would.
  */
 function commitByHand(repo: string, branch: string, seconds: number): string {
-  const ref = `refs/heads/${branch}`
-  const parent = git(repo, ['rev-parse', '--verify', `${ref}^{commit}`])
   const test = [
     "import { test } from 'node:test'",
     `test('a slow check added by hand', () => new Promise((r) => setTimeout(r, ${seconds * 1000})))`,
     ''
   ].join('\n')
-  const blob = git(repo, ['hash-object', '-w', '--stdin'], {}, test)
-  const scratch = mkdtempSync(join(tmpdir(), 'slipway-e2e-index-'))
-  try {
-    const env = { GIT_INDEX_FILE: join(scratch, 'index') }
-    git(repo, ['read-tree', parent], env)
-    git(repo, ['update-index', '--add', '--cacheinfo', `100644,${blob},test/by-hand.test.js`], env)
-    const tree = git(repo, ['write-tree'], env)
-    const commit = git(repo, ['commit-tree', tree, '-p', parent, '-m', 'Add a slow check by hand'])
-    git(repo, ['update-ref', ref, commit, parent])
-    return commit
-  } finally {
-    rmSync(scratch, { recursive: true, force: true })
-  }
+  return TestRepo.open(repo).commitTo(
+    branch,
+    { 'test/by-hand.test.js': test },
+    'Add a slow check by hand'
+  )
 }
 
 function tipStatus(page: Page, branch: string) {

@@ -1,23 +1,11 @@
-import { hostname, userInfo } from 'node:os'
 import { join } from 'node:path'
 import type { deployMethods } from '../../shared/contract-deploy'
+import { currentActor, DeploymentRegistry, DeployService } from '../services/deploy'
 import { ExpectedError } from '../services/errors'
 import { CredentialStore, HostTrustStore, type TransportContext } from '../services/transport'
 import { workspaceDataDir } from '../services/workspace'
-import { DeploymentRegistry, DeployService } from './deploy-service'
 import type { DomainHandlers, HandlerContext } from './handlers'
-import type { ErrorLog } from './to-api-error'
-
-/** `user@machine`: who creates releases, deploys and holds locks from this process. */
-export function currentActor(): string {
-  let user = process.env.USER ?? 'someone'
-  try {
-    user = userInfo().username
-  } catch {
-    // No passwd entry (containers): keep $USER.
-  }
-  return `${user}@${hostname()}`
-}
+import type { ErrorLog } from '../services/log'
 
 /** Handlers of the release, deployment and environment methods. */
 export function createDeployHandlers(

@@ -2,7 +2,7 @@ import type { AppEvent, Method, ParsedRequestOf, ResponseOf } from '../../shared
 import type { AppInfo } from '../../shared/models'
 import { writeStarterConfig, type SettingsStore } from '../services/workspace'
 import { createDeployHandlers } from './handlers-deploy'
-import { createTestHandlers } from './handlers-tests'
+import { createTestHandlers } from './handlers-test-runs'
 import type { Session } from './session'
 import type { ErrorLog } from './to-api-error'
 

@@ -5,9 +5,11 @@ import type { AppEvent } from '../../shared/contract'
 import type { ApiResult } from '../../shared/errors'
 import { ExpectedError } from '../services/errors'
 import { createRouter, type Router } from './router'
-import { memorySettingsStore } from './memory-settings-store'
+import { memorySettingsStore } from '../services/workspace'
 import { INTERNAL_ERROR_MESSAGE, toApiError } from './to-api-error'
-import { commitFile, git, makeSampleRepo, removeDir, tempDir } from './temp-repo'
+import { makeSampleRepo } from '../testing/fixture-repos'
+import { removeDir, tempDir } from '../testing/temp-dir'
+import { commitFile, git } from '../testing/test-repo'
 
 function expectError(
   result: ApiResult<unknown>

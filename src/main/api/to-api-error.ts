@@ -1,8 +1,8 @@
 import type { ApiError } from '../../shared/errors'
 import { ExpectedError } from '../services/errors'
+import type { ErrorLog } from '../services/log'
 
-/** Where the router reports bugs: a one-line message plus the thrown value (with its stack). */
-export type ErrorLog = (message: string, err?: unknown) => void
+export type { ErrorLog }
 
 /** The message users see for a bug; the stack goes to the log, never across a transport. */
 export const INTERNAL_ERROR_MESSAGE = 'Internal error; the details are in the Slipway log.'

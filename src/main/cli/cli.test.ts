@@ -2,8 +2,9 @@ import { spawn } from 'node:child_process'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { makeSampleRepo, removeDir, tempDir } from '../api/temp-repo'
-import { SLIPWAY_BIN, runCliSync, type CliRun } from './cli-process'
+import { SLIPWAY_BIN, runCliSync, type CliRun } from '../testing/cli-process'
+import { makeSampleRepo } from '../testing/fixture-repos'
+import { removeDir, tempDir } from '../testing/temp-dir'
 
 const bin = SLIPWAY_BIN
 

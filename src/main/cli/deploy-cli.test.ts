@@ -1,15 +1,13 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { freePort, startAgent, stopDemoApp } from '../api/deploy-test-support'
-import { commitFile, git, removeDir, tempDir } from '../api/temp-repo'
-import {
-  sshdUnavailableReason,
-  startSshFleet,
-  type SshTestFleet
-} from '../services/transport/testing/sshd-hosts'
+import { runCli, runCliSync, type CliRun } from '../testing/cli-process'
+import { startAgent, stopDemoApp } from '../testing/deploy-support'
+import { freePort } from '../testing/ports'
+import { sshdUnavailableReason, startSshFleet, type SshTestFleet } from '../testing/sshd-hosts'
+import { removeDir, tempDir } from '../testing/temp-dir'
+import { commitFile, git } from '../testing/test-repo'
 import { buildDemoRepository } from '../services/workspace'
-import { runCli, runCliSync, type CliRun } from './cli-process'
 
 describe('slipway release / deploy / status / rollback (real process, demo workspace)', () => {
   let demo: string

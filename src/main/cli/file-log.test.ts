@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { removeDir, tempDir } from '../api/temp-repo'
+import { removeDir, tempDir } from '../testing/temp-dir'
 import { createFileLog } from './file-log'
 
 describe('createFileLog', () => {

@@ -1,8 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { TestRun } from '../../shared/test-models'
-import { FAILING_BRANCH, PASSING_BRANCH, makeTestedRepo } from '../api/tests-fixture'
-import { git, makeSampleRepo, removeDir, tempDir } from '../api/temp-repo'
-import { runCliSync } from './cli-process'
+import { runCliSync } from '../testing/cli-process'
+import {
+  FAILING_BRANCH,
+  PASSING_BRANCH,
+  makeTestedRepo,
+  makeSampleRepo
+} from '../testing/fixture-repos'
+import { removeDir, tempDir } from '../testing/temp-dir'
+import { git } from '../testing/test-repo'
 
 describe('slipway test and slipway runs (real process, real repository)', () => {
   let repo: string

@@ -1,7 +1,7 @@
 import type { TestRun } from '../../shared/test-models'
 import { isFinished } from '../../shared/test-models'
 import { ExpectedError } from '../services/errors'
-import { TestService, type TestServiceEvent } from '../services/tests'
+import { TestService, type TestServiceEvent } from '../services/test-runs'
 import {
   defaultDataDir,
   formatConfigProblem,

@@ -14,14 +14,9 @@ import {
   type DeployContext,
   type DeployEvent
 } from '.'
-import { fetchText, readHostDisk, treeListing } from './testing/host-fixtures'
-import {
-  TEST_APP_HOOK,
-  freePort,
-  makeTestRelease,
-  stopTestApp,
-  testReleaseId
-} from './testing/test-app'
+import { fetchText, readHostDisk, treeListing } from '../../testing/host-disk'
+import { freePort } from '../../testing/ports'
+import { TEST_APP_HOOK, makeTestRelease, stopTestApp, testReleaseId } from '../../testing/test-app'
 
 let root: string
 let releases: StoredRelease[]

@@ -12,11 +12,10 @@ import type { Deployment } from '../../../shared/deploy-models'
 import type { EnvironmentConfig } from '../../../shared/config-schema'
 import type { StoredRelease } from '../releases'
 import { CredentialStore, HostTrustStore, type TransportContext } from '../transport'
-import {
-  sshdUnavailableReason,
-  startSshFleet,
-  type SshTestFleet
-} from '../transport/testing/sshd-hosts'
+import { fetchText, readHostDisk, treeListing } from '../../testing/host-disk'
+import { freePort } from '../../testing/ports'
+import { sshdUnavailableReason, startSshFleet, type SshTestFleet } from '../../testing/sshd-hosts'
+import { TEST_APP_HOOK, makeTestRelease, stopTestApp, testReleaseId } from '../../testing/test-app'
 import {
   breakLock,
   deployRelease,
@@ -25,14 +24,6 @@ import {
   type DeployContext,
   type DeployEvent
 } from '.'
-import { fetchText, readHostDisk, treeListing } from './testing/host-fixtures'
-import {
-  TEST_APP_HOOK,
-  freePort,
-  makeTestRelease,
-  stopTestApp,
-  testReleaseId
-} from './testing/test-app'
 
 const run = promisify(execFile)
 const skip = sshdUnavailableReason()
@@ -291,7 +282,7 @@ describe.skipIf(skip !== null)('deployRelease to real sshd hosts', () => {
     await writeFile(join(fleet.hosts[1].hostDir, 'shared', 'slow-hook'), '5')
     const bundle = join(scratch, 'deploy-child.cjs')
     await run(join(process.cwd(), 'node_modules/.bin/esbuild'), [
-      join(import.meta.dirname, 'testing', 'deploy-child.ts'),
+      join(import.meta.dirname, '..', '..', 'testing', 'deploy-child.ts'),
       '--bundle',
       '--platform=node',
       '--format=cjs',

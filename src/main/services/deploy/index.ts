@@ -1,3 +1,12 @@
+/**
+ * The deploy domain: releases, deployments, rollbacks, environment status and host keys.
+ * `DeployService` is what the API's handlers use, one per open workspace; the engine functions
+ * below it are exported for benchmarks and tests.
+ */
+export { DeployService, publicRelease, type DeployServiceOptions } from './deploy-service'
+export { DeploymentRegistry } from './deployment-registry'
+export { currentActor } from './actor'
+export { scanHostKeys, requireUsableHosts } from './host-keys'
 export type { DeployContext, DeployEvent } from './types'
 export { deployRelease } from './deploy-release'
 export { rollbackEnvironment, chooseRollbackTarget } from './rollback-environment'

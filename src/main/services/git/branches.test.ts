@@ -6,7 +6,7 @@ import type { Branch, BranchListing } from '../../../shared/models'
 import { ExpectedError } from '../errors'
 import { BranchReader } from './branches'
 import { gitProcessCount } from './runner'
-import { TestRepo } from './test-repo'
+import { TestRepo } from '../../testing/test-repo'
 
 const PATTERN = '[A-Z][A-Z0-9]+-[0-9]+'
 const repos: TestRepo[] = []

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ExpectedError } from '../errors'
 import { detectMainBranch, resolveRepoRoot } from './repository'
-import { TestRepo } from './test-repo'
+import { TestRepo } from '../../testing/test-repo'
 
 const repos: TestRepo[] = []
 const folders: string[] = []

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { GitError, runGit, streamGitLines } from './runner'
-import { TestRepo } from './test-repo'
+import { TestRepo } from '../../testing/test-repo'
 
 const repos: TestRepo[] = []
 afterEach(() => {
@@ -22,7 +22,7 @@ describe('streamGitLines', () => {
         i > 1 ? `from :${i - 1}\n\n` : '\n'
       )
     }
-    repo.git(['fast-import', '--quiet'], parts.join(''))
+    repo.git(['fast-import', '--quiet'], { input: parts.join('') })
     const args = ['rev-list', '--no-commit-header', '--format=%H %P%x00%s', 'main']
     const whole = await runGit(repo.path, args)
     const streamed: string[] = []

@@ -24,7 +24,8 @@ import {
   type CreateReleaseOptions,
   type ReleaseProgress
 } from '.'
-import { buildConfig, FileRepo } from './test-fixtures'
+import { buildConfig } from '../../testing/fixture-repos'
+import { TestRepo } from '../../testing/test-repo'
 
 const temps: string[] = []
 function temp(prefix: string): string {
@@ -44,12 +45,12 @@ const BUILD = [
   'echo "built $SLIPWAY_RELEASE"'
 ].join(' && ')
 
-let repo: FileRepo
+let repo: TestRepo
 let first: string
 beforeAll(() => {
-  repo = FileRepo.create()
+  repo = TestRepo.create({ prefix: 'slipway-release-repo-' })
   temps.push(repo.path)
-  first = repo.commit('ORD-1 Start the app', {
+  first = repo.commitFiles('ORD-1 Start the app', {
     'app.js': 'console.log("app")\n',
     'lib/util.js': 'export const u = 1\n',
     '.gitignore': 'dist/\n'
@@ -155,11 +156,11 @@ describe('createRelease', () => {
     const base = await createRelease(options(dir))
     // A side branch merged into main, with a subject full of shell metacharacters.
     repo.git(['checkout', '--quiet', '-b', "feature/ORD-3-$(touch${IFS}pwned)';`id`"])
-    const side = repo.commit("ORD-3 Refunds $(touch /tmp/pwned) `id` 'quoted' ; rm -rf /", {
+    const side = repo.commitFiles("ORD-3 Refunds $(touch /tmp/pwned) `id` 'quoted' ; rm -rf /", {
       'lib/refund.js': 'export const r = 1\n'
     })
     repo.git(['checkout', '--quiet', 'main'])
-    const direct = repo.commit('ORD-2 Totals (and ORD-1 follow-up)', {
+    const direct = repo.commitFiles('ORD-2 Totals (and ORD-1 follow-up)', {
       'lib/totals.js': 'export const t = 1\n'
     })
     repo.git([
@@ -241,7 +242,7 @@ describe('createRelease', () => {
     expect(b.code).toBe('bad-config')
 
     repo.git(['checkout', '--quiet', '-b', 'side-only'])
-    const off = repo.commit('not on main', { 'side.txt': 'x' })
+    const off = repo.commitFiles('not on main', { 'side.txt': 'x' })
     repo.git(['checkout', '--quiet', 'main'])
     const c = await failure(createRelease(options(dir, { commit: off })))
     expect(c.code).toBe('bad-request')

@@ -16,7 +16,7 @@ import {
   startSshFleet,
   type SshTestFleet,
   type SshTestHost
-} from './testing/sshd-hosts'
+} from '../../testing/sshd-hosts'
 import type { TransportContext } from './types'
 
 const unavailable = sshdUnavailableReason()

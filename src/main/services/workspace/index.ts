@@ -28,3 +28,4 @@ export {
 } from './demo'
 export { DEMO_BRANCHES, DEMO_COMMITS, type DemoBranch, type DemoCommit } from './demo-history'
 export { workspaceDataDir } from './data-dir'
+export { memorySettingsStore } from './memory-settings-store'

@@ -4,10 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AppEvent } from '../../shared/contract'
 import type { ApiResult } from '../../shared/errors'
 import type { Deployment } from '../../shared/deploy-models'
-import { memorySettingsStore } from './memory-settings-store'
+import { memorySettingsStore } from '../services/workspace'
 import { createRouter, type Router } from './router'
-import { freePort, stopDemoApp } from './deploy-test-support'
-import { removeDir, tempDir } from './temp-repo'
+import { stopDemoApp } from '../testing/deploy-support'
+import { freePort } from '../testing/ports'
+import { removeDir, tempDir } from '../testing/temp-dir'
 
 function value<T>(result: ApiResult<T>): T {
   if (!result.ok) throw new Error(`expected a value, got ${JSON.stringify(result.error)}`)

@@ -6,7 +6,7 @@ import { SlipwayConfigSchema } from '../../../shared/config-schema'
 import { isFinished, type TestRun } from '../../../shared/test-models'
 import { isProcessAlive } from './process-tree'
 import { TestService, type TestServiceEvent } from './test-service'
-import { WorkRepo } from './work-repo'
+import { TestRepo } from '../../testing/test-repo'
 
 const cleanups: (() => Promise<void> | void)[] = []
 afterEach(async () => {
@@ -19,8 +19,8 @@ function tempDir(prefix: string): string {
   return dir
 }
 
-function newRepo(files: Record<string, string>): WorkRepo {
-  const repo = WorkRepo.create(files)
+function newRepo(files: Record<string, string>): TestRepo {
+  const repo = TestRepo.create({ files, prefix: 'slipway-tests-' })
   cleanups.push(() => repo.remove())
   return repo
 }
@@ -32,7 +32,7 @@ interface Started {
 }
 
 async function startService(
-  repo: WorkRepo,
+  repo: TestRepo,
   test: Record<string, unknown>,
   dataDir = tempDir('slipway-tests-data-')
 ): Promise<Started> {
@@ -339,7 +339,9 @@ describe('TestService', () => {
     expect(sameLog.text).toMatch(/setup: cache hit/)
     const newLog = await service.readLog(runOf(service, 'tip', newLock)?.id as string, 0, 1 << 16)
     expect(newLog.text).toMatch(/setup \(cache miss/)
-    expect(readdirSync(join(dataDir, 'worktrees'))).toEqual([expect.stringMatching(/^wt-\d+-\w+-0$/)])
+    expect(readdirSync(join(dataDir, 'worktrees'))).toEqual([
+      expect.stringMatching(/^wt-\d+-\w+-0$/)
+    ])
     const entries = readdirSync(join(dataDir, 'setup-cache')).filter((n) => !n.startsWith('.'))
     expect(entries).toHaveLength(2)
   })
@@ -404,7 +406,7 @@ describe('TestService', () => {
     const origin = newRepo({ 'x.txt': 'x\n' })
     const clonePath = tempDir('slipway-tests-clone-')
     origin.git(['clone', '--quiet', '--end-of-options', origin.path, clonePath])
-    const clone = WorkRepo.open(clonePath)
+    const clone = TestRepo.open(clonePath)
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
     cleanups.push(() => warn.mockRestore())
     const events: TestServiceEvent[] = []

@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto'
 import { execFile } from 'node:child_process'
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import type { StoredRelease } from '../../releases'
+import type { StoredRelease } from '../services/releases'
 
 const run = promisify(execFile)
 
@@ -112,19 +111,6 @@ export async function makeTestRelease(
 /** A release id for tests: fixed date, the sequence in the time part. */
 export function testReleaseId(n: number): string {
   return `20261126.${String(1000 + n).padStart(4, '0')}-${(0xabc0000 + n).toString(16)}`
-}
-
-/** A free TCP port on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer()
-    srv.once('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address()
-      const port = typeof address === 'object' && address ? address.port : 0
-      srv.close(() => resolve(port))
-    })
-  })
 }
 
 /** Stops the test app of a host folder (its pid is in shared/app.pid); quiet when none runs. */

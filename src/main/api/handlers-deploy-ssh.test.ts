@@ -6,15 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ApiResult } from '../../shared/errors'
 import type { AppEvent } from '../../shared/contract'
 import type { Deployment } from '../../shared/deploy-models'
-import {
-  sshdUnavailableReason,
-  startSshFleet,
-  type SshTestFleet
-} from '../services/transport/testing/sshd-hosts'
-import { startAgent } from './deploy-test-support'
-import { memorySettingsStore } from './memory-settings-store'
+import { startAgent } from '../testing/deploy-support'
+import { sshdUnavailableReason, startSshFleet, type SshTestFleet } from '../testing/sshd-hosts'
+import { removeDir, tempDir } from '../testing/temp-dir'
+import { commitFile, git } from '../testing/test-repo'
+import { memorySettingsStore } from '../services/workspace'
 import { createRouter, type Router } from './router'
-import { commitFile, git, removeDir, tempDir } from './temp-repo'
 
 const unavailable = sshdUnavailableReason()
 

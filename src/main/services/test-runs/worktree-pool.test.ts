@@ -3,9 +3,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { WorktreePool } from './worktree-pool'
-import { WorkRepo } from './work-repo'
+import { TestRepo } from '../../testing/test-repo'
 
-const repo = WorkRepo.create({ 'a.txt': 'one\n', '.gitignore': 'build/\n' })
+const repo = TestRepo.create({
+  files: { 'a.txt': 'one\n', '.gitignore': 'build/\n' },
+  prefix: 'slipway-tests-'
+})
 const data = mkdtempSync(join(tmpdir(), 'slipway-pool-'))
 afterAll(() => {
   repo.remove()

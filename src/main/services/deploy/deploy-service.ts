@@ -1,27 +1,25 @@
-import type { AppEvent } from '../../shared/contract'
-import type { HostKeyScan } from '../../shared/contract-deploy'
-import type { EnvironmentConfig } from '../../shared/config-schema'
-import type { Deployment, EnvironmentStatus, Release } from '../../shared/deploy-models'
-import type { Workspace } from '../../shared/models'
-import {
-  breakLock,
-  deployRelease,
-  readEnvironmentStatus,
-  rollbackEnvironment,
-  type DeployContext,
-  type DeployEvent
-} from '../services/deploy'
-import { ExpectedError } from '../services/errors'
+import type { AppEvent } from '../../../shared/contract'
+import type { HostKeyScan } from '../../../shared/contract-deploy'
+import type { EnvironmentConfig } from '../../../shared/config-schema'
+import type { Deployment, EnvironmentStatus, Release } from '../../../shared/deploy-models'
+import type { Workspace } from '../../../shared/models'
+import { ExpectedError } from '../errors'
+import type { ErrorLog } from '../log'
 import {
   createRelease,
   getRelease,
   listReleases,
   pruneReleases,
   type StoredRelease
-} from '../services/releases'
-import type { TransportContext } from '../services/transport'
-import { requireUsableHosts, scanHostKeys } from './deploy-host-keys'
-import type { ErrorLog } from './to-api-error'
+} from '../releases'
+import type { TransportContext } from '../transport'
+import { breakLock } from './break-lock'
+import { deployRelease } from './deploy-release'
+import type { DeploymentRegistry } from './deployment-registry'
+import { readEnvironmentStatus } from './environment-status'
+import { requireUsableHosts, scanHostKeys } from './host-keys'
+import { rollbackEnvironment } from './rollback-environment'
+import type { DeployContext, DeployEvent } from './types'
 
 /** What a {@link DeployService} is built from. */
 export interface DeployServiceOptions {
@@ -35,72 +33,6 @@ export interface DeployServiceOptions {
   readonly log: ErrorLog
   /** Deployments of this process, shared across workspaces so a switch does not lose them. */
   readonly deployments: DeploymentRegistry
-}
-
-/** The deployments started by this process: the latest state of each, and their cancel switches. */
-export class DeploymentRegistry {
-  private readonly all = new Map<string, Deployment>()
-  private readonly controllers = new Map<string, AbortController>()
-  /** Environment key (workspace + name) → id of the deployment running there. */
-  private readonly busy = new Map<string, string>()
-
-  /** Newest first. */
-  list(): Deployment[] {
-    return [...this.all.values()].reverse().slice(0, 50)
-  }
-
-  get(id: string): Deployment | undefined {
-    return this.all.get(id)
-  }
-
-  /** Reserves an environment; throws ExpectedError('locked') when this process deploys there. */
-  reserve(key: string, environment: string): () => void {
-    const running = this.busy.get(key)
-    const d = running === undefined ? undefined : this.all.get(running)
-    // Its final event arrives just before its promise settles: finished counts as free.
-    if (running !== undefined && d?.status !== 'running' && d !== undefined) {
-      this.busy.delete(key)
-    } else if (running !== undefined) {
-      throw new ExpectedError(
-        'locked',
-        `${environment} is busy: ${d ? `${d.kind} of ${d.release} started by ${d.startedBy}` : 'a deployment'} is running in this Slipway`,
-        { environment, deployment: running }
-      )
-    }
-    const token = `pending-${Math.random()}`
-    this.busy.set(key, token)
-    return () => {
-      if (this.busy.get(key) === token) this.busy.delete(key)
-    }
-  }
-
-  bind(key: string, id: string): void {
-    this.busy.set(key, id)
-  }
-
-  release(key: string, id: string): void {
-    if (this.busy.get(key) === id) this.busy.delete(key)
-    this.controllers.delete(id)
-  }
-
-  record(deployment: Deployment, controller?: AbortController): void {
-    // Re-inserting keeps the map ordered by start, since ids are only added once.
-    this.all.set(deployment.id, deployment)
-    if (controller) this.controllers.set(deployment.id, controller)
-    while (this.all.size > 200) {
-      const oldest = this.all.keys().next().value
-      if (oldest === undefined || this.controllers.has(oldest)) break
-      this.all.delete(oldest)
-    }
-  }
-
-  /** Aborts a running deployment; false when it is not running. */
-  cancel(id: string): boolean {
-    const controller = this.controllers.get(id)
-    if (!controller) return false
-    controller.abort(new ExpectedError('cancelled', 'cancelled by the user'))
-    return true
-  }
 }
 
 /** A release as the API shows it (the tarball path stays on this machine). */

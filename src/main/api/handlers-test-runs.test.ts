@@ -2,10 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AppEvent } from '../../shared/contract'
 import type { ApiResult } from '../../shared/errors'
 import type { TestRun } from '../../shared/test-models'
-import { memorySettingsStore } from './memory-settings-store'
+import { memorySettingsStore } from '../services/workspace'
 import { createRouter, type Router } from './router'
-import { FAILING_BRANCH, PASSING_BRANCH, makeTestedRepo } from './tests-fixture'
-import { git, makeSampleRepo, removeDir, tempDir } from './temp-repo'
+import {
+  FAILING_BRANCH,
+  PASSING_BRANCH,
+  makeTestedRepo,
+  makeSampleRepo
+} from '../testing/fixture-repos'
+import { removeDir, tempDir } from '../testing/temp-dir'
+import { git } from '../testing/test-repo'
 
 function value<T>(result: ApiResult<T>): T {
   if (!result.ok) throw new Error(`expected a value, got ${JSON.stringify(result.error)}`)

@@ -2,7 +2,7 @@ import type { testMethods } from '../../shared/contract-tests'
 import { assertNever } from '../../shared/errors'
 import type { Workspace } from '../../shared/models'
 import { ExpectedError } from '../services/errors'
-import { TestService, type TestServiceEvent } from '../services/tests'
+import { TestService, type TestServiceEvent } from '../services/test-runs'
 import { workspaceDataDir } from '../services/workspace'
 import type { DomainHandlers, HandlerContext } from './handlers'
 

@@ -1,16 +1,19 @@
 /**
  * Measures the SSH transport against real sshd hosts (not a test): connect+auth time, and SFTP
  * upload throughput of a 50 MiB incompressible file to one host and to 8 hosts in parallel.
- * Run: npx tsx src/main/services/transport/testing/measure-transport.ts
+ * Run: npx tsx src/main/testing/measure-transport.ts
  */
 import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { connectTransport } from '../connect'
-import { CredentialStore } from '../credentials'
-import { HostTrustStore } from '../host-trust-store'
-import type { Transport, TransportContext } from '../types'
+import {
+  connectTransport,
+  CredentialStore,
+  HostTrustStore,
+  type Transport,
+  type TransportContext
+} from '../services/transport'
 import { startSshFleet, sshdUnavailableReason } from './sshd-hosts'
 
 const MIB = 1024 * 1024

@@ -1,22 +1,8 @@
-// Test support for the deploy suites (router, CLI, e2e): free ports and stopping demo apps.
+// Test support for the deploy suites (router, CLI, e2e): stopping demo apps, a private ssh-agent.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
-
-/** A loopback port nobody listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.on('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      const port = typeof address === 'object' && address ? address.port : 0
-      server.close(() => resolve(port))
-    })
-  })
-}
 
 /** Stops the demo app a deployment started on a local host (its pid file is in shared/). */
 export async function stopDemoApp(hostDir: string): Promise<void> {

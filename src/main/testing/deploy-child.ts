@@ -1,10 +1,10 @@
 // Run as a separate process by the "deploying process killed" test: deploys one release and
 // prints every Deployment event as a JSON line on stdout, so the parent can kill it mid-way.
 import { readFileSync } from 'node:fs'
-import type { EnvironmentConfig } from '../../../../shared/config-schema'
-import type { StoredRelease } from '../../releases'
-import { CredentialStore, HostTrustStore } from '../../transport'
-import { deployRelease } from '..'
+import type { EnvironmentConfig } from '../../shared/config-schema'
+import type { StoredRelease } from '../services/releases'
+import { CredentialStore, HostTrustStore } from '../services/transport'
+import { deployRelease } from '../services/deploy'
 
 interface ChildInput {
   readonly release: StoredRelease

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { readFile, readdir, readlink } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { HostLogEntry } from '../host-log'
+import type { HostLogEntry } from '../services/deploy'
 
 /** What a host folder holds, read straight from disk (the truth a test asserts). */
 export interface HostDiskState {

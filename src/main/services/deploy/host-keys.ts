@@ -1,12 +1,7 @@
-import type { HostKeyScan } from '../../shared/contract-deploy'
-import type { EnvironmentConfig, HostConfig } from '../../shared/config-schema'
-import { ExpectedError } from '../services/errors'
-import {
-  connectTransport,
-  hostLabel,
-  parseSshTarget,
-  type TransportContext
-} from '../services/transport'
+import type { HostKeyScan } from '../../../shared/contract-deploy'
+import type { EnvironmentConfig, HostConfig } from '../../../shared/config-schema'
+import { ExpectedError } from '../errors'
+import { connectTransport, hostLabel, parseSshTarget, type TransportContext } from '../transport'
 
 // The problems a user must resolve before a deploy can connect: they are answered as errors with
 // their details (fingerprint, key file) so the UI and the CLI can ask, rather than reported as a

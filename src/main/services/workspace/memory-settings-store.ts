@@ -1,4 +1,4 @@
-import { DEFAULT_SETTINGS, type Settings, type SettingsStore } from '../services/workspace'
+import { DEFAULT_SETTINGS, type Settings, type SettingsStore } from './settings'
 
 /**
  * Settings kept in memory only: for one-shot commands (the CLI's `branches`) that must not
