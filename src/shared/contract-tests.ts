@@ -70,8 +70,16 @@ export const testMethods = {
 export interface TestEvents {
   /** A run was queued, started or finished (or its summary changed). */
   'tests.runChanged': { readonly run: TestRun }
-  /** Live output of a running run, in order (coalesced by the service). */
-  'tests.log': { readonly runId: string; readonly chunk: string }
+  /**
+   * Live output of a running run, in order (coalesced by the service): bytes
+   * `[offset, offset + bytes)` of its stored log, sent once they are readable with `tests.log`.
+   */
+  'tests.log': {
+    readonly runId: string
+    readonly chunk: string
+    readonly offset: number
+    readonly bytes: number
+  }
   /** The queue changed: a run was queued, started, finished or cancelled; paused toggled. */
   'tests.queueChanged': { readonly queue: TestQueue }
 }

@@ -108,7 +108,15 @@ function forward(ctx: HandlerContext, event: TestServiceEvent): void {
       ctx.emit({ event: 'tests.runChanged', payload: { run: event.run } })
       return
     case 'log':
-      ctx.emit({ event: 'tests.log', payload: { runId: event.runId, chunk: event.chunk } })
+      ctx.emit({
+        event: 'tests.log',
+        payload: {
+          runId: event.runId,
+          chunk: event.chunk,
+          offset: event.offset,
+          bytes: event.bytes
+        }
+      })
       return
     case 'queue':
       ctx.emit({ event: 'tests.queueChanged', payload: { queue: event.queue } })

@@ -23,7 +23,14 @@ import { WorktreePool, type Worktree } from './worktree-pool'
 /** What the test service tells the host (router → renderer, CLI). */
 export type TestServiceEvent =
   | { readonly kind: 'run'; readonly run: TestRun }
-  | { readonly kind: 'log'; readonly runId: string; readonly chunk: string }
+  | {
+      readonly kind: 'log'
+      readonly runId: string
+      /** Live output: bytes `[offset, offset + bytes)` of the run's stored log. */
+      readonly chunk: string
+      readonly offset: number
+      readonly bytes: number
+    }
   | { readonly kind: 'queue'; readonly queue: TestQueue }
 
 /** Options for {@link TestService}. */
@@ -486,8 +493,8 @@ export class TestService {
     }
     this.update(run)
     this.emitQueue()
-    const log = new RunLog(this.logPath(runId), (chunk) =>
-      this.options.onEvent({ kind: 'log', runId, chunk })
+    const log = new RunLog(this.logPath(runId), ({ text, offset, bytes }) =>
+      this.options.onEvent({ kind: 'log', runId, chunk: text, offset, bytes })
     )
     const deadline = Date.now() + test.timeoutSeconds * 1000
     const signal = entry.abort.signal

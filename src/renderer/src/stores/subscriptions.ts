@@ -49,7 +49,7 @@ export function connectSubscriptions(
         stores.tests.getState().runChanged(event.payload.run)
         return
       case 'tests.log':
-        stores.tests.getState().logChunk(event.payload.runId, event.payload.chunk)
+        stores.tests.getState().logChunk(event.payload)
         return
       case 'tests.queueChanged':
         stores.tests.getState().queueChanged(event.payload.queue)

@@ -143,9 +143,13 @@ describe('tests store', () => {
     const log = store.getState().log
     expect(log).toMatchObject({ runId: run.id, startByte: 106, endByte: total, loading: false })
 
-    store.getState().logChunk(run.id, 'live one\nlive')
-    store.getState().logChunk('another-run', 'not mine\n')
-    store.getState().logChunk(run.id, ' two ✓\n')
+    const live = (runId: string, chunk: string, offset: number) =>
+      store.getState().logChunk({ runId, chunk, offset, bytes: new Blob([chunk]).size })
+    live(run.id, 'live one\nlive', total)
+    live('another-run', 'not mine\n', total + 13)
+    live(run.id, ' two ✓\n', total + 13)
+    // A chunk sent again (already loaded) changes nothing.
+    live(run.id, ' two ✓\n', total + 13)
     const lines = store.getState().log?.lines ?? []
     expect(lines.slice(-3)).toEqual(['live one', 'live two ✓', ''])
     expect(store.getState().log?.endByte).toBe(total + 'live one\nlive two ✓\n'.length + 2)
@@ -157,8 +161,47 @@ describe('tests store', () => {
     expect(client.callsOf('tests.log').at(-1)).toEqual({ id: run.id, offset: 0, length: 106 })
 
     store.getState().closeRun()
-    store.getState().logChunk(run.id, 'after close\n')
+    live(run.id, 'after close\n', total + 22)
     expect(store.getState().log).toBeNull()
+  })
+
+  it('places a chunk that arrives while the stored log is read: no byte lost, none twice', async () => {
+    // The file holds "one\ntw" when it is read; the chunk "two\nthree\n" (bytes 4..14) was sent
+    // meanwhile, straddling the end of what the read returned.
+    const stored = 'one\ntwo\nthree\n'
+    let readUpTo = 6
+    let release: () => void = () => {}
+    const reading = new Promise<void>((resolve) => (release = resolve))
+    const run = makeRun({ branch: 'a', sha: sha('a'), status: 'running' })
+    const client = createFakeClient({
+      'tests.run': () => run,
+      'tests.log': async ({ offset, length }) => {
+        await reading
+        return {
+          text: stored.slice(offset, Math.min(offset + length, readUpTo)),
+          totalBytes: readUpTo
+        }
+      }
+    })
+    const store = createTestsStore(client, () => {})
+    const opening = store.getState().openRun(run.id)
+    store.getState().logChunk({ runId: run.id, chunk: 'two\nthree\n', offset: 4, bytes: 10 })
+    release()
+    await opening
+    expect(store.getState().log).toMatchObject({ endByte: 14, loading: false })
+    expect(store.getState().log?.lines).toEqual(['one', 'two', 'three', ''])
+
+    // A gap (a chunk lost on the way) is read from the stored log.
+    readUpTo = stored.length + 5
+    const more = `${stored}four\n`
+    client.handlers['tests.log'] = ({ offset, length }) => ({
+      text: more.slice(offset, offset + length),
+      totalBytes: more.length
+    })
+    store.getState().logChunk({ runId: run.id, chunk: '\n', offset: 18, bytes: 1 })
+    await vi.waitFor(() =>
+      expect(store.getState().log?.lines).toEqual(['one', 'two', 'three', 'four', ''])
+    )
   })
 
   it('gets events through the subscriptions: runs, log chunks and the queue', async () => {
@@ -175,7 +218,10 @@ describe('tests store', () => {
     client.emit({ event: 'tests.queueChanged', payload: { queue } })
     expect(stores.tests.getState().queue).toEqual(queue)
     await stores.tests.getState().openRun(run.id)
-    client.emit({ event: 'tests.log', payload: { runId: run.id, chunk: 'hello\n' } })
+    client.emit({
+      event: 'tests.log',
+      payload: { runId: run.id, chunk: 'hello\n', offset: 0, bytes: 6 }
+    })
     expect(stores.tests.getState().log?.lines).toEqual(['hello', ''])
     off()
   })

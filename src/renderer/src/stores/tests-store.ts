@@ -1,7 +1,7 @@
 import { createStore, type StoreApi } from 'zustand'
-import type { BranchTestState, TestQueue, TestRun } from '../../../shared'
+import type { BranchTestState, EventMap, TestQueue, TestRun } from '../../../shared'
 import { describeError, type ApiClient } from '../api/client'
-import { appendText, byteLength, linesOf, prependText, type LogLines } from '../lib/log-lines'
+import { appendText, linesOf, prependText, type LogLines } from '../lib/log-lines'
 import type { UiError } from './workspace-store'
 
 /** Whether the open workspace can run tests at all. */
@@ -41,8 +41,8 @@ export interface TestsActions {
   load(): Promise<void>
   /** A run changed (pushed event). */
   runChanged(run: TestRun): void
-  /** Live log output arrived (pushed event). */
-  logChunk(runId: string, chunk: string): void
+  /** Live log output arrived (pushed event): bytes `[offset, offset + bytes)` of a run's log. */
+  logChunk(chunk: LogChunk): void
   queueChanged(queue: TestQueue): void
   rerun(branch: string, kind: TestRun['kind']): Promise<void>
   cancel(runId: string): Promise<void>
@@ -57,6 +57,9 @@ export interface TestsActions {
   toggleQueue(open?: boolean): void
   reset(): void
 }
+
+/** One live piece of a run's log, as the `tests.log` event carries it. */
+export type LogChunk = EventMap['tests.log']
 
 /** The tests store's full shape. */
 export type TestsStore = TestsState & TestsActions
@@ -102,6 +105,8 @@ export function createTestsStore(
   const lastTipStatus = new Map<string, TestRun['status']>()
   let loadSeq = 0
   let logSeq = 0
+  // Chunks of the open run that arrived while its stored log was being read.
+  let early: LogChunk[] = []
 
   return createStore<TestsStore>()((set, get) => {
     const fail = (err: unknown): void => set({ error: describeError(err) })
@@ -179,12 +184,12 @@ export function createTestsStore(
         }
       },
 
-      logChunk(runId, chunk) {
+      logChunk(chunk) {
         const log = get().log
-        if (!log || log.runId !== runId || log.loading) return
-        const bytes = byteLength(chunk)
-        const grown = appendText(log, chunk, bytes)
-        set({ log: { ...log, ...grown, totalBytes: Math.max(log.totalBytes, grown.endByte) } })
+        if (!log || log.runId !== chunk.runId) return
+        // While the stored log is read, chunks wait: the read decides which bytes they add.
+        if (log.loading) early.push(chunk)
+        else placeChunk(chunk)
       },
 
       queueChanged(queue) {
@@ -238,6 +243,7 @@ export function createTestsStore(
 
       async openRun(runId) {
         const seq = ++logSeq
+        early = []
         set({
           openRunId: runId,
           log: {
@@ -277,6 +283,7 @@ export function createTestsStore(
               error: null
             }
           })
+          for (const chunk of early.splice(0)) placeChunk(chunk)
         } catch (err) {
           if (seq !== logSeq) return
           const log = get().log
@@ -286,6 +293,7 @@ export function createTestsStore(
 
       closeRun() {
         logSeq++
+        early = []
         set({ openRunId: null, log: null })
       },
 
@@ -320,6 +328,26 @@ export function createTestsStore(
         lastTipStatus.clear()
         set({ ...TESTS_DEFAULTS })
       }
+    }
+
+    // Adds the part of a chunk after what is loaded; a gap (chunks lost while the event stream
+    // was down) is read from the stored log instead.
+    function placeChunk(chunk: LogChunk): void {
+      const log = get().log
+      if (!log || log.runId !== chunk.runId) return
+      const end = chunk.offset + chunk.bytes
+      if (end <= log.endByte) return
+      const totalBytes = Math.max(log.totalBytes, end)
+      const overlap = log.endByte - chunk.offset
+      const encoded = overlap > 0 ? new TextEncoder().encode(chunk.chunk) : null
+      if (overlap < 0 || (encoded && encoded.length !== chunk.bytes)) {
+        set({ log: { ...log, totalBytes } })
+        void catchUp(chunk.runId)
+        return
+      }
+      const text = encoded ? new TextDecoder().decode(encoded.subarray(overlap)) : chunk.chunk
+      const grown = appendText(log, text, chunk.bytes - Math.max(0, overlap))
+      set({ log: { ...log, ...grown, totalBytes: Math.max(totalBytes, grown.endByte) } })
     }
 
     // Reads what the viewer missed (chunks lost while the event stream was down).
