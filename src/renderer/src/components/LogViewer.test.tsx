@@ -36,13 +36,12 @@ describe('LogViewer', () => {
     // ~1.2 million lines of ~44 bytes: a 50 MB log.
     const line = '\x1b[31mFAIL\x1b[0m src/orders.test.ts > totals round'
     const lines = Array.from({ length: 1_200_000 }, () => line)
-    const started = performance.now()
     const { container } = render(<LogViewer log={logOf(lines)} onLoadEarlier={() => {}} />)
-    const took = performance.now() - started
+    // Virtualized: a handful of rows in the DOM whatever the log's length. (No timing here: a
+    // shared CI machine makes wall-clock limits in unit tests flaky; speed lives in bench/.)
     const rows = container.querySelectorAll('.log-line')
     expect(rows.length).toBeGreaterThan(0)
     expect(rows.length).toBeLessThan(200)
-    expect(took).toBeLessThan(1000)
     const red = container.querySelector('.log-line .ansi-red')
     expect(red?.textContent).toBe('FAIL')
     expect(container.textContent).not.toContain('\x1b')
