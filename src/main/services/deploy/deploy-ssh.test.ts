@@ -301,7 +301,8 @@ describe.skipIf(skip !== null)('deployRelease to real sshd hosts', () => {
         knownHostsFile: fleet.knownHostsFile,
         trustedFile: join(scratch, 'trusted-child'),
         keyFile: fleet.userKeyFile,
-        lockStaleAfterMs: 1500
+        // Long enough that the first status read below, on a loaded machine, comes before it.
+        lockStaleAfterMs: 6000
       })
     )
     const child = spawn(process.execPath, [bundle, input], {
@@ -323,13 +324,17 @@ describe.skipIf(skip !== null)('deployRelease to real sshd hosts', () => {
     })
     expect(killedAt?.hosts[0].state).toBe('done')
     await new Promise((r) => child.once('exit', r))
-    const ctx = context([], {}, 1500)
+    const ctx = context([], {}, 6000)
     const fresh = await readEnvironmentStatus(env, ctx)
     expect(fresh.hosts.map((h) => h.release)).toEqual([r2.id, r2.id, r1.id, r1.id])
     expect(fresh.drift).toBe(true)
     expect(fresh.hosts.every((h) => h.lock?.holder === 'child@ci' && !h.lock.stale)).toBe(true)
-    await new Promise((r) => setTimeout(r, 1700))
-    const later = await readEnvironmentStatus(env, ctx)
+    // No heartbeat comes any more: the locks turn stale once the threshold has passed.
+    let later = fresh
+    for (let i = 0; i < 40 && !later.hosts.every((h) => h.lock?.stale === true); i++) {
+      await new Promise((r) => setTimeout(r, 500))
+      later = await readEnvironmentStatus(env, ctx)
+    }
     expect(later.hosts.every((h) => h.lock?.stale === true)).toBe(true)
     for (const h of fleet.hosts)
       expect((await readHostDisk(h.hostDir)).log.at(-1)?.event).toBe(
