@@ -15,7 +15,14 @@ import {
 } from './git-read'
 import { readIdentity, updateRefsAtomically, writeCommitObject, writeEmptyTree } from './git-write'
 import { LocalState } from './local-state'
-import { commitObject, decodeCommit, encodeMessage, isBad, type OpCommit } from './op-codec'
+import {
+  commitObject,
+  decodeCommit,
+  encodeMessage,
+  isBad,
+  type OpAuthor,
+  type OpCommit
+} from './op-codec'
 import { entityPathOf, isEntityPath, localRef } from './ref-names'
 
 /** A ref that cannot be read as an entity log, by its full name, with the reason. */
@@ -56,6 +63,7 @@ export interface AppendInput {
 }
 
 const APPEND_ATTEMPTS = 8
+const IDENTITY_TTL_MS = 10_000
 
 /** The store; one per repository and process (it caches what it has read). */
 export class TeamStateStore {
@@ -65,6 +73,9 @@ export class TeamStateStore {
   private readonly loadedTips = new Set<string>()
   private tree: string | null = null
   private appending: Promise<unknown> = Promise.resolve()
+  /** The tip each local entity had when this process last read or moved it. */
+  private readonly tips = new Map<string, string>()
+  private author: { value: OpAuthor; at: number } | null = null
 
   private constructor(
     /** The repository's work tree (or bare git dir). */
@@ -94,6 +105,8 @@ export class TeamStateStore {
       }
       ;(at.side === 'local' ? local : remote).set(at.path, sha)
     }
+    this.tips.clear()
+    for (const [path, sha] of local) this.tips.set(path, sha)
     return { local, remote, problems }
   }
 
@@ -199,18 +212,11 @@ export class TeamStateStore {
     }
     const ref = localRef(input.path)
     for (let attempt = 0; attempt < APPEND_ATTEMPTS; attempt += 1) {
-      const raw = await readTipCommit(this.repo, ref)
-      if (raw && input.mode === 'create') {
-        throw new ExpectedError('conflict', `${ref} already exists`, { ref })
-      }
-      if (!raw && input.mode === 'append') {
-        throw new ExpectedError('not-found', `${ref} does not exist`, { ref })
-      }
-      const parent = raw ? decodeCommit(raw) : null
-      if (parent && isBad(parent)) {
-        throw new ExpectedError('conflict', `${ref} is corrupt: ${parent.reason}`, { ref })
-      }
-      const author = await readIdentity(this.repo)
+      // First try on the tip this process last saw (one git call less); a stale guess only
+      // fails the compare-and-swap below, and the retry reads the real tip.
+      const guess = attempt === 0 ? this.guessTip(input) : undefined
+      const parent = guess !== undefined ? guess : await this.readParent(ref, input.mode)
+      const author = await this.identity()
       const clock = await this.local.tick(parent?.clock ?? 0)
       const timeMs = Date.now()
       const message = encodeMessage(input.summary ?? input.type, {
@@ -232,12 +238,46 @@ export class TeamStateStore {
           type: input.type,
           data: input.data
         }
+        this.tips.set(input.path, sha)
         return this.remember(written)
       }
+      this.tips.delete(input.path)
       // Another writer moved the ref: wait a little (jittered) and redo on its tip.
       await new Promise((r) => setTimeout(r, Math.random() * 20 * (attempt + 1)))
     }
     throw new ExpectedError('conflict', `${ref} kept moving while appending; try again`, { ref })
+  }
+
+  private guessTip(input: AppendInput): OpCommit | null | undefined {
+    const tip = this.tips.get(input.path)
+    if (tip === undefined) return input.mode === 'create' ? null : undefined
+    if (input.mode === 'create') return undefined
+    const commit = this.commits.get(tip)
+    return commit && !isBad(commit) ? commit : undefined
+  }
+
+  private async readParent(ref: string, mode: AppendInput['mode']): Promise<OpCommit | null> {
+    const raw = await readTipCommit(this.repo, ref)
+    if (raw && mode === 'create') {
+      throw new ExpectedError('conflict', `${ref} already exists`, { ref })
+    }
+    if (!raw && mode === 'append') {
+      throw new ExpectedError('not-found', `${ref} does not exist`, { ref })
+    }
+    const parent = raw ? decodeCommit(raw) : null
+    if (parent && isBad(parent)) {
+      throw new ExpectedError('conflict', `${ref} is corrupt: ${parent.reason}`, { ref })
+    }
+    return parent
+  }
+
+  private async identity(): Promise<OpAuthor> {
+    // Re-read now and then: someone may fix their user.name while the app runs.
+    const now = Date.now()
+    if (!this.author || now - this.author.at > IDENTITY_TTL_MS) {
+      this.author = { value: await readIdentity(this.repo), at: now }
+    }
+    return this.author.value
   }
 
   /** Writes a raw commit object (for merges and rebases by the sync). */
@@ -250,7 +290,15 @@ export class TeamStateStore {
     updates: readonly { ref: string; newSha: string; oldSha: string | null }[]
   ): Promise<boolean> {
     const tree = await this.emptyTree()
-    return updateRefsAtomically(this.repo, updates, '0'.repeat(tree.length))
+    const ok = await updateRefsAtomically(this.repo, updates, '0'.repeat(tree.length))
+    for (const u of updates) {
+      const at = entityPathOf(u.ref)
+      if (at?.side === 'local') {
+        if (ok) this.tips.set(at.path, u.newSha)
+        else this.tips.delete(at.path)
+      }
+    }
+    return ok
   }
 
   /** The empty tree's id (written once per store). */
