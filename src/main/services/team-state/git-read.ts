@@ -25,16 +25,18 @@ const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/
 const BROKEN = /^warning: ignoring broken ref (.+)$/
 
 /**
- * Every ref under `refs/slipway/` and `refs/slipway-remote/origin/` by one `for-each-ref`
+ * Every ref under `prefixes` (both team-state namespaces by default) by one `for-each-ref`
  * (names and object ids only: asking for the object type would make git die on the first
  * ref to a missing object), plus the refs git itself ignored as broken (garbage in the file).
  */
-export async function listTeamRefs(repo: string): Promise<{ refs: RawRef[]; broken: string[] }> {
+export async function listTeamRefs(
+  repo: string,
+  prefixes: readonly string[] = [LOCAL_PREFIX, REMOTE_PREFIX]
+): Promise<{ refs: RawRef[]; broken: string[] }> {
   const out = await runGit(repo, [
     'for-each-ref',
     '--format=%(refname)%00%(objectname)',
-    LOCAL_PREFIX,
-    REMOTE_PREFIX
+    ...prefixes
   ])
   const refs: RawRef[] = []
   for (const line of out.stdout.split('\n')) {

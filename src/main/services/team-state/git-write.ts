@@ -71,3 +71,12 @@ export async function readIdentity(repo: string): Promise<OpAuthor> {
   }
   return { name: m[1], email: m[2] ?? '' }
 }
+
+/**
+ * Packs loose refs into `packed-refs`, as `git gc` would: values do not change, but reading
+ * tens of thousands of refs from one file instead of as many files is several times faster
+ * for Slipway and for every other git tool.
+ */
+export async function packRefs(repo: string): Promise<void> {
+  await runGit(repo, ['pack-refs', '--all'])
+}

@@ -37,7 +37,7 @@ async function draw(
   return out
 }
 
-describe('KeySequence', () => {
+describe('KeySequence', { timeout: 180_000 }, () => {
   it('gives two clones working offline distinct numbers', async () => {
     repos = TeamRepos.create()
     const a = await TeamStateStore.open(repos.clone('ana', 'Ana', 'ana@example.com'))

@@ -15,7 +15,7 @@ function setup(): { a: string } {
   return { a: repos.clone('ana', 'Ana Lima', 'ana@example.com') }
 }
 
-describe('TeamStateStore', () => {
+describe('TeamStateStore', { timeout: 180_000 }, () => {
   it('appends operations as commits under refs/slipway with the git identity, a time and a clock', async () => {
     const { a } = setup()
     const store = await TeamStateStore.open(a)

@@ -23,7 +23,7 @@ import {
   type OpAuthor,
   type OpCommit
 } from './op-codec'
-import { entityPathOf, isEntityPath, localRef } from './ref-names'
+import { entityPathOf, isEntityPath, LOCAL_PREFIX, localRef, REMOTE_PREFIX } from './ref-names'
 
 /** A ref that cannot be read as an entity log, by its full name, with the reason. */
 export interface RefProblem {
@@ -90,9 +90,13 @@ export class TeamStateStore {
     return new TeamStateStore(repo, new LocalState(`${dir}/slipway`, dir))
   }
 
-  /** The refs of both namespaces; malformed names and broken refs are reported, not listed. */
-  async readRefs(): Promise<RefsSnapshot> {
-    const { refs, broken } = await listTeamRefs(this.repo)
+  /**
+   * The refs of both namespaces (or only the local one); malformed names and broken refs are
+   * reported, not listed.
+   */
+  async readRefs(localOnly = false): Promise<RefsSnapshot> {
+    const prefixes = localOnly ? [LOCAL_PREFIX] : [LOCAL_PREFIX, REMOTE_PREFIX]
+    const { refs, broken } = await listTeamRefs(this.repo, prefixes)
     const local = new Map<string, string>()
     const remote = new Map<string, string>()
     const problems: RefProblem[] = broken.map((ref) => ({ ref, reason: 'the ref file is corrupt' }))
@@ -118,26 +122,26 @@ export class TeamStateStore {
     const failed = new Map<string, string>()
     const fresh = [...new Set(tips)].filter((t) => !this.loadedTips.has(t))
     if (fresh.length === 0) return failed
-    const types = await objectTypes(this.repo, fresh)
-    const commits: string[] = []
-    for (const tip of fresh) {
-      const type = types.get(tip) ?? 'missing'
-      if (type === 'commit') commits.push(tip)
-      else
-        failed.set(tip, type === 'missing' ? 'points at a missing object' : `points at a ${type}`)
-    }
     try {
-      await this.readNew(commits)
+      // The common case: every tip is a readable commit, one walk reads them all.
+      await this.readNew(fresh)
+      return failed
     } catch (err) {
       if (!(err instanceof GitError)) throw err
-      // Some history is broken (a missing parent): read tip by tip to name the broken ones.
-      for (const tip of commits) {
-        try {
-          await this.readNew([tip])
-        } catch (e) {
-          if (!(e instanceof GitError)) throw e
-          failed.set(tip, `its history cannot be read (${e.message})`)
-        }
+    }
+    // Something is broken: find which tips are not commits, then read the rest one by one.
+    const types = await objectTypes(this.repo, fresh)
+    for (const tip of fresh) {
+      const type = types.get(tip) ?? 'missing'
+      if (type !== 'commit') {
+        failed.set(tip, type === 'missing' ? 'points at a missing object' : `points at a ${type}`)
+        continue
+      }
+      try {
+        await this.readNew([tip])
+      } catch (e) {
+        if (!(e instanceof GitError)) throw e
+        failed.set(tip, `its history cannot be read (${e.message})`)
       }
     }
     return failed
@@ -158,7 +162,7 @@ export class TeamStateStore {
    * are reported by name and skipped. Witnesses the clocks read.
    */
   async snapshot(filter: (path: string) => boolean = () => true): Promise<TeamSnapshot> {
-    const refs = await this.readRefs()
+    const refs = await this.readRefs(true)
     const wanted = [...refs.local].filter(([path]) => filter(path))
     const failed = await this.load(wanted.map(([, sha]) => sha))
     const problems = [...refs.problems]

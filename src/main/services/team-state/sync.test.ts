@@ -40,7 +40,7 @@ const opsOf = async (s: TeamStateStore, path: string): Promise<string[]> =>
     (o) => `${o.author.name}:${o.type}:${JSON.stringify(o.data)}`
   )
 
-describe('syncTeamState', () => {
+describe('syncTeamState', { timeout: 180_000 }, () => {
   it('brings one clone’s entity to the other through origin', async () => {
     const { a, b } = await twoClones()
     await a.append({

@@ -11,6 +11,7 @@
  */
 import { ExpectedError } from '../errors'
 import { GitError } from '../git/runner'
+import { packRefs } from './git-write'
 import { fetchTeamState, originUrl, pushTeamState, type PushUpdate } from './git-remote'
 import { commitObject, encodeMessage, isBad, MERGE_TYPE, type OpAuthor } from './op-codec'
 import { localRef, remoteRef } from './ref-names'
@@ -44,6 +45,8 @@ export interface SyncOptions {
 }
 
 const MAX_ATTEMPTS = 6
+// A sync that wrote this many refs (a first sync of a big team) packs them, as `git gc` would.
+const PACK_AFTER = 500
 const MERGE_AUTHOR: OpAuthor = { name: 'Slipway', email: 'merge@slipway.invalid' }
 
 interface Plan {
@@ -71,6 +74,7 @@ export async function syncTeamState(
     options.onPhase?.('merge')
     const plan = await planSync(store, options.isLinear ?? (() => false))
     if (!(await store.casRefs(plan.localUpdates))) continue // a local append raced us
+    if (plan.localUpdates.length >= PACK_AFTER) await packRefs(store.repo)
     if (plan.pushes.length > 0) {
       options.onPhase?.('push')
       const pushed = await pushTeamState(store.repo, plan.pushes)
