@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { TeamStateStore } from './store'
 import { syncTeamState } from './sync'
-import { TeamRepos } from './testing/team-repos'
+import { TeamRepos } from '../../testing/team-repos'
 
 /** A small seeded generator (mulberry32), so a failing run can be replayed by its seed. */
 function random(seed: number): () => number {

@@ -3,7 +3,7 @@ import { originUrl } from './git-remote'
 import { isSequencePath, KeySequence } from './key-blocks'
 import { TeamStateStore } from './store'
 import { syncTeamState } from './sync'
-import { git, TeamRepos } from './testing/team-repos'
+import { git, TeamRepos } from '../../testing/team-repos'
 
 let repos: TeamRepos | null = null
 afterEach(() => {

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { TeamStateStore } from './store'
-import { git, TeamRepos } from './testing/team-repos'
+import { git, TeamRepos } from '../../testing/team-repos'
 
 let repos: TeamRepos | null = null
 afterEach(() => {

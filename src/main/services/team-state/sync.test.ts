@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { gitProcessCount } from '../git/runner'
 import { TeamStateStore } from './store'
 import { syncTeamState, type SyncOutcome } from './sync'
-import { git, TeamRepos } from './testing/team-repos'
+import { git, TeamRepos } from '../../testing/team-repos'
 
 let repos: TeamRepos | null = null
 afterEach(() => {
