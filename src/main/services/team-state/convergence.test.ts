@@ -1,4 +1,5 @@
-import { afterAll, describe, expect, it } from 'vitest'
+import { getPriority, setPriority } from 'node:os'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { TeamStateStore } from './store'
 import { syncTeamState } from './sync'
 import { TeamRepos } from '../../testing/team-repos'
@@ -19,7 +20,18 @@ const SEED = Number(process.env.SLIPWAY_SEED ?? 20261126)
 const OPERATIONS = 300
 
 let repos: TeamRepos | null = null
-afterAll(() => repos?.remove())
+// About 1,700 git processes: at a lower CPU priority (inherited by every git it starts) so
+// that tests sharing the machine and waiting on timers (deploy health checks) are not starved.
+const priority = getPriority()
+beforeAll(() => setPriority(Math.min(19, priority + 10)))
+afterAll(() => {
+  repos?.remove()
+  try {
+    setPriority(priority)
+  } catch {
+    // Raising the priority back needs privileges; the worker ends soon anyway.
+  }
+})
 
 describe('team state convergence', () => {
   it(`${OPERATIONS} operations over 3 clones with random syncs end in one state, nothing lost or doubled (seed ${SEED})`, async () => {
