@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { ticketPatternProblem } from './ticket-pattern'
 
 /** Names used in paths, URLs and logs: letters, digits, dot, dash, underscore; never a leading dash. */
 export const SafeName = z
@@ -74,14 +75,10 @@ export const SlipwayConfigSchema = z
         pattern: z
           .string()
           .default('[A-Z][A-Z0-9]+-[0-9]+')
-          .refine((p) => {
-            try {
-              new RegExp(p, 'g')
-              return true
-            } catch {
-              return false
-            }
-          }, 'not a valid regular expression')
+          .superRefine((p, ctx) => {
+            const problem = ticketPatternProblem(p)
+            if (problem) ctx.addIssue({ code: 'custom', message: problem })
+          })
       })
       .strict()
       .default({ pattern: '[A-Z][A-Z0-9]+-[0-9]+' }),

@@ -8,6 +8,7 @@ import {
 } from '../../shared/contract'
 import type { ApiResult } from '../../shared/errors'
 import type { AppInfo, Workspace } from '../../shared/models'
+import { ensurePrivateDirSync } from '../services/private-files'
 import { ensureDemoWorkspace, type SettingsStore } from '../services/workspace'
 import { createHandlers } from './handlers'
 import { Session } from './session'
@@ -62,6 +63,13 @@ export function createRouter(deps: RouterDeps): Router {
         log(`event listener failed on ${event.event}`, err)
       }
     }
+  }
+  try {
+    // Test logs, releases, settings and the log file are the user's alone.
+    ensurePrivateDirSync(deps.dataDir)
+  } catch (err) {
+    // Reported where it matters: the first operation that writes there fails with the reason.
+    log(`could not make the data folder ${deps.dataDir} private`, err)
   }
   const session = new Session({ settings: deps.settings, emit, log })
   let demo: Promise<string> | null = null

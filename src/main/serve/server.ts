@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { ApiError, ApiResult } from '../../shared/errors'
 import type { Router } from '../api'
@@ -61,9 +61,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const streams = new EventStreams()
   let port = 0
 
-  const server = createServer((req, res) => {
+  // Timeouts are enforced on this interval (Node's default is 30 s).
+  const server = createServer({ connectionsCheckingInterval: 1_000 }, (req, res) => {
     handle(req, res).catch((err: unknown) => {
-      log(`request ${req.method} ${req.url} failed`, err)
+      // Never the query: it can carry a token.
+      log(`request ${req.method} ${pathOf(req.url)} failed`, err)
       if (!res.headersSent) {
         sendResult(res, 500, {
           ok: false,
@@ -77,12 +79,18 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     setSecurityHeaders(res)
+    const url = requestUrl(req.url, port)
+    if (!url) {
+      // Answered before anything else looks at it, and never logged.
+      res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' })
+      res.end('Bad request target.\n')
+      return
+    }
     if (!hostAllowed(req.headers.host, port)) {
       res.writeHead(421, { 'Content-Type': 'text/plain; charset=utf-8' })
       res.end('This server only answers to 127.0.0.1 and localhost.\n')
       return
     }
-    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`)
     const path = url.pathname
     if (path === '/api' || path.startsWith('/api/')) {
       try {
@@ -132,6 +140,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     sendResult(res, result.ok ? 200 : httpStatusFor(result.error.code), result)
   }
 
+  applyTimeouts(server)
   const unsubscribe = options.router.onEvent((event) => streams.send(event))
 
   await new Promise<void>((resolve, reject) => {
@@ -234,4 +243,45 @@ function parseJson(body: string): unknown {
   } catch {
     throw badRequest('The request body is not valid JSON')
   }
+}
+
+/** Explicit limits rather than Node's defaults, which change between versions. */
+export const SERVER_TIMEOUTS = {
+  /** A client has this long to send its request headers. */
+  headersMs: 10_000,
+  /** ... and this long for the whole request (headers and body). */
+  requestMs: 30_000,
+  /** An idle kept-alive connection is closed after this long. */
+  keepAliveMs: 5_000
+} as const
+
+function applyTimeouts(server: Server): void {
+  server.headersTimeout = SERVER_TIMEOUTS.headersMs
+  server.requestTimeout = SERVER_TIMEOUTS.requestMs
+  server.keepAliveTimeout = SERVER_TIMEOUTS.keepAliveMs
+  // No idle timeout on sockets with a request in progress: an API call answers when its
+  // operation is done (a release build takes minutes) and event streams ping every 25 s.
+  server.timeout = 0
+  server.maxHeadersCount = 64
+  server.maxRequestsPerSocket = 1_000
+}
+
+/**
+ * The URL of a request target in origin form (`/path?query`), or null for anything else: an
+ * absolute URL, `*`, a path starting `//` (`new URL` reads `//a:99999/x` as a host and port),
+ * or one `new URL` rejects.
+ */
+export function requestUrl(target: string | undefined, port: number): URL | null {
+  if (!target || !target.startsWith('/') || target.startsWith('//')) return null
+  try {
+    return new URL(`http://127.0.0.1:${port}${target}`)
+  } catch {
+    return null
+  }
+}
+
+/** A request target without its query string, for logs. */
+export function pathOf(target: string | undefined): string {
+  const path = (target ?? '').split('?')[0] ?? ''
+  return path.length > 200 ? `${path.slice(0, 200)}…` : path
 }

@@ -1,6 +1,7 @@
 import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Deployment } from '../../../shared/deploy-models'
+import { PRIVATE_DIR, PRIVATE_FILE } from '../private-files'
 
 /** `<workspace data dir>/deploy`, where this machine keeps its own deploy records. */
 function recordsDir(dataDir: string): string {
@@ -30,7 +31,7 @@ export async function recordLocalBadRelease(
   release: string
 ): Promise<void> {
   const dir = recordsDir(dataDir)
-  await mkdir(dir, { recursive: true })
+  await mkdir(dir, { recursive: true, mode: PRIVATE_DIR })
   const file = join(dir, 'bad-releases.json')
   let all: Record<string, string[]> = {}
   try {
@@ -42,7 +43,7 @@ export async function recordLocalBadRelease(
   list.add(release)
   all[environment] = [...list].sort()
   const tmp = `${file}.${process.pid}.tmp`
-  await writeFile(tmp, JSON.stringify(all, null, 2) + '\n')
+  await writeFile(tmp, JSON.stringify(all, null, 2) + '\n', { mode: PRIVATE_FILE })
   await rename(tmp, file)
 }
 
@@ -52,8 +53,10 @@ export async function recordLocalDeployment(
   deployment: Deployment
 ): Promise<void> {
   const dir = recordsDir(dataDir)
-  await mkdir(dir, { recursive: true })
-  await appendFile(join(dir, 'deployments.jsonl'), JSON.stringify(deployment) + '\n')
+  await mkdir(dir, { recursive: true, mode: PRIVATE_DIR })
+  await appendFile(join(dir, 'deployments.jsonl'), JSON.stringify(deployment) + '\n', {
+    mode: PRIVATE_FILE
+  })
 }
 
 /** This machine's deployment history, newest first (a torn last line is skipped). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ExpectedError } from '../errors'
-import { findTickets } from './tickets'
+import { findTickets, MAX_TICKET_KEY, MAX_TICKET_TEXT } from './tickets'
 
 const PATTERN = '[A-Z][A-Z0-9]+-[0-9]+'
 
@@ -35,5 +35,19 @@ describe('findTickets', () => {
     } catch (e) {
       expect((e as ExpectedError).code).toBe('bad-config')
     }
+  })
+
+  // Security review finding 3: the stalling pattern never runs, whoever passes it.
+  it('refuses a pattern that could stall, before running it', () => {
+    const branch = `feature/${'A'.repeat(29)}`
+    expect(() => findTickets(branch, '([A-Z]+)+-[0-9]+')).toThrow(/exponential time/)
+  })
+
+  it('searches only the start of a long text and ignores overlong keys', () => {
+    const far = `${'x'.repeat(MAX_TICKET_TEXT)} ORD-1`
+    expect(findTickets(far, PATTERN)).toEqual([])
+    expect(findTickets(`ORD-1 ${'x'.repeat(2000)}`, PATTERN)).toEqual(['ORD-1'])
+    const long = `A${'B'.repeat(MAX_TICKET_KEY)}-1`
+    expect(findTickets(`${long} ORD-2`, PATTERN)).toEqual(['ORD-2'])
   })
 })

@@ -8,6 +8,7 @@ import { createGzip } from 'node:zlib'
 import { ExpectedError } from '../errors'
 import { readArtifactTree } from './artifact-tree'
 import { padding, tarEnd, tarHeader, type TarEntry } from './tar-header'
+import { PRIVATE_FILE } from '../private-files'
 
 /** What {@link packArtifact} wrote. */
 export interface PackResult {
@@ -60,7 +61,7 @@ export async function packArtifact(options: PackOptions): Promise<PackResult> {
     // both are fixed sizes: the bytes then depend on the tree alone.
     createGzip({ level: 6, chunkSize: 1 << 18 }),
     measure,
-    createWriteStream(options.output),
+    createWriteStream(options.output, { mode: PRIVATE_FILE }),
     { signal: options.signal }
   )
   return { sha256: hash.digest('hex'), sizeBytes, entries: entries.length }

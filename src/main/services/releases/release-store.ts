@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { ReleaseSchema, type Release } from '../../../shared/deploy-models'
 import { ExpectedError } from '../errors'
 import { isReleaseId, releaseIdCandidate } from './release-id'
+import { PRIVATE_DIR, PRIVATE_FILE } from '../private-files'
 
 /** Where releases are kept. */
 export interface ReleaseStoreOptions {
@@ -127,13 +128,13 @@ export interface StagedRelease {
  * folder `<dir>/.tmp-<id>` (mkdir is atomic, so two builds never pick the same id).
  */
 export async function stageRelease(dir: string, base: string): Promise<StagedRelease> {
-  await mkdir(dir, { recursive: true })
+  await mkdir(dir, { recursive: true, mode: PRIVATE_DIR })
   for (let n = 1; n < 1000; n += 1) {
     const id = releaseIdCandidate(base, n)
     if (await exists(join(dir, id))) continue
     const path = join(dir, `${STAGING_PREFIX}${id}`)
     try {
-      await mkdir(path)
+      await mkdir(path, { mode: PRIVATE_DIR })
       return { id, path }
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
@@ -152,7 +153,9 @@ export async function publishRelease(
   release: Release
 ): Promise<StoredRelease> {
   const manifest = ReleaseSchema.parse(release)
-  await writeFile(join(staged.path, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n')
+  await writeFile(join(staged.path, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n', {
+    mode: PRIVATE_FILE
+  })
   await rename(staged.path, join(dir, staged.id))
   return { ...manifest, tarballPath: join(dir, staged.id, TARBALL_FILE) }
 }

@@ -1,6 +1,7 @@
 import { appendFile, mkdir, readFile, rename, truncate, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { TestRunSchema, type TestRun } from '../../../shared/test-models'
+import { PRIVATE_DIR, PRIVATE_FILE } from '../private-files'
 
 /** What loading the results file found. */
 export interface LoadedResults {
@@ -70,8 +71,8 @@ export class ResultsStore {
   append(run: TestRun): Promise<void> {
     const line = `${JSON.stringify(run)}\n`
     return this.enqueue(async () => {
-      await mkdir(dirname(this.path), { recursive: true })
-      await appendFile(this.path, line)
+      await mkdir(dirname(this.path), { recursive: true, mode: PRIVATE_DIR })
+      await appendFile(this.path, line, { mode: PRIVATE_FILE })
     })
   }
 
@@ -79,9 +80,9 @@ export class ResultsStore {
   compact(runs: readonly TestRun[]): Promise<void> {
     const text = runs.map((r) => `${JSON.stringify(r)}\n`).join('')
     return this.enqueue(async () => {
-      await mkdir(dirname(this.path), { recursive: true })
+      await mkdir(dirname(this.path), { recursive: true, mode: PRIVATE_DIR })
       const tmp = `${this.path}.tmp-${process.pid}`
-      await writeFile(tmp, text)
+      await writeFile(tmp, text, { mode: PRIVATE_FILE })
       await rename(tmp, this.path)
     })
   }

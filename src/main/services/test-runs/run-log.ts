@@ -1,5 +1,6 @@
 import { createWriteStream, type WriteStream } from 'node:fs'
 import { open } from 'node:fs/promises'
+import { PRIVATE_FILE } from '../private-files'
 
 /** How often live log output is handed on at most (per run). */
 export const LOG_FLUSH_MS = 100
@@ -36,7 +37,7 @@ export class RunLog {
     readonly path: string,
     private readonly onChunk: (chunk: LogChunk) => void
   ) {
-    this.file = createWriteStream(path, { flags: 'a' })
+    this.file = createWriteStream(path, { flags: 'a', mode: PRIVATE_FILE })
     // A failing disk must not crash the app; the run still finishes and says so in its summary.
     this.file.on('error', () => {})
   }

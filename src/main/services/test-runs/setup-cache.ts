@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { PRIVATE_DIR } from '../private-files'
 
 /** Lockfiles whose content decides whether a cached setup result can be reused. */
 export const LOCKFILES: readonly string[] = ['package-lock.json', 'yarn.lock', 'pnpm-lock.yaml']
@@ -71,7 +72,7 @@ export class SetupCache {
   async clear(worktree: string): Promise<void> {
     const target = join(worktree, CACHED_DIR)
     if (!(await exists(target))) return
-    await mkdir(this.trash, { recursive: true })
+    await mkdir(this.trash, { recursive: true, mode: PRIVATE_DIR })
     const aside = join(this.trash, randomBytes(6).toString('hex'))
     try {
       await rename(target, aside)
@@ -90,7 +91,7 @@ export class SetupCache {
     const final = join(this.root, key)
     if (await exists(final)) return
     const tmp = join(this.root, `.tmp-${key}-${randomBytes(4).toString('hex')}`)
-    await mkdir(tmp, { recursive: true })
+    await mkdir(tmp, { recursive: true, mode: PRIVATE_DIR })
     try {
       await copyTree(source, join(tmp, CACHED_DIR), true)
       await rename(tmp, final)
@@ -119,7 +120,7 @@ export class SetupCache {
     dated.sort((a, b) => b.t - a.t)
     for (const { n } of dated.slice(this.keep)) {
       const aside = join(this.trash, `${n}-${randomBytes(4).toString('hex')}`)
-      await mkdir(this.trash, { recursive: true })
+      await mkdir(this.trash, { recursive: true, mode: PRIVATE_DIR })
       await rename(join(this.root, n), aside).catch(() => {})
       this.later(rm(aside, { recursive: true, force: true }))
     }

@@ -19,6 +19,7 @@ import { readLogSlice, RunLog } from './run-log'
 import { runSteps, type RunOutcome } from './run-steps'
 import { SetupCache } from './setup-cache'
 import { WorktreePool, type Worktree } from './worktree-pool'
+import { PRIVATE_DIR } from '../private-files'
 
 /** What the test service tells the host (router → renderer, CLI). */
 export type TestServiceEvent =
@@ -133,7 +134,7 @@ export class TestService {
   async start(): Promise<void> {
     if (this.started) return
     this.started = true
-    await mkdir(this.logDir, { recursive: true })
+    await mkdir(this.logDir, { recursive: true, mode: PRIVATE_DIR })
     const loaded = await this.store.load()
     if (loaded.badLines > 0) {
       console.warn(

@@ -3,6 +3,7 @@ import { mkdir, readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { runGit } from '../git'
 import { isProcessAlive } from './process-tree'
+import { PRIVATE_DIR } from '../private-files'
 
 /** Folders a clean keeps in a reused worktree: what the setup step produced (see setup-cache). */
 export const KEPT_SETUP_DIRS: readonly string[] = ['node_modules']
@@ -48,7 +49,7 @@ export class WorktreePool {
    * them; worktrees of live processes, this one included, are left alone.
    */
   async prepare(): Promise<void> {
-    await mkdir(this.root, { recursive: true })
+    await mkdir(this.root, { recursive: true, mode: PRIVATE_DIR })
     const names = await readdir(this.root).catch(() => [] as string[])
     const leftovers = names.filter((name) => !ownerIsAlive(name))
     await Promise.all(

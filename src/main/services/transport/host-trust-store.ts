@@ -130,7 +130,7 @@ export class HostTrustStore {
         return line.trim() !== '' && !(f[0] === name && f[1] === keyType)
       })
       kept.push(`${name} ${keyType} ${keyBase64}`)
-      await mkdir(dirname(this.trustedFile), { recursive: true })
+      await mkdir(dirname(this.trustedFile), { recursive: true, mode: 0o700 })
       const tmp = `${this.trustedFile}.${process.pid}.tmp`
       await writeFile(tmp, kept.join('\n') + '\n', { mode: 0o600 })
       await rename(tmp, this.trustedFile)

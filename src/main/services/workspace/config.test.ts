@@ -156,6 +156,16 @@ describe('loadConfig', () => {
     ])
   })
 
+  // Security review finding 3: this pattern took 19.5 s on a branch of 29 letters.
+  it('refuses a ticket pattern that could stall matching, at its line and column', async () => {
+    const yaml = "project: x\ntickets:\n  pattern: '([A-Z]+)+-[0-9]+'\n"
+    const [line, ...rest] = await problemsFor(yaml)
+    expect(rest).toEqual([])
+    expect(line).toMatch(
+      /^slipway\.yml:3:3: tickets\.pattern: refused \(at character 2 of the pattern\): nested or overlapping quantifiers/
+    )
+  })
+
   it('reports an invalid ticket pattern', async () => {
     expect(await problemsFor("tickets:\n  pattern: '(['\n")).toEqual([
       'slipway.yml:2:3: tickets.pattern: not a valid regular expression'

@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path'
 import { runGit } from '../git'
 import { demoFiles, type DemoFeature } from './demo-app'
 import { DEMO_COMMITS, DEMO_EPOCH_SECONDS, type DemoCommit } from './demo-history'
+import { PRIVATE_DIR } from '../private-files'
 
 /** The demo repository's folder name under `<dataDir>/demo/`. */
 export const DEMO_REPOSITORY_NAME = 'orders'
@@ -34,7 +35,7 @@ export async function ensureDemoWorkspace(dataDir: string): Promise<string> {
   const demoRoot = join(resolve(dataDir), 'demo')
   const target = join(demoRoot, DEMO_REPOSITORY_NAME)
   if (await isDemoRepository(target)) return target
-  await mkdir(demoRoot, { recursive: true })
+  await mkdir(demoRoot, { recursive: true, mode: PRIVATE_DIR })
   const staging = await mkdtemp(join(demoRoot, `.${DEMO_REPOSITORY_NAME}-`))
   try {
     await buildDemoRepository(staging)

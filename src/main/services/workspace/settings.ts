@@ -69,7 +69,8 @@ export function createConfSettingsStore(dataDir: string): SettingsStore {
     projectName: 'slipway',
     configName: 'settings',
     defaults: { ...DEFAULT_SETTINGS, recentWorkspaces: [] },
-    clearInvalidConfig: true
+    clearInvalidConfig: true,
+    configFileMode: 0o600
   })
   return {
     get: (key) => validSetting(key, conf.get(key)),
