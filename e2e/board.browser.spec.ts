@@ -56,7 +56,7 @@ test.describe('serve mode on the demo workspace', () => {
     await expect(page.getByTestId('lane-main')).toBeVisible()
     await expect(page.getByTestId('lane-env-staging')).toBeVisible()
     await expect(page.getByTestId('lane-env-production')).toBeVisible()
-    // The token left the address bar once the app read it.
+    // serve took the token for a session cookie and redirected it out of the address bar.
     expect(page.url()).not.toContain('token=')
 
     for (const branch of branches) {

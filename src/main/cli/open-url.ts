@@ -21,8 +21,9 @@ async function findOpener(): Promise<string | null> {
 }
 
 /**
- * Opens `url` in the default browser with xdg-open / open when present (no shell; the URL is
- * one argument). Returns false, silently, when there is no opener or it fails to start.
+ * Opens `url` (or a file path) in the default browser with xdg-open / open when present (no
+ * shell; it is one argument). Returns false, silently, when there is no opener or it fails to
+ * start. Its argument is visible to every local user in /proc: never pass a secret.
  */
 export async function openInBrowser(url: string): Promise<boolean> {
   const opener = await findOpener()

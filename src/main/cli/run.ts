@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import type { ApiError, ApiResult } from '../../shared/errors'
 import type { Workspace } from '../../shared/models'
 import { createRouter, memorySettingsStore, type ErrorLog, type Router } from '../api'
-import { startServer } from '../serve'
+import { removeLaunchFile, startServer, writeLaunchFile, type RunningServer } from '../serve'
 import {
   createConfSettingsStore,
   defaultDataDir,
@@ -161,14 +161,37 @@ async function serve(command: Extract<CliCommand, { kind: 'serve' }>, io: CliIo)
       throw new CliFailure(err instanceof Error ? err.message : String(err), EXIT.failure)
     })
     io.stdout(`Slipway is serving ${workspace.name} at ${server.url}\n`)
-    if (command.open) await openInBrowser(server.url)
+    const launchFile = command.open ? await openBrowser(server, dataDir, io) : null
     await io.untilStopped()
+    if (launchFile) await removeLaunchFile(launchFile)
     await server.close()
     io.stderr('slipway: stopped\n')
     return EXIT.ok
   } finally {
     router.dispose()
   }
+}
+
+/**
+ * Opens the browser on a one-time link written to a private file, so the token is never on
+ * a command line (xdg-open's and the browser's are readable by every local user).
+ */
+async function openBrowser(
+  server: RunningServer,
+  dataDir: string,
+  io: CliIo
+): Promise<string | null> {
+  let file: string
+  try {
+    file = await writeLaunchFile(dataDir, server.oneTimeUrl(), server.port)
+  } catch (err) {
+    io.stderr(`slipway: could not write the page that opens the browser: ${String(err)}\n`)
+    return null
+  }
+  if (!(await openInBrowser(file))) {
+    io.stderr('slipway: no browser opener (xdg-open) found; open the URL above\n')
+  }
+  return file
 }
 
 function makeRouter(io: CliIo, dataDir: string | null, settings: SettingsStore): Router {

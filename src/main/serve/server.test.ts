@@ -180,7 +180,12 @@ describe('serve host', () => {
   })
 
   it('serves the renderer with MIME types, SPA fallback and security headers', async () => {
-    const index = await send(server.port, { path: `/?token=${server.token}` })
+    // The printed URL signs the browser in with a cookie and drops the token from the address.
+    const login = await send(server.port, { path: `/?token=${server.token}` })
+    expect(login.status).toBe(303)
+    expect(login.headers.location).toBe('/')
+    expect(login.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY)
+    const index = await send(server.port, { path: '/' })
     expect(index.status).toBe(200)
     expect(index.body).toContain('<title>Slipway</title>')
     expect(index.headers['content-type']).toBe('text/html; charset=utf-8')

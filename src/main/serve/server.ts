@@ -13,6 +13,7 @@ import {
   setSecurityHeaders,
   tokenMatches
 } from './security'
+import { BrowserSessions } from './browser-session'
 import { serveStatic } from './static-files'
 
 /** Largest request body the API accepts. */
@@ -37,6 +38,11 @@ export interface RunningServer {
   readonly url: string
   readonly port: number
   readonly token: string
+  /**
+   * A fresh one-time URL (`/?once=…`, usable once within two minutes) for opening a browser
+   * without the token on any command line.
+   */
+  oneTimeUrl(): string
   /** Ends event streams and open connections, then stops listening. */
   close(): Promise<void>
 }
@@ -51,15 +57,17 @@ class HttpFailure extends Error {
 }
 
 /**
- * Serves the router over HTTP on 127.0.0.1 only: `POST /api/invoke/<method>` with a bearer
- * token, `GET /api/events?token=` as Server-Sent Events, and the built renderer for
- * everything else. Rejects foreign Host headers (DNS rebinding) and foreign Origins.
+ * Serves the router over HTTP on 127.0.0.1 only: `POST /api/invoke/<method>` and
+ * `GET /api/events` (Server-Sent Events), authorized by the bearer token or by the session
+ * cookie a browser gets for `/?token=` or a one-time `/?once=` link, and the built renderer
+ * for everything else. Rejects foreign Host headers (DNS rebinding) and foreign Origins.
  */
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const token = options.token ?? newToken()
   const log = options.log ?? ((m, e) => console.error(`[slipway serve] ${m}`, e ?? ''))
   const streams = new EventStreams()
   let port = 0
+  let sessions = new BrowserSessions(token, port)
 
   // Timeouts are enforced on this interval (Node's default is 30 s).
   const server = createServer({ connectionsCheckingInterval: 1_000 }, (req, res) => {
@@ -106,6 +114,26 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       }
       return
     }
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      const login = sessions.login(url)
+      if (login.kind === 'accepted') {
+        res.writeHead(303, {
+          Location: login.location,
+          'Set-Cookie': sessions.cookie(),
+          'Cache-Control': 'no-store'
+        })
+        res.end()
+        return
+      }
+      if (login.kind === 'refused') {
+        res.writeHead(401, {
+          'Content-Type': 'text/plain; charset=utf-8',
+          'Cache-Control': 'no-store'
+        })
+        res.end(`${login.reason} Open the URL that \`slipway serve\` printed.\n`)
+        return
+      }
+    }
     await serveStatic(req, res, options.rendererDir, path)
   }
 
@@ -118,8 +146,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     }
     if (url.pathname === '/api/events') {
       if (req.method !== 'GET') throw methodNotAllowed('GET')
-      if (!tokenMatches(url.searchParams.get('token') ?? bearerToken(req), token))
-        throw unauthorized()
+      const presented = url.searchParams.get('token') ?? bearerToken(req)
+      if (!tokenMatches(presented, token) && !sessions.cookieAuthorized(req)) throw unauthorized()
       streams.add(res)
       return
     }
@@ -128,7 +156,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       throw new HttpFailure(404, { code: 'not-found', message: `No API at ${url.pathname}` })
     }
     if (req.method !== 'POST') throw methodNotAllowed('POST')
-    if (!tokenMatches(bearerToken(req), token)) throw unauthorized()
+    if (!tokenMatches(bearerToken(req), token) && !sessions.cookieAuthorized(req)) {
+      throw unauthorized()
+    }
     let method: string
     try {
       method = decodeURIComponent(url.pathname.slice(prefix.length))
@@ -166,12 +196,14 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     })
   })
   port = (server.address() as AddressInfo).port
+  sessions = new BrowserSessions(token, port)
 
   let closing: Promise<void> | null = null
   return {
     url: `http://127.0.0.1:${port}/?token=${token}`,
     port,
     token,
+    oneTimeUrl: () => `http://127.0.0.1:${port}/?once=${sessions.issueOneTimeCode()}`,
     close() {
       closing ??= new Promise<void>((resolve) => {
         unsubscribe()

@@ -1,6 +1,6 @@
 import { createApiClient, type ApiClient } from './client'
 import { createElectronTransport, findElectronBridge } from './electron-transport'
-import { createHttpTransport, takeToken } from './http-transport'
+import { createHttpTransport } from './http-transport'
 
 let chosen: ApiClient | null = null
 
@@ -12,7 +12,7 @@ export function getApiClient(): ApiClient {
   if (chosen) return chosen
   const bridge = findElectronBridge()
   chosen = createApiClient(
-    bridge ? createElectronTransport(bridge) : createHttpTransport({ token: takeToken() })
+    bridge ? createElectronTransport(bridge) : createHttpTransport({})
   )
   return chosen
 }

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { AppEvent } from '../../../shared'
 import { createApiClient } from './client'
-import { TOKEN_STORAGE_KEY, createHttpTransport, takeToken } from './http-transport'
+import { createHttpTransport } from './http-transport'
 
 // The web TypeScript project has no Node types (the renderer must not lean on them), so this
 // test loads node:http at run time and describes the little of it that it uses.
@@ -191,16 +191,23 @@ describe('HTTP transport, events', () => {
   })
 })
 
-describe('takeToken', () => {
-  it('moves ?token= into sessionStorage and out of the address bar', () => {
-    window.sessionStorage.clear()
-    window.history.replaceState(null, '', '/board?token=t0k&x=1#h')
-    expect(takeToken(window)).toBe('t0k')
-    expect(window.sessionStorage.getItem(TOKEN_STORAGE_KEY)).toBe('t0k')
-    expect(window.location.pathname + window.location.search + window.location.hash).toBe(
-      '/board?x=1#h'
-    )
-    // A reload finds it in the session.
-    expect(takeToken(window)).toBe('t0k')
+describe('HTTP transport inside the served page', () => {
+  it('sends no token at all: the session cookie signs the page in', async () => {
+    const seen: { url: string; init: RequestInit | undefined }[] = []
+    const fakeFetch = (async (url: string, init?: RequestInit) => {
+      seen.push({ url, init })
+      return new Response(JSON.stringify({ ok: true, value: null }), { status: 200 })
+    }) as unknown as typeof fetch
+    FakeEventSource.opened = []
+    const transport = createHttpTransport({
+      fetch: fakeFetch,
+      EventSource: FakeEventSource as unknown as typeof EventSource
+    })
+    await transport.invoke('workspace.current', {})
+    expect(seen[0]?.url).toBe('/api/invoke/workspace.current')
+    expect(seen[0]?.init?.credentials).toBe('same-origin')
+    expect(JSON.stringify(seen[0]?.init?.headers)).not.toContain('Authorization')
+    transport.onEvent(() => {})
+    expect(FakeEventSource.opened[0]?.url).toBe('/api/events')
   })
 })

@@ -4,7 +4,11 @@ import type { ApiBridge, ApiResult, AppEvent } from '../../../shared'
 export interface HttpTransportOptions {
   /** Origin of the `serve` host, e.g. `http://127.0.0.1:5123`; empty means this page's origin. */
   readonly baseUrl?: string
-  readonly token: string
+  /**
+   * A bearer token, for clients outside the served page. The page itself has none: `serve`
+   * signed the browser in with an HttpOnly cookie when it opened the printed or one-time link.
+   */
+  readonly token?: string
   readonly fetch?: typeof fetch
   readonly EventSource?: typeof EventSource
   /** First reconnect delay after the event stream fails; doubles up to {@link maxRetryMs}. */
@@ -22,7 +26,8 @@ export interface HttpTransport extends ApiBridge {
 }
 
 /**
- * The browser transport for `serve`: `POST /api/invoke/<method>` with a bearer token, and one
+ * The browser transport for `serve`: `POST /api/invoke/<method>` (the session cookie, or a
+ * bearer token), and one
  * server-sent-events stream at `/api/events`, opened while someone listens and reopened with
  * backoff when it fails (EventSource gives up for good on a non-stream answer such as a restart).
  */
@@ -41,7 +46,8 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
   let retryDelay = firstRetry
 
   const open = (): void => {
-    const es = new EventSourceImpl(`${base}/api/events?token=${encodeURIComponent(options.token)}`)
+    const query = options.token ? `?token=${encodeURIComponent(options.token)}` : ''
+    const es = new EventSourceImpl(`${base}/api/events${query}`)
     source = es
     es.onopen = () => {
       retryDelay = firstRetry
@@ -83,9 +89,10 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
       try {
         response = await doFetch(`${base}/api/invoke/${encodeURIComponent(method)}`, {
           method: 'POST',
+          credentials: 'same-origin',
           headers: {
             'Content-Type': 'application/json',
-            Authorization: `Bearer ${options.token}`
+            ...(options.token ? { Authorization: `Bearer ${options.token}` } : {})
           },
           body: JSON.stringify(request ?? {})
         })
@@ -139,34 +146,5 @@ function parseEvent(data: unknown): AppEvent | null {
     return value as AppEvent
   } catch {
     return null
-  }
-}
-
-/** Session storage key holding the `serve` token after it leaves the address bar. */
-export const TOKEN_STORAGE_KEY = 'slipway.token'
-
-/**
- * Reads the `serve` token once: from `?token=` (then kept in sessionStorage and removed from the
- * address bar so it is not bookmarked or shared by accident), else from sessionStorage.
- */
-export function takeToken(
-  win: Pick<Window, 'location' | 'history' | 'sessionStorage'> = window
-): string {
-  const url = new URL(win.location.href)
-  const fromQuery = url.searchParams.get('token')
-  if (fromQuery) {
-    try {
-      win.sessionStorage.setItem(TOKEN_STORAGE_KEY, fromQuery)
-    } catch {
-      // Storage can be disabled; the token still works for this page's life.
-    }
-    url.searchParams.delete('token')
-    win.history.replaceState(win.history.state, '', `${url.pathname}${url.search}${url.hash}`)
-    return fromQuery
-  }
-  try {
-    return win.sessionStorage.getItem(TOKEN_STORAGE_KEY) ?? ''
-  } catch {
-    return ''
   }
 }
