@@ -11,8 +11,6 @@ let chosen: ApiClient | null = null
 export function getApiClient(): ApiClient {
   if (chosen) return chosen
   const bridge = findElectronBridge()
-  chosen = createApiClient(
-    bridge ? createElectronTransport(bridge) : createHttpTransport({})
-  )
+  chosen = createApiClient(bridge ? createElectronTransport(bridge) : createHttpTransport({}))
   return chosen
 }
