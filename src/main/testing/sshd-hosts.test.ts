@@ -47,6 +47,18 @@ function ssh(
   })
 }
 
+describe('sshdUnavailableReason', () => {
+  it('gives the reason to skip, and throws it instead under SLIPWAY_REQUIRE_SSHD=1 (CI)', () => {
+    const refused = (): string => 'unshare --mount is not permitted: Operation not permitted'
+    expect(sshdUnavailableReason({}, refused)).toBe(refused())
+    expect(sshdUnavailableReason({ SLIPWAY_REQUIRE_SSHD: '0' }, refused)).toBe(refused())
+    expect(() => sshdUnavailableReason({ SLIPWAY_REQUIRE_SSHD: '1' }, refused)).toThrow(
+      'SLIPWAY_REQUIRE_SSHD=1 but sshd test hosts cannot run here: unshare --mount is not permitted'
+    )
+    expect(sshdUnavailableReason({ SLIPWAY_REQUIRE_SSHD: '1' }, () => null)).toBeNull()
+  })
+})
+
 describe.skipIf(unavailable !== null)(`sshd test fleet ${unavailable ?? ''}`, () => {
   let fleet: SshTestFleet
 

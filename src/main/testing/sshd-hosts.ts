@@ -56,8 +56,23 @@ export interface SshFleetOptions {
   readonly maxSessions?: number
 }
 
-/** Skip-with-reason helper: null when sshd can run here, else the reason. */
-export function sshdUnavailableReason(): string | null {
+/**
+ * Skip-with-reason helper: null when sshd can run here, else the reason. With
+ * `SLIPWAY_REQUIRE_SSHD=1` (set by CI) a reason is thrown instead, so the sshd-backed tests fail
+ * with it rather than vanish as skips; locally a skip stays a visible skip.
+ */
+export function sshdUnavailableReason(
+  env: NodeJS.ProcessEnv = process.env,
+  probe: () => string | null = probeSshd
+): string | null {
+  const reason = probe()
+  if (reason !== null && env.SLIPWAY_REQUIRE_SSHD === '1') {
+    throw new Error(`SLIPWAY_REQUIRE_SSHD=1 but sshd test hosts cannot run here: ${reason}`)
+  }
+  return reason
+}
+
+function probeSshd(): string | null {
   if (process.platform !== 'linux') return 'real sshd test hosts need Linux mount namespaces'
   if (!existsSync(SSHD)) return `${SSHD} is not installed`
   if (!existsSync(SFTP_SERVER)) return `${SFTP_SERVER} is not installed`
