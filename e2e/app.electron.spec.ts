@@ -3,8 +3,9 @@ import { electronBinary } from '../scripts/electron-binary.mjs'
 
 const binary = electronBinary()
 const SKIP_REASON =
-  'Electron binary not installed (offline install with ELECTRON_SKIP_BINARY_DOWNLOAD=1); ' +
-  'the same renderer and API are covered by the browser project against `slipway serve`.'
+  'no Electron binary here (npm start downloads it; ELECTRON_OVERRIDE_DIST_PATH points at one); ' +
+  'the same renderer and API are covered by the browser project against `slipway serve`, ' +
+  'and the launch path by scripts/start.test.ts with a stand-in binary.'
 
 test.describe('Electron desktop app', () => {
   test.skip(binary === null, SKIP_REASON)

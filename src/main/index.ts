@@ -12,7 +12,11 @@ import { windowOptions } from './electron/window'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 const preloadPath = join(here, '../preload/index.cjs')
-const devServerUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL
+// Development only when `npm run dev` asks for it (electron-vite dev passes --slipway-dev) on
+// an unpackaged app: `npm start` and packaged builds ignore ELECTRON_RENDERER_URL and have no
+// DevTools, whatever the environment says.
+const development = !app.isPackaged && process.argv.includes('--slipway-dev')
+const devServerUrl = development ? process.env.ELECTRON_RENDERER_URL : undefined
 const appUrl = devServerUrl ?? pathToFileURL(join(here, '../renderer/index.html')).href
 
 let router: Router | null = null
@@ -73,7 +77,7 @@ async function start(): Promise<void> {
     isAllowedPermission(permission, contents?.getURL() ?? origin, appUrl)
   )
 
-  const win = new BrowserWindow(windowOptions(preloadPath, { production: app.isPackaged }))
+  const win = new BrowserWindow(windowOptions(preloadPath, { production: !development }))
   const disconnect = connectIpc(r, win.webContents, appUrl)
   win.on('closed', disconnect)
   win.once('ready-to-show', () => win.show())
