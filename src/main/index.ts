@@ -2,11 +2,11 @@
 // live in src/main/electron (policy, window options) and the behaviour in the router.
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { app, BrowserWindow, session, shell } from 'electron'
+import { app, BrowserWindow, ipcMain, session, shell } from 'electron'
 import { createRouter, type Router } from './api'
 import { electronCsp } from './electron/csp'
 import { connectIpc } from './electron/ipc'
-import { isAllowedPermission, navigationPolicy } from './electron/policy'
+import { applySessionPolicy, hardenWebContents } from './electron/harden'
 import { createElectronSettingsStore } from './electron/settings-store'
 import { windowOptions } from './electron/window'
 
@@ -20,26 +20,6 @@ const devServerUrl = development ? process.env.ELECTRON_RENDERER_URL : undefined
 const appUrl = devServerUrl ?? pathToFileURL(join(here, '../renderer/index.html')).href
 
 let router: Router | null = null
-
-function hardenContents(): void {
-  app.on('web-contents-created', (_event, contents) => {
-    contents.on('will-navigate', (event, url) => {
-      const decision = navigationPolicy(url, appUrl)
-      if (decision.kind === 'allow') return
-      event.preventDefault()
-      if (decision.kind === 'open-external') void shell.openExternal(decision.url)
-    })
-    contents.on('will-redirect', (event, url) => {
-      if (navigationPolicy(url, appUrl).kind !== 'allow') event.preventDefault()
-    })
-    contents.setWindowOpenHandler(({ url }) => {
-      const decision = navigationPolicy(url, appUrl, true)
-      if (decision.kind === 'open-external') void shell.openExternal(decision.url)
-      return { action: 'deny' }
-    })
-    contents.on('will-attach-webview', (event) => event.preventDefault())
-  })
-}
 
 async function openInitialWorkspace(r: Router, lastWorkspace: string | null): Promise<void> {
   if (lastWorkspace) {
@@ -63,22 +43,10 @@ async function start(): Promise<void> {
   })
   router = r
 
-  const csp = electronCsp(devServerUrl)
-  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({
-      responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] }
-    })
-  })
-  session.defaultSession.setPermissionRequestHandler((contents, permission, callback) =>
-    callback(isAllowedPermission(permission, contents.getURL(), appUrl))
-  )
-  // The check handler gets an origin (`file://` for the packaged page): judge the page's URL.
-  session.defaultSession.setPermissionCheckHandler((contents, permission, origin) =>
-    isAllowedPermission(permission, contents?.getURL() ?? origin, appUrl)
-  )
+  applySessionPolicy(session.defaultSession, appUrl, electronCsp(devServerUrl))
 
   const win = new BrowserWindow(windowOptions(preloadPath, { production: !development }))
-  const disconnect = connectIpc(r, win.webContents, appUrl)
+  const disconnect = connectIpc(ipcMain, r, win.webContents, appUrl)
   win.on('closed', disconnect)
   win.once('ready-to-show', () => win.show())
 
@@ -96,7 +64,7 @@ if (!app.requestSingleInstanceLock()) {
       win.focus()
     }
   })
-  hardenContents()
+  hardenWebContents(app, appUrl, (url) => void shell.openExternal(url))
   app.on('window-all-closed', () => app.quit())
   app.on('before-quit', () => {
     router?.dispose()

@@ -1,4 +1,4 @@
-import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron'
+import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron'
 import type { ApiResult } from '../../shared/errors'
 import type { Router } from '../api'
 import { isTrustedSender } from './policy'
@@ -8,11 +8,17 @@ export const INVOKE_CHANNEL = 'slipway:invoke'
 export const EVENT_CHANNEL = 'slipway:event'
 
 /**
- * Serves the router on `slipway:invoke` to the app's own frame only, and forwards router
- * events to `target` on `slipway:event`. Returns a function that undoes both.
+ * Serves the router on `slipway:invoke` (of `ipc`, Electron's ipcMain) to the app's own frame
+ * in `target` only, and forwards router events to `target` on `slipway:event`. Returns a
+ * function that undoes both.
  */
-export function connectIpc(router: Router, target: WebContents, appUrl: string): () => void {
-  ipcMain.handle(
+export function connectIpc(
+  ipc: Pick<IpcMain, 'handle' | 'removeHandler'>,
+  router: Router,
+  target: WebContents,
+  appUrl: string
+): () => void {
+  ipc.handle(
     INVOKE_CHANNEL,
     async (
       event: IpcMainInvokeEvent,
@@ -37,6 +43,6 @@ export function connectIpc(router: Router, target: WebContents, appUrl: string):
   })
   return () => {
     unsubscribe()
-    ipcMain.removeHandler(INVOKE_CHANNEL)
+    ipc.removeHandler(INVOKE_CHANNEL)
   }
 }
