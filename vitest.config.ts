@@ -22,6 +22,8 @@ export default defineConfig({
           name: 'dom',
           environment: 'jsdom',
           include: ['src/renderer/**/*.test.{ts,tsx}'],
+          // The design tokens are read as text by their contrast test (tokens.css?raw).
+          css: { include: [/tokens\.css/] },
           testTimeout: 15_000
         }
       }

@@ -8,6 +8,7 @@ import { defaultDataDir, formatConfigProblem } from '../services/workspace'
 import type { DeployCliCommand } from './deploy-args'
 import { formatStatus, progressPrinter, statusRows } from './deploy-output'
 import type { CliIo } from './run'
+import { plural } from '../../shared/plural'
 
 // A failure already worded for the user, with its exit code (2: the command line was wrong).
 class Failure extends Error {
@@ -66,7 +67,7 @@ async function dispatch(command: DeployCliCommand, router: Router, io: CliIo): P
         io.stdout(command.json ? `${JSON.stringify(release, null, 2)}\n` : `${release.id}\n`)
         io.stderr(
           `release ${release.id}: ${release.commit.slice(0, 8)} ${release.subject}; ` +
-            `${release.commits.length} commit(s) since ${release.previousId ?? 'the start'}` +
+            `${plural(release.commits.length, 'commit')} since ${release.previousId ?? 'the start'}` +
             `${release.tickets.length ? ` (${release.tickets.join(', ')})` : ''}; sha256 ${release.sha256}\n`
         )
         return 0

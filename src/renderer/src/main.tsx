@@ -7,7 +7,7 @@ import { getApiClient } from './api/create-client'
 import { createStores } from './stores/stores'
 import { connectSubscriptions } from './stores/subscriptions'
 import { App } from './views/App'
-import './styles/theme.css'
+import './styles/tokens.css'
 import './styles/app.css'
 
 const client = getApiClient()

@@ -21,6 +21,7 @@ import { lockHosts } from './lock-session'
 import { logBase, runOperation } from './operation'
 import { assertReleaseId, errorMessage } from './remote'
 import type { DeployContext } from './types'
+import { plural } from '../../../shared/plural'
 
 type Connected = ConnectedHost & { kind: 'connected' }
 
@@ -119,7 +120,7 @@ export async function deployRelease(
   const log = logBase('deploy', id, env, ctx)
   const batchSize = env.strategy?.batchSize ?? 1
   tracker.log(
-    `deploying ${release.id} to ${env.name}: ${labels.length} host(s), batch size ${batchSize}`
+    `deploying ${release.id} to ${env.name}: ${plural(labels.length, 'host')}, batch size ${batchSize}`
   )
   return runOperation(env, ctx, tracker, run)
 
@@ -259,7 +260,7 @@ export async function deployRelease(
       return tracker.finish('failed', `Upload failed on ${bad.join(', ')}; nothing was activated.`)
     }
     tracker.log(
-      `uploaded to ${ready.filter((r) => !r.skipUpload).length} host(s) in ${seconds(uploadStarted)}`
+      `uploaded to ${plural(ready.filter((r) => !r.skipUpload).length, 'host')} in ${seconds(uploadStarted)}`
     )
 
     // 4. Activate in batches; the next batch starts only when this one is healthy.
@@ -359,7 +360,7 @@ export async function deployRelease(
     )
     return tracker.finish(
       'succeeded',
-      `Deployed ${release.id} to ${env.name} (${members.length} host(s)) in ${seconds(started)}.`
+      `Deployed ${release.id} to ${env.name} (${plural(members.length, 'host')}) in ${seconds(started)}.`
     )
   }
 }

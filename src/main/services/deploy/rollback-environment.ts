@@ -1,3 +1,4 @@
+import { plural } from '../../../shared/plural'
 import type { EnvironmentConfig } from '../../../shared/config-schema'
 import type { Deployment } from '../../../shared/deploy-models'
 import { hostLabel } from '../transport'
@@ -205,7 +206,7 @@ export async function rollbackEnvironment(
         )
         return tracker.finish(
           'succeeded',
-          `Rolled ${env.name} back to ${target} on ${members.length} host(s).`
+          `Rolled ${env.name} back to ${target} on ${plural(members.length, 'host')}.`
         )
       }
       const switched = touched

@@ -20,6 +20,7 @@ import { runSteps, type RunOutcome } from './run-steps'
 import { SetupCache } from './setup-cache'
 import { WorktreePool, type Worktree } from './worktree-pool'
 import { PRIVATE_DIR } from '../private-files'
+import { plural } from '../../../shared/plural'
 
 /** What the test service tells the host (router → renderer, CLI). */
 export type TestServiceEvent =
@@ -138,7 +139,7 @@ export class TestService {
     const loaded = await this.store.load()
     if (loaded.badLines > 0) {
       console.warn(
-        `slipway tests: ${loaded.badLines} unreadable line(s) in ${this.store.path}` +
+        `slipway tests: ${plural(loaded.badLines, 'unreadable line')} in ${this.store.path}` +
           (loaded.truncatedTornLine ? ' (a torn last line was cut off)' : '')
       )
     }

@@ -5,6 +5,7 @@ import type { BranchCommits } from '../stores/branches-store'
 import { DRAWER_COMMIT_LIMIT } from '../stores/branches-store'
 import { DrawerTests } from './RunHistory'
 import { TicketChip } from './TicketChip'
+import { CloseButton } from './ui/CloseButton'
 
 /** The side drawer for one branch: its facts and the commits it carries ahead of main. */
 export function BranchDrawer({
@@ -34,15 +35,7 @@ export function BranchDrawer({
         <h2 id="drawer-title" className="drawer-title" title={branch.name}>
           {branch.name}
         </h2>
-        <button
-          type="button"
-          className="icon-button"
-          onClick={onClose}
-          aria-label="Close branch details"
-          title="Close (Escape)"
-        >
-          ✕
-        </button>
+        <CloseButton label="Close branch details" title="Close (Escape)" onClick={onClose} />
       </header>
       <dl className="facts">
         <dt>Ref</dt>

@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef } from 'react'
+import { CloseButton } from './ui/CloseButton'
 
 /**
  * A modal dialog for the deploy domain: labelled by its title, focus moved inside on open and
@@ -86,11 +87,7 @@ export function DeployModal({
       >
         <header className="modal-header">
           <h2 id={titleId}>{title}</h2>
-          {onClose && (
-            <button type="button" className="icon-button" aria-label="Close" onClick={onClose}>
-              ×
-            </button>
-          )}
+          {onClose && <CloseButton label="Close" title="Close (Escape)" onClick={onClose} />}
         </header>
         {children}
       </div>

@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react'
 import type { Deployment, DeployStep, HostDeployState } from '../../../shared'
 import { formatDuration } from '../lib/format'
 import { DeployModal } from './DeployModal'
+import { DEPLOYMENT_STATUS_TEXT, hostStateLine } from '../lib/deploy-labels'
 
 /** The steps shown for every host, in order (rollback and cleanup only when they happen). */
 const MAIN_STEPS: readonly DeployStep[] = [
@@ -14,14 +15,6 @@ const MAIN_STEPS: readonly DeployStep[] = [
   'hook',
   'health'
 ]
-
-const STATUS_TEXT: Record<Deployment['status'], string> = {
-  running: 'running',
-  succeeded: 'succeeded',
-  failed: 'failed',
-  cancelled: 'cancelled',
-  'rolled-back': 'rolled back'
-}
 
 /** Where one host is: each step done, current (with its state), or still to come. */
 function StepList({ host }: { readonly host: HostDeployState }): React.JSX.Element {
@@ -80,7 +73,7 @@ export function DeployProgress({
           data-status={deployment.status}
           role="status"
         >
-          <strong>{STATUS_TEXT[deployment.status]}</strong>
+          <strong>{DEPLOYMENT_STATUS_TEXT[deployment.status]}</strong>
           {deployment.summary ? ` · ${deployment.summary}` : ''}
           {took && !deployment.summary ? ` · ${took}` : ''}
         </p>
@@ -105,10 +98,7 @@ export function DeployProgress({
                     <progress max={1} value={host.progress} aria-label={`Upload to ${host.host}`} />
                   )}
                 </td>
-                <td className={`host-state-${host.state}`}>
-                  {host.state}
-                  {host.message ? `: ${host.message}` : ''}
-                </td>
+                <td className={`host-state-${host.state}`}>{hostStateLine(host)}</td>
               </tr>
             ))}
           </tbody>

@@ -5,6 +5,8 @@ import { useVisibleInterval } from '../lib/use-visible-interval'
 import { useStores } from '../stores/hooks'
 import { useDeploy } from '../stores/use-deploy'
 import { HostRow } from './HostRow'
+import { DEPLOYMENT_STATUS_TEXT } from '../lib/deploy-labels'
+import { RefreshCw, Rocket, Undo2 } from 'lucide-react'
 
 /** How a host reads on the board: its name, and where it is. */
 function describeHost(host: HostConfig): { readonly label: string; readonly detail: string } {
@@ -81,6 +83,7 @@ export function EnvironmentLane({
           onClick={() => store.getState().openDeploy(name)}
           disabled={running !== undefined}
         >
+          <Rocket size={14} aria-hidden="true" />
           Deploy…
         </button>
         <button
@@ -90,6 +93,7 @@ export function EnvironmentLane({
           disabled={running !== undefined || !canRollBack}
           title={canRollBack ? 'Make the previous release current again' : 'No previous release'}
         >
+          <Undo2 size={14} aria-hidden="true" />
           Roll back…
         </button>
         <button
@@ -99,6 +103,7 @@ export function EnvironmentLane({
           disabled={reading?.loading ?? false}
           aria-label={`Read ${name} from its hosts again`}
         >
+          <RefreshCw size={14} aria-hidden="true" />
           {reading?.loading ? 'Reading…' : 'Refresh'}
         </button>
       </div>
@@ -121,7 +126,7 @@ export function EnvironmentLane({
           onClick={() => store.getState().showProgress(last.id)}
           title={last.summary}
         >
-          Last {last.kind}: {last.release} {last.status}
+          Last {last.kind}: {last.release} {DEPLOYMENT_STATUS_TEXT[last.status]}
           {last.finishedAt ? `, ${formatRelative(last.finishedAt, now)}` : ''}
         </button>
       )}

@@ -2,6 +2,7 @@ import type { Workspace } from '../../../shared'
 import { useWorkspace } from '../stores/hooks'
 import { ConfigProblems } from './ConfigProblems'
 import { QueueButton } from './QueuePanel'
+import { FolderOpen } from 'lucide-react'
 
 /** The workspace header: name, path, main branch, config source, and what needs attention. */
 export function Header({ workspace }: { readonly workspace: Workspace }): React.JSX.Element {
@@ -43,6 +44,7 @@ export function Header({ workspace }: { readonly workspace: Workspace }): React.
         </dl>
         <QueueButton />
         <button type="button" onClick={showPicker}>
+          <FolderOpen size={14} aria-hidden="true" />
           Switch workspace
         </button>
       </div>

@@ -4,6 +4,7 @@ import { shortSha } from '../lib/format'
 import { useStores } from '../stores/hooks'
 import { useTests } from '../stores/use-tests'
 import { TestStatus } from './TestStatus'
+import { CloseButton } from './ui/CloseButton'
 
 function QueueItem({ run }: { readonly run: TestRun }): React.JSX.Element {
   const { tests } = useStores()
@@ -100,14 +101,7 @@ export function QueuePanel(): React.JSX.Element | null {
         >
           Cancel all
         </button>
-        <button
-          type="button"
-          className="icon-button"
-          aria-label="Close the queue"
-          onClick={() => tests.getState().toggleQueue(false)}
-        >
-          ✕
-        </button>
+        <CloseButton label="Close the queue" onClick={() => tests.getState().toggleQueue(false)} />
       </div>
       {queue.paused && (
         <p className="tests-note">Paused: new commits are queued but not started.</p>

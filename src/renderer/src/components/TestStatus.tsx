@@ -1,28 +1,38 @@
+import {
+  Ban,
+  CircleCheck,
+  CircleDashed,
+  CircleX,
+  LoaderCircle,
+  TimerOff,
+  TriangleAlert,
+  type LucideIcon
+} from 'lucide-react'
 import type { TestRun, TestRunStatus } from '../../../shared'
 import { assertNever } from '../../../shared/errors'
 import { formatDuration, shortSha } from '../lib/format'
 import '../styles/tests.css'
 
-/** What a status looks like: a glyph, a word, and the CSS modifier. */
+/** What a status looks like: an icon (shape, never colour alone) and a word. */
 export function statusLook(status: TestRunStatus): {
-  readonly icon: string
+  readonly icon: LucideIcon
   readonly label: string
 } {
   switch (status) {
     case 'queued':
-      return { icon: '◌', label: 'queued' }
+      return { icon: CircleDashed, label: 'queued' }
     case 'running':
-      return { icon: '◐', label: 'running' }
+      return { icon: LoaderCircle, label: 'running' }
     case 'passed':
-      return { icon: '✓', label: 'passed' }
+      return { icon: CircleCheck, label: 'passed' }
     case 'failed':
-      return { icon: '✗', label: 'failed' }
+      return { icon: CircleX, label: 'failed' }
     case 'cancelled':
-      return { icon: '⊘', label: 'cancelled' }
+      return { icon: Ban, label: 'cancelled' }
     case 'timed-out':
-      return { icon: '⏱', label: 'timed out' }
+      return { icon: TimerOff, label: 'timed out' }
     case 'error':
-      return { icon: '!', label: 'error' }
+      return { icon: TriangleAlert, label: 'error' }
     default:
       return assertNever(status)
   }
@@ -58,12 +68,13 @@ export function TestStatus({
         data-kind={kind}
         title={kind === 'merge' ? 'merge result not tested yet' : 'not tested yet'}
       >
-        <span aria-hidden="true">·</span>
+        <CircleDashed className="test-status-icon" size={12} aria-hidden="true" />
         {!compact && <span className="test-status-label">not tested</span>}
       </span>
     )
   }
   const look = statusLook(run.status)
+  const Icon = look.icon
   const prefix = kind === 'merge' ? 'merge ' : ''
   return (
     <span
@@ -75,9 +86,7 @@ export function TestStatus({
       role="status"
       aria-label={`${kind === 'merge' ? 'Merge result' : 'Tests'} ${look.label}`}
     >
-      <span className="test-status-icon" aria-hidden="true">
-        {look.icon}
-      </span>
+      <Icon className="test-status-icon" size={12} strokeWidth={2.5} aria-hidden="true" />
       <span className={compact ? 'test-status-label compact' : 'test-status-label'}>
         {prefix}
         {compact ? '' : look.label}

@@ -41,7 +41,4 @@ export function formatDuration(ms: number): string {
   return `${Math.round(ms / 3_600_000)} h`
 }
 
-/** "1 branch", "2,000 branches". */
-export function plural(count: number, one: string, many = `${one}s`): string {
-  return `${count.toLocaleString('en')} ${count === 1 ? one : many}`
-}
+export { plural } from '../../../shared/plural'

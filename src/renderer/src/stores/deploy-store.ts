@@ -3,6 +3,7 @@ import type { Deployment, EnvironmentStatus } from '../../../shared'
 import { describeError, type ApiClient } from '../api/client'
 import { browserNotifier, type Notifier } from '../lib/notify'
 import type { UiError } from './workspace-store'
+import { DEPLOYMENT_STATUS_TEXT } from '../lib/deploy-labels'
 
 /** One environment as this window last read it. */
 export interface EnvironmentReading {
@@ -235,7 +236,7 @@ export function createDeployStore(
           const title =
             deployment.status === 'succeeded'
               ? `${what} to ${deployment.environment} succeeded`
-              : `${what} to ${deployment.environment} ${deployment.status}`
+              : `${what} to ${deployment.environment} ${DEPLOYMENT_STATUS_TEXT[deployment.status]}`
           notifier.notify(title, deployment.summary || deployment.release)
         }
       },

@@ -5,6 +5,7 @@ import { RunFindings } from '../components/RunHistory'
 import { TestStatus } from '../components/TestStatus'
 import { useStores } from '../stores/hooks'
 import { useTests } from '../stores/use-tests'
+import { CloseButton } from '../components/ui/CloseButton'
 
 /**
  * The run open from a card, the drawer or the queue: what was tested, its result, Re-run and
@@ -92,16 +93,12 @@ export function RunView(): React.JSX.Element | null {
               Cancel
             </button>
           )}
-          <button
+          <CloseButton
             ref={closeRef}
-            type="button"
-            className="icon-button"
-            aria-label="Close the run"
+            label="Close the run"
             title="Close (Escape)"
             onClick={() => tests.getState().closeRun()}
-          >
-            ✕
-          </button>
+          />
         </header>
         {(summary || error) && (
           <div className="run-view-summary">

@@ -1,0 +1,88 @@
+import { expect, type Page } from '@playwright/test'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { freePort } from '../src/main/testing/ports'
+import type { ServeHost } from './serve-host'
+
+/** Calls one API method on a serve host as the page would; answers the value. */
+export async function invoke(host: ServeHost, method: string, request: unknown): Promise<unknown> {
+  const res = await fetch(`${host.origin}/api/invoke/${method}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${host.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(request)
+  })
+  const body = (await res.json()) as { ok: boolean; value?: unknown; error?: unknown }
+  if (!body.ok) throw new Error(`${method}: ${JSON.stringify(body.error)}`)
+  return body.value
+}
+
+/** The demo workspace of a serve host, its staging port moved to a free one (4301 may be taken). */
+export async function prepareDemo(host: ServeHost): Promise<string> {
+  const demo = join(host.dataDir, 'demo', 'orders')
+  const yml = join(demo, 'slipway.yml')
+  const port = await freePort()
+  writeFileSync(yml, readFileSync(yml, 'utf8').replace('port: 4301', `port: ${port}`))
+  await invoke(host, 'workspace.open', { path: demo })
+  return demo
+}
+
+/** One view of the app, reached from a freshly loaded board. */
+export interface View {
+  readonly name: string
+  open(page: Page, host: ServeHost): Promise<void>
+}
+
+async function board(page: Page, host: ServeHost): Promise<void> {
+  await page.goto(host.url)
+  await expect(page.getByTestId('board')).toBeVisible()
+  await expect(page.getByTestId('branch-card').first()).toBeVisible()
+  await expect(page.getByTestId('read-staging')).toBeVisible({ timeout: 30_000 })
+}
+
+/** Every view a release manager meets, in the order the gallery and the axe checks visit them. */
+export const VIEWS: readonly View[] = [
+  { name: 'board', open: board },
+  {
+    name: 'drawer',
+    async open(page, host) {
+      await board(page, host)
+      await page.getByTestId('branch-card').first().click()
+      await expect(page.getByTestId('branch-drawer')).toBeVisible()
+    }
+  },
+  {
+    name: 'queue',
+    async open(page, host) {
+      await board(page, host)
+      await page.getByTestId('queue-button').click()
+      await expect(page.getByTestId('queue-panel')).toBeVisible()
+    }
+  },
+  {
+    name: 'run-view',
+    async open(page, host) {
+      await board(page, host)
+      await page.getByTestId('branch-card').first().click()
+      const item = page.getByTestId('run-item').first()
+      await expect(item).toBeVisible({ timeout: 60_000 })
+      await item.getByRole('button', { name: /log/i }).first().click()
+      await expect(page.getByTestId('run-view')).toBeVisible()
+    }
+  },
+  {
+    name: 'deploy-dialog',
+    async open(page, host) {
+      await board(page, host)
+      await page.getByTestId('deploy-staging').click()
+      await expect(page.getByTestId('deploy-dialog')).toBeVisible()
+    }
+  },
+  {
+    name: 'picker',
+    async open(page, host) {
+      await board(page, host)
+      await page.getByRole('button', { name: /switch workspace/i }).click()
+      await expect(page.getByTestId('workspace-picker')).toBeVisible()
+    }
+  }
+]
