@@ -42,7 +42,7 @@ function incompressible(size: number): Buffer {
 
 async function resetHosts(fleet: SshTestFleet): Promise<void> {
   for (const h of fleet.hosts) {
-    await stopTestApp(h.hostDir)
+    await stopTestApp(h.hostDir, (pid) => h.localPid(pid))
     for (const entry of await readdir(h.hostDir))
       await rm(join(h.hostDir, entry), { recursive: true, force: true })
   }

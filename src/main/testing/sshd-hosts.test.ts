@@ -4,6 +4,7 @@ import { writeFile } from 'node:fs/promises'
 import { connect } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { listProcesses, readProcess } from './proc-table'
 import { sshdUnavailableReason, startSshFleet, type SshTestFleet } from './sshd-hosts'
 
 const unavailable = sshdUnavailableReason()
@@ -106,10 +107,36 @@ describe.skipIf(unavailable !== null)(`sshd test fleet ${unavailable ?? ''}`, ()
     expect(r.stderr).toMatch(/HOST IDENTIFICATION HAS CHANGED/)
   })
 
-  it('stop() kills exactly its processes', async () => {
+  it("maps a pid written inside a host to this machine's, and lists what runs there", async () => {
+    const host = fleet.hosts[1]
+    const r = await ssh(fleet, 1, 'nohup sleep 600 >/dev/null 2>&1 < /dev/null & echo $!')
+    const local = host.localPid(Number(r.stdout.trim()))
+    expect(local).not.toBeNull()
+    expect(readProcess(local as number)?.command).toBe('sleep 600')
+    expect(host.processes().map((p) => p.pid)).toContain(local)
+    expect(host.processes().filter((p) => p.command.startsWith('sshd:'))).not.toEqual([])
+    process.kill(local as number, 'SIGKILL')
+  })
+
+  it('stop() kills exactly its processes, detached ones its sessions started included', async () => {
     const other = await startSshFleet(1, { firstAddress: 210 })
     const { address, port } = other.hosts[0]
+    // Detached as a deploy hook's app would be: the session ends, they are orphans.
+    const seconds = 3000 + Math.floor(Math.random() * 5000)
+    const started = await ssh(
+      other,
+      0,
+      `nohup sleep ${seconds} >/dev/null 2>&1 < /dev/null & echo $!; ` +
+        `setsid sleep ${seconds + 1} >/dev/null 2>&1 < /dev/null & echo $!`
+    )
+    expect(started.code, started.stderr).toBe(0)
+    const sleepers = (): string[] =>
+      listProcesses()
+        .map((p) => p.command)
+        .filter((c) => c === `sleep ${seconds}` || c === `sleep ${seconds + 1}`)
+    expect(sleepers()).toHaveLength(2)
     await other.stop()
+    expect(sleepers()).toEqual([])
     const refused = await new Promise<boolean>((resolve) => {
       const socket = connect({ host: address, port })
       socket.once('connect', () => {

@@ -1,10 +1,16 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { connect } from 'node:net'
 import { tmpdir, userInfo } from 'node:os'
 import { join } from 'node:path'
 import { freePort } from './ports'
+import {
+  childPidNamespace,
+  killQuietly,
+  processesInPidNamespace,
+  type ProcessInfo
+} from './proc-table'
 
 const SSHD = '/usr/sbin/sshd'
 const SFTP_SERVER = '/usr/lib/openssh/sftp-server'
@@ -23,8 +29,17 @@ export interface SshTestHost {
   readonly hostKeyFingerprint: string
   /** The host key's public line (`ssh-ed25519 AAAA…`). */
   readonly hostPublicKey: string
-  /** SIGKILLs this host's sshd and every process it started (a dead host). */
+  /**
+   * SIGKILLs this host's sshd and every process started inside the host, detached ones
+   * included (a dead host). Each host is its own pid namespace whose init is sshd.
+   */
   kill(): void
+  /** Resolves when this host's sshd has exited and no process is left in its namespace. */
+  exited(): Promise<void>
+  /** Every process running inside this host now (sshd, its sessions, what they started). */
+  processes(): ProcessInfo[]
+  /** This machine's pid for a pid as seen inside the host (a pid file written there), or null. */
+  localPid(pidInHost: number): number | null
   /** Starts the sshd again (same port, same config, the key on disk). */
   restart(): Promise<void>
   /** Replaces the host key with a new one and restarts sshd (a host that was reinstalled). */
@@ -42,7 +57,10 @@ export interface SshTestFleet {
   readonly user: string
   /** This fleet's scratch folder (keys, configs, host folders). */
   readonly root: string
-  /** Kills exactly the processes this fleet started and removes its files. */
+  /**
+   * Kills exactly the processes this fleet started, everything its hosts' sessions started
+   * included, waits until none is left and removes its files.
+   */
   stop(): Promise<void>
 }
 
@@ -79,6 +97,9 @@ function probeSshd(): string | null {
   if (process.getuid?.() !== 0) return 'per-host mount namespaces (unshare --mount) need root'
   const probe = spawnSync('unshare', ['--mount', '--propagation', 'private', 'true'])
   if (probe.status !== 0) return `unshare --mount is not permitted: ${String(probe.stderr).trim()}`
+  const pidProbe = spawnSync('unshare', ['--pid', '--fork', '--kill-child', '--mount-proc', 'true'])
+  if (pidProbe.status !== 0)
+    return `unshare --pid is not permitted: ${String(pidProbe.stderr).trim()}`
   const keygen = spawnSync('ssh-keygen', ['-?'])
   if (keygen.error) return 'ssh-keygen is not installed'
   return null
@@ -187,6 +208,8 @@ class TestHost implements SshTestHost {
   private readonly keyFile: string
   private readonly configFile: string
   private child: ChildProcess | null = null
+  /** The pid namespace of the running sshd ('' until known). */
+  private namespace = ''
   private exit: Promise<void> = Promise.resolve()
   private stderrTail = ''
 
@@ -240,10 +263,18 @@ class TestHost implements SshTestHost {
 
   start(): Promise<void> {
     if (this.child) return Promise.resolve()
-    // unshare execs sh which execs sshd, so the pid we hold is sshd's own.
+    // A pid namespace per host, sshd its init: what a session starts, detached (nohup, setsid)
+    // or not, is re-parented to sshd instead of this machine's init, so it cannot outlive the
+    // host. The pid we hold is unshare's; it SIGKILLs sshd when it dies (--kill-child), and the
+    // kernel kills the whole namespace when its init dies. --mount-proc: pids read in /proc on
+    // the host are the host's own.
     const child = spawn(
       'unshare',
       [
+        '--pid',
+        '--fork',
+        '--kill-child',
+        '--mount-proc',
         '--mount',
         '--propagation',
         'private',
@@ -259,15 +290,33 @@ class TestHost implements SshTestHost {
       { stdio: ['ignore', 'ignore', 'pipe'], detached: true }
     )
     this.child = child
+    this.namespace = ''
     this.stderrTail = ''
     child.stderr?.on('data', (b: Buffer) => {
       this.stderrTail = (this.stderrTail + b.toString('utf8')).slice(-4000)
     })
-    this.exit = new Promise((resolve) => child.once('close', () => resolve()))
-    void this.exit.then(() => {
+    const closed = new Promise<void>((resolve) => child.once('close', () => resolve()))
+    this.exit = closed.then(() => {
       if (this.child === child) this.child = null
+      return this.waitNamespaceEmpty(this.namespace)
     })
     return this.waitReady(child)
+  }
+
+  /** The namespace dies with its init; wait until the kernel has ended every process in it. */
+  private async waitNamespaceEmpty(namespace: string): Promise<void> {
+    if (namespace === '') return
+    const deadline = Date.now() + 10_000
+    let left = processesInPidNamespace(namespace)
+    while (left.length > 0 && Date.now() < deadline) {
+      for (const p of left) killQuietly(p.pid)
+      await new Promise((r) => setTimeout(r, 20))
+      left = processesInPidNamespace(namespace)
+    }
+    if (left.length > 0) {
+      const names = left.map((p) => `${p.pid} ${p.command}`).join('; ')
+      throw new Error(`${this.name}: processes outlived its sshd: ${names}`)
+    }
   }
 
   private async waitReady(child: ChildProcess): Promise<void> {
@@ -276,7 +325,11 @@ class TestHost implements SshTestHost {
       if (child.exitCode !== null || child.signalCode !== null) {
         throw new Error(`sshd for ${this.name} exited: ${this.stderrTail.trim()}`)
       }
-      if (await hasBanner(this.address, this.port)) return
+      if (this.namespace === '' && child.pid !== undefined) {
+        const ns = childPidNamespace(child.pid)
+        if (ns !== childPidNamespace(process.pid)) this.namespace = ns
+      }
+      if (this.namespace !== '' && (await hasBanner(this.address, this.port))) return
       await new Promise((r) => setTimeout(r, 25))
     }
     throw new Error(`sshd for ${this.name} did not accept connections: ${this.stderrTail.trim()}`)
@@ -285,14 +338,17 @@ class TestHost implements SshTestHost {
   kill(): void {
     const pid = this.child?.pid
     if (pid === undefined) return
-    // The session processes are sshd's children: kill the whole tree, not just the listener.
-    for (const p of [pid, ...descendants(pid)]) {
-      try {
-        process.kill(p, 'SIGKILL')
-      } catch {
-        // already gone
-      }
-    }
+    killQuietly(pid)
+    for (const p of this.processes()) killQuietly(p.pid)
+  }
+
+  processes(): ProcessInfo[] {
+    return this.namespace === '' ? [] : processesInPidNamespace(this.namespace)
+  }
+
+  localPid(pidInHost: number): number | null {
+    const p = this.processes().find((q) => q.pidInNamespace === pidInHost)
+    return p ? p.pid : null
   }
 
   exited(): Promise<void> {
@@ -310,33 +366,6 @@ class TestHost implements SshTestHost {
     await this.generateKey()
     await this.restart()
   }
-}
-
-/** Every process below `pid`, from /proc. */
-function descendants(pid: number): number[] {
-  const children = new Map<number, number[]>()
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue
-    let stat: string
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
-    } catch {
-      continue
-    }
-    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
-    const list = children.get(ppid) ?? []
-    list.push(Number(entry))
-    children.set(ppid, list)
-  }
-  const out: number[] = []
-  const queue = [pid]
-  while (queue.length > 0) {
-    for (const c of children.get(queue.shift() as number) ?? []) {
-      out.push(c)
-      queue.push(c)
-    }
-  }
-  return out
 }
 
 function keygen(file: string, comment: string): Promise<void> {

@@ -113,11 +113,20 @@ export function testReleaseId(n: number): string {
   return `20261126.${String(1000 + n).padStart(4, '0')}-${(0xabc0000 + n).toString(16)}`
 }
 
-/** Stops the test app of a host folder (its pid is in shared/app.pid); quiet when none runs. */
-export async function stopTestApp(hostDir: string): Promise<void> {
+/**
+ * Stops the test app of a host folder (its pid is in shared/app.pid); quiet when none runs.
+ * `localPid` maps a pid written inside an sshd test host (its own pid namespace) to this
+ * machine's; a local host shares this machine's pids.
+ */
+export async function stopTestApp(
+  hostDir: string,
+  localPid: (pidInHost: number) => number | null = (pid) => pid
+): Promise<void> {
   try {
-    const pid = Number((await readFile(join(hostDir, 'shared', 'app.pid'), 'utf8')).trim())
-    if (pid > 0) process.kill(pid, 'SIGTERM')
+    const pid = localPid(
+      Number((await readFile(join(hostDir, 'shared', 'app.pid'), 'utf8')).trim())
+    )
+    if (pid !== null && pid > 0) process.kill(pid, 'SIGTERM')
   } catch {
     // not running
   }

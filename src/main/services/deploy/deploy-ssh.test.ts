@@ -56,7 +56,7 @@ describe.skipIf(skip !== null)('deployRelease to real sshd hosts', () => {
   // Each test starts from empty hosts with no app running.
   beforeEach(async () => {
     for (const h of fleet.hosts) {
-      await stopTestApp(h.hostDir)
+      await stopTestApp(h.hostDir, (pid) => h.localPid(pid))
       for (const entry of await readdir(h.hostDir))
         await rm(join(h.hostDir, entry), { recursive: true, force: true })
     }
