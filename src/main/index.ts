@@ -1,9 +1,15 @@
 // Electron entry: wires the router to one window. Everything here is glue; the decisions
 // live in src/main/electron (policy, window options) and the behaviour in the router.
 import { join } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
-import { app, BrowserWindow, ipcMain, session, shell } from 'electron'
+import { fileURLToPath } from 'node:url'
+import { app, BrowserWindow, ipcMain, protocol, session, shell } from 'electron'
 import { createRouter, type Router } from './api'
+import {
+  APP_PAGE_URL,
+  APP_SCHEME,
+  APP_SCHEME_PRIVILEGES,
+  appProtocolHandler
+} from './electron/app-protocol'
 import { electronCsp } from './electron/csp'
 import { connectIpc } from './electron/ipc'
 import { applySessionPolicy, hardenWebContents } from './electron/harden'
@@ -17,7 +23,9 @@ const preloadPath = join(here, '../preload/index.cjs')
 // DevTools, whatever the environment says.
 const development = !app.isPackaged && process.argv.includes('--slipway-dev')
 const devServerUrl = development ? process.env.ELECTRON_RENDERER_URL : undefined
-const appUrl = devServerUrl ?? pathToFileURL(join(here, '../renderer/index.html')).href
+const rendererDir = join(here, '../renderer')
+const appUrl = devServerUrl ?? APP_PAGE_URL
+const csp = electronCsp(devServerUrl)
 
 let router: Router | null = null
 
@@ -43,7 +51,8 @@ async function start(): Promise<void> {
   })
   router = r
 
-  applySessionPolicy(session.defaultSession, appUrl, electronCsp(devServerUrl))
+  protocol.handle(APP_SCHEME, appProtocolHandler(rendererDir, csp))
+  applySessionPolicy(session.defaultSession, appUrl, csp)
 
   const win = new BrowserWindow(windowOptions(preloadPath, { production: !development }))
   const disconnect = connectIpc(ipcMain, r, win.webContents, appUrl)
@@ -64,6 +73,7 @@ if (!app.requestSingleInstanceLock()) {
       win.focus()
     }
   })
+  protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES])
   hardenWebContents(app, appUrl, (url) => void shell.openExternal(url))
   app.on('window-all-closed', () => app.quit())
   app.on('before-quit', () => {

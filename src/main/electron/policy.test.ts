@@ -9,7 +9,18 @@ import {
 const packaged = 'file:///opt/slipway/resources/app/out/renderer/index.html'
 const dev = 'http://localhost:5173'
 
+const appPage = 'app://slipway/index.html'
+
 describe('isTrustedSender', () => {
+  it('trusts the app:// page itself, whatever its hash or query, and nothing else', () => {
+    expect(isTrustedSender(appPage, appPage)).toBe(true)
+    expect(isTrustedSender(`${appPage}#/branches`, appPage)).toBe(true)
+    expect(isTrustedSender(`${appPage}?x=1`, appPage)).toBe(true)
+    expect(isTrustedSender('app://slipway/assets/evil.html', appPage)).toBe(false)
+    expect(isTrustedSender('app://other/index.html', appPage)).toBe(false)
+    expect(isTrustedSender('file:///index.html', appPage)).toBe(false)
+    expect(isTrustedSender('https://slipway/index.html', appPage)).toBe(false)
+  })
   it('trusts the packaged page itself, whatever its hash or query', () => {
     expect(isTrustedSender(packaged, packaged)).toBe(true)
     expect(isTrustedSender(`${packaged}#/branches`, packaged)).toBe(true)

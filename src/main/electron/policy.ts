@@ -14,14 +14,16 @@ function parse(url: string): URL | null {
 
 /**
  * True when `frameUrl` is the app's own page: the same origin as a dev-server `appUrl`
- * (http), or the same file as a packaged `appUrl` (file:, ignoring query and hash).
+ * (http), or the same page as an `app://` (or `file:`) `appUrl`, ignoring query and hash.
  */
 export function isTrustedSender(frameUrl: string, appUrl: string): boolean {
   const frame = parse(frameUrl)
   const app = parse(appUrl)
   if (!frame || !app) return false
-  if (app.protocol === 'file:') {
-    return frame.protocol === 'file:' && frame.host === app.host && frame.pathname === app.pathname
+  if (app.protocol === 'app:' || app.protocol === 'file:') {
+    return (
+      frame.protocol === app.protocol && frame.host === app.host && frame.pathname === app.pathname
+    )
   }
   if (app.protocol === 'http:' || app.protocol === 'https:') {
     return frame.origin === app.origin
