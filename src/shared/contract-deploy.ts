@@ -8,8 +8,7 @@ import {
   type EnvironmentStatus,
   type Release
 } from './deploy-models'
-
-const Empty = z.object({}).strict()
+import { defineMethods, EmptyRequest as Empty } from './contract-method'
 
 /** A release id as the releases store writes them: `20261126.1204-abc1234` (optionally `-2`). */
 export const ReleaseIdSchema = z
@@ -38,9 +37,9 @@ export type HostKeyScan = z.output<typeof HostKeyScanSchema>
  * Release, deployment and environment methods: method → request → response.
  * Spread into the one `contract` in contract.ts.
  */
-export const deployMethods = {
+export const deployMethods = defineMethods({
   /** Releases of the open workspace, newest first. */
-  'releases.list': { request: Empty, response: z.array(ReleaseSchema) },
+  'releases.list': { request: Empty, response: z.array(ReleaseSchema), effect: 'read' },
   /** Builds a release from a main commit (default: main's tip); progress as `releases.changed`. */
   'releases.create': {
     request: z
@@ -51,22 +50,26 @@ export const deployMethods = {
           .optional()
       })
       .strict(),
-    response: ReleaseSchema
+    response: ReleaseSchema,
+    effect: 'change'
   },
   /** Removes all but the newest `keep` releases (never one being deployed). */
   'releases.prune': {
     request: z.object({ keep: z.number().int().min(1).max(1000).default(10) }).strict(),
-    response: z.object({ removed: z.array(z.string()) })
+    response: z.object({ removed: z.array(z.string()) }),
+    effect: 'change'
   },
   /** Reads one environment from all its hosts, in parallel. */
   'environments.status': {
     request: z.object({ environment: SafeName }).strict(),
-    response: EnvironmentStatusSchema
+    response: EnvironmentStatusSchema,
+    effect: 'read'
   },
   /** Makes the previous good release (or `to`) current on every host; returns at once, running. */
   'environments.rollback': {
     request: z.object({ environment: SafeName, to: ReleaseIdSchema.optional() }).strict(),
-    response: DeploymentSchema
+    response: DeploymentSchema,
+    effect: 'change'
   },
   /** Breaks a (stale) lock on every host of the environment; the reason is recorded. */
   'environments.breakLock': {
@@ -76,7 +79,8 @@ export const deployMethods = {
         reason: z.string().trim().min(3, 'say why the lock is broken (3 characters or more)')
       })
       .strict(),
-    response: z.object({ ok: z.literal(true) })
+    response: z.object({ ok: z.literal(true) }),
+    effect: 'change'
   },
   /** Starts deploying a release; returns at once, running; progress as `deployments.changed`. */
   'deployments.start': {
@@ -87,19 +91,22 @@ export const deployMethods = {
         reason: z.string().max(500).optional()
       })
       .strict(),
-    response: DeploymentSchema
+    response: DeploymentSchema,
+    effect: 'change'
   },
   /** Asks a running deployment to stop; it rolls back what it activated. */
   'deployments.cancel': {
     request: z.object({ id: z.string().min(1).max(200) }).strict(),
-    response: DeploymentSchema
+    response: DeploymentSchema,
+    effect: 'change'
   },
   /** Deployments and rollbacks started in this session, newest first. */
-  'deployments.list': { request: Empty, response: z.array(DeploymentSchema) },
+  'deployments.list': { request: Empty, response: z.array(DeploymentSchema), effect: 'read' },
   /** Connects to each host of an environment and reports its host key (trusted or not). */
   'hosts.scan': {
     request: z.object({ environment: SafeName }).strict(),
-    response: z.array(HostKeyScanSchema)
+    response: z.array(HostKeyScanSchema),
+    effect: 'read'
   },
   /** Trusts a host key the user accepted after seeing its fingerprint. */
   'hosts.trustKey': {
@@ -111,14 +118,16 @@ export const deployMethods = {
         key: z.string().regex(/^[A-Za-z0-9+/=]+$/, 'a base64 key')
       })
       .strict(),
-    response: z.object({ ok: z.literal(true) })
+    response: z.object({ ok: z.literal(true) }),
+    effect: 'change'
   },
   /** Keeps a key file's passphrase in memory for this session (never written anywhere). */
   'credentials.setPassphrase': {
     request: z.object({ keyFile: z.string().min(1), passphrase: z.string().min(1) }).strict(),
-    response: z.object({ ok: z.literal(true) })
+    response: z.object({ ok: z.literal(true) }),
+    effect: 'change'
   }
-} as const
+})
 
 /** How a release build is going, pushed as `releases.changed`. */
 export type ReleasesChange =

@@ -1,43 +1,20 @@
-import { z } from 'zod'
-import type { ApiResult } from './errors'
-import {
-  AppInfoSchema,
-  BranchListingSchema,
-  CommitSchema,
-  RecentWorkspaceSchema,
-  WorkspaceSchema
-} from './models'
-
+import type { z } from 'zod'
+import { branchMethods, type BranchEvents } from './contract-branches'
 import { deployMethods, type DeployEvents } from './contract-deploy'
-import { testMethods, type TestEvents } from './contract-tests'
-
-const Empty = z.object({}).strict()
+import type { MethodEffect } from './contract-method'
+import { testMethods, type TestEvents } from './contract-test-runs'
+import { workspaceMethods, type WorkspaceEvents } from './contract-workspace'
+import type { ApiResult } from './errors'
 
 /**
- * The one API contract: method → request schema → response schema. The router, the preload
- * typing and both renderer clients derive from it; add a method here and the compiler lists
- * every place that must implement it.
+ * The one API contract: method → request schema → response schema → effect. Each domain
+ * declares its methods in `contract-<domain>.ts`; they are spread here. The router, the
+ * preload typing and both renderer clients derive from it; add a method to a domain's file
+ * and the compiler lists every place that must implement it.
  */
 export const contract = {
-  'app.info': { request: Empty, response: AppInfoSchema },
-  'workspace.current': { request: Empty, response: WorkspaceSchema.nullable() },
-  'workspace.open': {
-    request: z.object({ path: z.string().min(1, 'a folder path is required') }).strict(),
-    response: WorkspaceSchema
-  },
-  'workspace.openDemo': { request: Empty, response: WorkspaceSchema },
-  'workspace.recent': { request: Empty, response: z.array(RecentWorkspaceSchema) },
-  'workspace.writeStarterConfig': { request: Empty, response: WorkspaceSchema },
-  'branches.list': {
-    request: z.object({ refresh: z.boolean().optional() }).strict(),
-    response: BranchListingSchema
-  },
-  'branches.commits': {
-    request: z
-      .object({ name: z.string().min(1), limit: z.number().int().min(1).max(1000).optional() })
-      .strict(),
-    response: z.array(CommitSchema)
-  },
+  ...workspaceMethods,
+  ...branchMethods,
   ...testMethods,
   ...deployMethods
 } as const
@@ -54,20 +31,18 @@ export type ResponseOf<M extends Method> = z.output<(typeof contract)[M]['respon
 /** All method names, for allow-lists at transport boundaries. */
 export const METHODS = Object.keys(contract) as Method[]
 
+/** Whether method M only reads or changes something. */
+export function effectOf(method: Method): MethodEffect {
+  return contract[method].effect
+}
+
 /** True when `name` is a method of the contract (untrusted input from IPC or HTTP). */
 export function isMethod(name: unknown): name is Method {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(contract, name)
 }
 
-/** Events of the workspace and branch domains: name → payload. */
-export interface CoreEvents {
-  /** The open workspace changed (opened, config rewritten). */
-  'workspace.changed': { readonly workspace: z.output<typeof WorkspaceSchema> | null }
-  /** Refs moved; the listing should be re-read. */
-  'branches.changed': { readonly reason: string }
-}
-/** Events pushed from the backend: name → payload. */
-export type EventMap = CoreEvents & TestEvents & DeployEvents
+/** Events pushed from the backend: name → payload (each domain declares its own). */
+export type EventMap = WorkspaceEvents & BranchEvents & TestEvents & DeployEvents
 /** Every event name. */
 export type EventName = keyof EventMap
 /** One event as it travels over a transport. */

@@ -2,9 +2,10 @@ import { join } from 'node:path'
 import type { deployMethods } from '../../shared/contract-deploy'
 import { currentActor, DeploymentRegistry, DeployService } from '../services/deploy'
 import { ExpectedError } from '../services/errors'
-import { CredentialStore, HostTrustStore, type TransportContext } from '../services/transport'
+import { CredentialStore, HostTrustStore } from '../services/transport'
 import { workspaceDataDir } from '../services/workspace'
 import type { DomainHandlers, HandlerContext } from './handlers'
+import { perWorkspace } from './per-workspace'
 import type { ErrorLog } from '../services/log'
 
 /** Handlers of the release, deployment and environment methods. */
@@ -18,47 +19,35 @@ export function createDeployHandlers(
   const credentials = new CredentialStore()
   const deployments = new DeploymentRegistry()
   const actor = currentActor()
-  let service: DeployService | null = null
-
-  ctx.session.onOpen((workspace) => {
-    const transport: TransportContext = { workspacePath: workspace.path, trust, credentials }
+  const deploy = perWorkspace(ctx.session, (workspace) => {
     const dataDir = workspaceDataDir(ctx.dataDir, workspace.path)
     // A data folder we cannot create surfaces on the first call that needs it.
     dataDir.catch(() => undefined)
-    const opened = new DeployService({
+    // Running deployments go on when the workspace closes (they hold host locks and must
+    // finish or roll back), so there is nothing to stop.
+    return new DeployService({
       workspace,
       dataDir,
-      transport,
+      transport: { workspacePath: workspace.path, trust, credentials },
       actor,
       emit: ctx.emit,
       log,
       deployments
     })
-    service = opened
-    return () => {
-      // Running deployments go on (they hold host locks and must finish or roll back).
-      if (service === opened) service = null
-    }
   })
 
-  const open = (): DeployService => {
-    ctx.session.require()
-    if (!service) throw new ExpectedError('no-workspace', 'No workspace is open.')
-    return service
-  }
-
   return {
-    'releases.list': async () => open().listReleases(),
-    'releases.create': async ({ commit }) => open().createRelease(commit),
-    'releases.prune': async ({ keep }) => ({ removed: await open().pruneReleases(keep) }),
-    'environments.status': async ({ environment }) => open().status(environment),
-    'environments.rollback': async ({ environment, to }) => open().rollback(environment, to),
+    'releases.list': async () => deploy().listReleases(),
+    'releases.create': async ({ commit }) => deploy().createRelease(commit),
+    'releases.prune': async ({ keep }) => ({ removed: await deploy().pruneReleases(keep) }),
+    'environments.status': async ({ environment }) => deploy().status(environment),
+    'environments.rollback': async ({ environment, to }) => deploy().rollback(environment, to),
     'environments.breakLock': async ({ environment, reason }) => {
-      await open().breakLock(environment, reason)
+      await deploy().breakLock(environment, reason)
       return { ok: true as const }
     },
     'deployments.start': async ({ release, environment, reason }) =>
-      open().deploy(release, environment, reason),
+      deploy().deploy(release, environment, reason),
     'deployments.cancel': async ({ id }) => {
       const deployment = deployments.get(id)
       if (!deployment) {
@@ -68,7 +57,7 @@ export function createDeployHandlers(
       return deployments.get(id) ?? deployment
     },
     'deployments.list': async () => deployments.list(),
-    'hosts.scan': async ({ environment }) => open().scanHosts(environment),
+    'hosts.scan': async ({ environment }) => deploy().scanHosts(environment),
     'hosts.trustKey': async ({ host, port, keyType, key }) => {
       await trust.trust(host, port, keyType, key)
       return { ok: true as const }

@@ -1,12 +1,20 @@
-import type { testMethods } from '../../shared/contract-tests'
+import type { testMethods } from '../../shared/contract-test-runs'
 import { assertNever } from '../../shared/errors'
 import type { Workspace } from '../../shared/models'
 import { ExpectedError } from '../services/errors'
 import { TestService, type TestServiceEvent } from '../services/test-runs'
 import { workspaceDataDir } from '../services/workspace'
 import type { DomainHandlers, HandlerContext } from './handlers'
+import { perWorkspace } from './per-workspace'
 
 type TestMethod = keyof typeof testMethods
+
+// One open workspace's test service, started on first use.
+interface LazyTestService {
+  readonly workspace: Workspace
+  service: Promise<TestService> | null
+  closed: boolean
+}
 
 /**
  * Handlers of the test-run methods, over one {@link TestService} per open workspace.
@@ -19,26 +27,21 @@ type TestMethod = keyof typeof testMethods
  * runs' process trees.
  */
 export function createTestHandlers(ctx: HandlerContext): DomainHandlers<TestMethod> {
-  let open: { readonly workspace: Workspace; service: Promise<TestService> | null } | null = null
-
-  ctx.session.onOpen((workspace) => {
-    const entry: { readonly workspace: Workspace; service: Promise<TestService> | null } = {
-      workspace,
-      service: null
-    }
-    open = entry
-    return () => {
-      if (open === entry) open = null
+  // Created per workspace; the service itself starts on the first call that needs it.
+  const opened = perWorkspace(
+    ctx.session,
+    (workspace): LazyTestService => ({ workspace, service: null, closed: false }),
+    (entry) => {
+      entry.closed = true
       const starting = entry.service
       entry.service = null
       void starting?.then((s) => s.stop()).catch(() => undefined)
     }
-  })
+  )
 
   const service = (): Promise<TestService> => {
-    const { workspace } = ctx.session.require()
-    const entry = open && open.workspace === workspace ? open : null
-    if (!entry) throw new ExpectedError('no-workspace', 'No workspace is open; open one first.')
+    const entry = opened()
+    const { workspace } = entry
     if (!workspace.config.test) {
       throw new ExpectedError(
         'bad-config',
@@ -49,7 +52,7 @@ export function createTestHandlers(ctx: HandlerContext): DomainHandlers<TestMeth
     if (entry.service) return entry.service
     const starting = startService(ctx, workspace, (event) => {
       // Events of a service whose workspace was closed meanwhile are dropped.
-      if (open === entry) forward(ctx, event)
+      if (!entry.closed) forward(ctx, event)
     })
     entry.service = starting
     starting.catch(() => {

@@ -1,8 +1,10 @@
 import type { AppEvent, Method, ParsedRequestOf, ResponseOf } from '../../shared/contract'
 import type { AppInfo } from '../../shared/models'
-import { writeStarterConfig, type SettingsStore } from '../services/workspace'
+import type { SettingsStore } from '../services/workspace'
+import { createBranchHandlers } from './handlers-branches'
 import { createDeployHandlers } from './handlers-deploy'
 import { createTestHandlers } from './handlers-test-runs'
+import { createWorkspaceHandlers } from './handlers-workspace'
 import type { Session } from './session'
 import type { ErrorLog } from './to-api-error'
 
@@ -30,26 +32,14 @@ export interface HandlerContext {
 /** The handlers of one domain's methods (see handlers-*.ts). */
 export type DomainHandlers<M extends Method> = Pick<Handlers, M>
 
-/** The handler table: thin adapters from validated requests to the services. */
+/**
+ * The handler table: each domain's `handlers-<domain>.ts` maps its contract methods to its
+ * service; a domain missing here fails to compile.
+ */
 export function createHandlers(ctx: HandlerContext): Handlers {
-  const { session, settings } = ctx
   return {
-    'app.info': async () => ({
-      version: ctx.version,
-      host: ctx.host,
-      demoPath: await ctx.demoPath()
-    }),
-    'workspace.current': async () => session.current(),
-    'workspace.open': async ({ path }) => session.open(path),
-    'workspace.openDemo': async () => session.open(await ctx.demoPath(), { isDemo: true }),
-    'workspace.recent': async () => [...settings.get('recentWorkspaces')],
-    'workspace.writeStarterConfig': async () => {
-      const { workspace } = session.require()
-      await writeStarterConfig(workspace.path)
-      return session.open(workspace.path, { isDemo: workspace.isDemo })
-    },
-    'branches.list': async ({ refresh }) => session.listBranches(refresh ?? false),
-    'branches.commits': async ({ name, limit }) => session.commitsAhead(name, limit),
+    ...createWorkspaceHandlers(ctx),
+    ...createBranchHandlers(ctx),
     ...createTestHandlers(ctx),
     ...createDeployHandlers(ctx)
   } satisfies Handlers

@@ -1,17 +1,25 @@
 import type { AppEvent } from '../../shared/contract'
-import type { BranchListing, Commit, Workspace } from '../../shared/models'
+import type { Workspace } from '../../shared/models'
 import { ExpectedError } from '../services/errors'
-import { BranchReader } from '../services/git'
 import { resolveGitDirs, watchRefs } from '../services/watch'
 import { loadWorkspace, rememberWorkspace, type SettingsStore } from '../services/workspace'
 import type { ErrorLog } from './to-api-error'
 
+/** What the session tells a domain about the workspace it just opened. */
+export interface OpenedWorkspace {
+  /** Calls `listener` whenever refs of this workspace move on disk (until it is closed). */
+  onRefsMoved(listener: () => void): void
+}
+
 /**
  * Called when a workspace becomes the open one; what it returns is called when that workspace
- * is closed (another opens, or the session ends). Domains (tests, deploys) use this to start
- * and stop their per-workspace services without the session knowing them.
+ * is closed (another opens, or the session ends). Domains (branches, tests, deploys) use this
+ * to start and stop their per-workspace services without the session knowing them.
  */
-export type WorkspaceOpenListener = (workspace: Workspace) => (() => void) | void
+export type WorkspaceOpenListener = (
+  workspace: Workspace,
+  opened: OpenedWorkspace
+) => (() => void) | void
 
 /** What a {@link Session} needs from its host. */
 export interface SessionDeps {
@@ -23,21 +31,17 @@ export interface SessionDeps {
 // Everything tied to one open workspace; replaced as a whole when another one opens.
 interface OpenState {
   readonly workspace: Workspace
-  readonly reader: BranchReader
   readonly stopWatching: () => void
   /** Disposers returned by the open listeners for this workspace. */
   readonly closers: Array<() => void>
-  listing: BranchListing | null
-  /** Bumped on every ref change; a listing read under an older generation is stale. */
-  generation: number
-  listingGeneration: number
-  inflight: Promise<BranchListing> | null
+  /** Called when refs move (domains caching what refs determine). */
+  readonly refListeners: Array<() => void>
 }
 
 /**
- * The router's state: the open workspace, its {@link BranchReader} (one per workspace, so
- * listing stays incremental) and its ref watcher. Opens are serialised; a ref change marks
- * the cached listing stale and emits `branches.changed`.
+ * The router's state: the open workspace and its ref watcher. Opens are serialised; each
+ * domain creates its per-workspace service in an {@link onOpen} listener; a ref change is
+ * passed to the domains that asked and emitted as `branches.changed`.
  */
 export class Session {
   private state: OpenState | null = null
@@ -59,22 +63,14 @@ export class Session {
   open(path: string, options: { readonly isDemo?: boolean } = {}): Promise<Workspace> {
     return this.serialise(async () => {
       const workspace = await loadWorkspace(path, { isDemo: options.isDemo ?? false })
-      const reader = new BranchReader(workspace.path, {
-        mainBranch: workspace.mainBranch,
-        ticketPattern: workspace.config.tickets.pattern
-      })
       const gitDirs = await resolveGitDirs(workspace.path)
       if (this.disposed) throw new ExpectedError('conflict', 'Slipway is shutting down')
       const stops: Array<() => void> = []
       const next: OpenState = {
         workspace,
-        reader,
         stopWatching: () => stops.forEach((s) => s()),
         closers: [],
-        listing: null,
-        generation: 0,
-        listingGeneration: -1,
-        inflight: null
+        refListeners: []
       }
       for (const dir of gitDirs) stops.push(watchRefs(dir, () => this.refsMoved(next)))
       this.close(this.state)
@@ -84,33 +80,6 @@ export class Session {
       this.deps.emit({ event: 'workspace.changed', payload: { workspace } })
       return workspace
     })
-  }
-
-  /** The branch listing of the open workspace: cached until refs move, or re-read on `refresh`. */
-  async listBranches(refresh: boolean): Promise<BranchListing> {
-    const state = this.require()
-    if (!refresh && state.listing && state.listingGeneration === state.generation) {
-      return state.listing
-    }
-    if (state.inflight) return state.inflight
-    const generation = state.generation
-    const reading = state.reader
-      .list()
-      .then((listing) => {
-        state.listing = listing
-        state.listingGeneration = generation
-        return listing
-      })
-      .finally(() => {
-        state.inflight = null
-      })
-    state.inflight = reading
-    return reading
-  }
-
-  /** Commits on branch `name` that are not on main, newest first. */
-  commitsAhead(name: string, limit?: number): Promise<Commit[]> {
-    return this.require().reader.commitsAhead(name, limit)
   }
 
   /** The open workspace, or `ExpectedError('no-workspace')`. */
@@ -141,7 +110,11 @@ export class Session {
 
   private notifyOpen(state: OpenState, listener: WorkspaceOpenListener): void {
     try {
-      const closer = listener(state.workspace)
+      const closer = listener(state.workspace, {
+        onRefsMoved: (refListener) => {
+          state.refListeners.push(refListener)
+        }
+      })
       if (closer) state.closers.push(closer)
     } catch (err) {
       this.deps.log(`a workspace service failed to start for ${state.workspace.path}`, err)
@@ -162,7 +135,13 @@ export class Session {
 
   private refsMoved(state: OpenState): void {
     if (this.state !== state) return
-    state.generation++
+    for (const listener of state.refListeners) {
+      try {
+        listener()
+      } catch (err) {
+        this.deps.log(`a ref listener failed for ${state.workspace.path}`, err)
+      }
+    }
     this.deps.emit({ event: 'branches.changed', payload: { reason: 'refs changed on disk' } })
   }
 

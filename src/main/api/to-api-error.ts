@@ -14,14 +14,15 @@ export const INTERNAL_ERROR_MESSAGE = 'Internal error; the details are in the Sl
  */
 export function toApiError(err: unknown, log: ErrorLog, context: string): ApiError {
   if (err instanceof ExpectedError) {
-    return { code: err.code, message: err.message, details: jsonSafe(err.details) }
+    // The code and its details were typed together where the error was made (ExpectedError).
+    return { code: err.code, message: err.message, details: jsonSafe(err.details) } as ApiError
   }
   log(`internal error in ${context}`, err)
   return { code: 'internal', message: INTERNAL_ERROR_MESSAGE }
 }
 
 // Details cross IPC (structured clone) and HTTP (JSON); drop what neither can carry.
-function jsonSafe(details: Readonly<Record<string, unknown>>): Record<string, unknown> {
+function jsonSafe(details: object): Record<string, unknown> {
   try {
     return JSON.parse(JSON.stringify(details)) as Record<string, unknown>
   } catch {

@@ -1,12 +1,7 @@
 import type { z } from 'zod'
-import type { ApiError } from '../../shared/errors'
+import type { ApiError, RequestIssue } from '../../shared/errors'
 
-/** One zod issue as it travels in `ApiError.details.issues`. */
-export interface RequestIssue {
-  readonly path: string
-  readonly message: string
-  readonly code: string
-}
+export type { RequestIssue }
 
 /**
  * Validates an untrusted request against a contract schema. A missing request (`undefined`,

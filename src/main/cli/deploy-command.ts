@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline/promises'
 import type { AppEvent } from '../../shared/contract'
 import type { HostKeyScan } from '../../shared/contract-deploy'
 import type { Deployment } from '../../shared/deploy-models'
-import type { ApiError, ApiResult } from '../../shared/errors'
+import { needsUser, type ApiError, type ApiResult } from '../../shared/errors'
 import { createRouter, memorySettingsStore, type Router } from '../api'
 import { defaultDataDir, formatConfigProblem } from '../services/workspace'
 import type { DeployCliCommand } from './deploy-args'
@@ -247,13 +247,13 @@ function unwrap<T>(result: ApiResult<T>, command: DeployCliCommand): T {
 function explain(error: ApiError, command: DeployCliCommand): string {
   const first = error.message.split('\n')[0] ?? error.code
   const env = 'environment' in command ? command.environment : '<ENV>'
-  const d = error.details ?? {}
-  switch (error.code) {
-    case 'host-key-unknown':
-      return `${first}\n  fingerprint: ${String(d.keyType ?? '')} ${String(d.fingerprint ?? '')}\n  to accept it after checking: slipway hosts trust ${env}`
-    case 'passphrase-required':
-      return `${first}\n  load the key into ssh-agent first: ssh-add ${String(d.keyFile ?? '')}`
-    default:
-      return first
+  const asked = needsUser(error)
+  if (asked?.kind === 'host-key' && !asked.changed) {
+    const { keyType, fingerprint } = asked.details
+    return `${first}\n  fingerprint: ${keyType} ${fingerprint}\n  to accept it after checking: slipway hosts trust ${env}`
   }
+  if (asked?.kind === 'passphrase') {
+    return `${first}\n  load the key into ssh-agent first: ssh-add ${asked.details.keyFile}`
+  }
+  return first
 }

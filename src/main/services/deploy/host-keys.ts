@@ -1,12 +1,12 @@
 import type { HostKeyScan } from '../../../shared/contract-deploy'
 import type { EnvironmentConfig, HostConfig } from '../../../shared/config-schema'
-import { ExpectedError } from '../errors'
+import { ExpectedError, isExpected } from '../errors'
 import { connectTransport, hostLabel, parseSshTarget, type TransportContext } from '../transport'
 
 // The problems a user must resolve before a deploy can connect: they are answered as errors with
 // their details (fingerprint, key file) so the UI and the CLI can ask, rather than reported as a
 // failed deployment step.
-const ASK_USER_CODES = new Set(['host-key-unknown', 'host-key-changed', 'passphrase-required'])
+const ASK_USER_CODES = ['host-key-unknown', 'host-key-changed', 'passphrase-required'] as const
 
 /** Connects to every SSH host of `env` once, in parallel, and reports each host key. */
 export async function scanHostKeys(
@@ -32,12 +32,12 @@ export async function requireUsableHosts(
         await transport.close()
         return null
       } catch (err) {
-        if (err instanceof ExpectedError && ASK_USER_CODES.has(err.code)) return err
+        if (isExpected(err, ...ASK_USER_CODES)) return err
         return null
       }
     })
   )
-  const first = problems.find((p): p is ExpectedError => p !== null)
+  const first = problems.find((p) => p !== null)
   if (first) throw first
 }
 
@@ -72,17 +72,16 @@ async function scanOne(host: HostConfig, ctx: TransportContext): Promise<HostKey
     }
   } catch (err) {
     if (!(err instanceof ExpectedError)) throw err
-    const d = err.details
-    const text = (v: unknown): string | null => (typeof v === 'string' ? v : null)
-    if (err.code === 'host-key-unknown' || err.code === 'host-key-changed') {
+    if (isExpected(err, 'host-key-unknown', 'host-key-changed')) {
+      const d = err.details
       return {
         host: label,
-        address: text(d.host) ?? target.host,
-        port: typeof d.port === 'number' ? d.port : port,
+        address: d.host,
+        port: d.port,
         state: err.code === 'host-key-unknown' ? 'unknown' : 'changed',
-        keyType: text(d.keyType),
-        key: text(d.key),
-        fingerprint: text(d.fingerprint),
+        keyType: d.keyType,
+        key: d.key,
+        fingerprint: d.fingerprint,
         message: err.message
       }
     }

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process'
 import { StringDecoder } from 'node:string_decoder'
+import type { GitFailedDetails } from '../../../shared/errors'
 import { ExpectedError } from '../errors'
 
 /** What one git process left behind. */
@@ -20,11 +21,8 @@ export interface GitRunOptions {
 }
 
 /** A git command that failed: carries the args, exit code and stderr. */
-export class GitError extends ExpectedError {
-  constructor(
-    message: string,
-    details: { args: readonly string[]; cwd: string; exitCode: number | null; stderr: string }
-  ) {
+export class GitError extends ExpectedError<'git-failed'> {
+  constructor(message: string, details: GitFailedDetails) {
     super('git-failed', message, details)
     this.name = 'GitError'
   }

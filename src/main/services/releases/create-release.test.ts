@@ -213,7 +213,7 @@ describe('createRelease', () => {
     )
     expect(err.code).toBe('build-failed')
     expect(err.message).toBe('build failed (exit 3): error: no compiler for lib/x.c')
-    expect(err.details.log).toBe('compiling\nerror: no compiler for lib/x.c')
+    expect((err.details as { log?: string }).log).toBe('compiling\nerror: no compiler for lib/x.c')
     expect(lines).toEqual(['compiling', 'error: no compiler for lib/x.c'])
     expect(repo.worktrees()).toEqual([repo.path])
     expect(storeFolders(dir)).toEqual([])

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import ssh2, { type ParsedKey } from 'ssh2'
-import { ExpectedError } from '../errors'
+import { passphraseRequired } from './needs-user'
 
 /** Options for {@link CredentialStore}. */
 export interface CredentialStoreOptions {
@@ -77,8 +77,9 @@ export class CredentialStore {
         if (/passphrase/i.test(parsed.message) || /encrypted/i.test(parsed.message)) {
           if (passphrase !== undefined) {
             this.#passphrases.delete(keyFile)
-            throw new ExpectedError('passphrase-required', `wrong passphrase for ${keyFile}`, {
+            throw passphraseRequired(`wrong passphrase for ${keyFile}`, {
               keyFile,
+              keyFiles: [keyFile],
               wrong: true
             })
           }

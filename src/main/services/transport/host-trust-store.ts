@@ -1,6 +1,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { dirname, join } from 'node:path'
+import type { HostKeyDetails } from '../../../shared/errors'
 import { ExpectedError } from '../errors'
 import {
   checkHostKey,
@@ -11,6 +12,7 @@ import {
   type HostKeyVerdict,
   type KnownHostEntry
 } from './known-hosts'
+import { hostKeyChanged, hostKeyUnknown } from './needs-user'
 
 /** Options for {@link HostTrustStore}. */
 export interface HostTrustStoreOptions {
@@ -20,15 +22,7 @@ export interface HostTrustStoreOptions {
   readonly trustedFile: string
 }
 
-/** Details of a host-key refusal (the `details` of the ExpectedError). */
-export interface HostKeyDetails {
-  readonly host: string
-  readonly port: number
-  readonly keyType: string
-  readonly fingerprint: string
-  /** The key itself, base64, so the UI can hand it back to `trust()` once the user accepts it. */
-  readonly key: string
-}
+export type { HostKeyDetails }
 
 /**
  * Host keys Slipway accepts: OpenSSH's known_hosts (hashed entries, `[host]:port`, `@revoked`)
@@ -84,22 +78,15 @@ export class HostTrustStore {
       case 'trusted':
         return
       case 'unknown':
-        throw new ExpectedError(
-          'host-key-unknown',
-          `the host key of ${where} is not known (${details.keyType} ${details.fingerprint}); accept it to connect`,
-          { ...details }
-        )
+        throw hostKeyUnknown(where, details)
       case 'changed':
-        throw new ExpectedError(
-          'host-key-changed',
-          `WARNING: the host key of ${where} has changed (now ${details.fingerprint}, known ${verdict.knownFingerprints.join(', ')} in ${verdict.source}); refusing to connect`,
-          { ...details, knownFingerprints: verdict.knownFingerprints, source: verdict.source }
-        )
+        throw hostKeyChanged(where, details, verdict, false)
       case 'revoked':
-        throw new ExpectedError(
-          'host-key-changed',
-          `WARNING: the host key of ${where} (${details.fingerprint}) is revoked in ${verdict.source}; refusing to connect`,
-          { ...details, revoked: true, source: verdict.source }
+        throw hostKeyChanged(
+          where,
+          details,
+          { source: verdict.source, knownFingerprints: [] },
+          true
         )
     }
   }

@@ -1,6 +1,7 @@
 import type { Duplex } from 'node:stream'
 import { Client, type AnyAuthMethod } from 'ssh2'
 import { ExpectedError } from '../errors'
+import { passphraseRequired } from './needs-user'
 import type { CredentialStore } from './credentials'
 import type { HostTrustStore } from './host-trust-store'
 
@@ -46,7 +47,7 @@ export async function openSshClient(
   const { usable, locked } = await ctx.credentials.identities(endpoint.identityFiles)
   if (usable.length === 0) {
     if (locked.length > 0) {
-      throw new ExpectedError('passphrase-required', `the key ${locked[0]} needs its passphrase`, {
+      throw passphraseRequired(`the key ${locked[0]} needs its passphrase`, {
         ...details,
         keyFile: locked[0],
         keyFiles: locked
@@ -85,8 +86,7 @@ export async function openSshClient(
       if (err.level === 'client-authentication') {
         if (locked.length > 0) {
           return reject(
-            new ExpectedError(
-              'passphrase-required',
+            passphraseRequired(
               `${where} refused the available keys; the key ${locked[0]} needs its passphrase`,
               { ...details, keyFile: locked[0], keyFiles: locked }
             )

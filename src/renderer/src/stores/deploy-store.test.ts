@@ -188,7 +188,20 @@ describe('deploy store', () => {
   it('never accepts a changed host key', async () => {
     const client = createFakeClient({
       'environments.rollback': () => {
-        throw new ApiCallError({ ...hostKeyError, code: 'host-key-changed' })
+        throw new ApiCallError({
+          code: 'host-key-changed',
+          message: 'WARNING: the host key of [10.0.0.5]:2222 has changed',
+          details: {
+            host: '10.0.0.5',
+            port: 2222,
+            keyType: 'ssh-ed25519',
+            fingerprint: 'SHA256:abc',
+            key: 'AAAAC3NzaC1lZDI1NTE5AAAAIHg=',
+            source: '/home/ada/.ssh/known_hosts',
+            knownFingerprints: ['SHA256:old'],
+            revoked: false
+          }
+        })
       },
       'hosts.trustKey': () => ({ ok: true as const })
     })
@@ -210,7 +223,11 @@ describe('deploy store', () => {
           throw new ApiCallError({
             code: 'passphrase-required',
             message: 'the key ~/.ssh/id_ed25519 is encrypted',
-            details: { keyFile: '/home/ada/.ssh/id_ed25519' }
+            details: {
+              keyFile: '/home/ada/.ssh/id_ed25519',
+              keyFiles: ['/home/ada/.ssh/id_ed25519'],
+              wrong: false
+            }
           })
         }
         return deployment({ kind: 'rollback' })

@@ -1,5 +1,6 @@
 import { createStore, type StoreApi } from 'zustand'
 import type { Deployment, EnvironmentStatus } from '../../../shared'
+import { ApiCallError, needsUser } from '../../../shared/errors'
 import { describeError, type ApiClient } from '../api/client'
 import { browserNotifier, type Notifier } from '../lib/notify'
 import type { UiError } from './workspace-store'
@@ -103,26 +104,23 @@ const EMPTY_READING: EnvironmentReading = { status: null, loading: false, error:
 
 /** The prompt an error asks for, or null when it is an ordinary failure. */
 export function promptFor(error: unknown): DeployPrompt | null {
-  const e = error as { code?: unknown; message?: unknown; details?: Record<string, unknown> }
-  const d = e.details ?? {}
-  const text = (v: unknown): string => (typeof v === 'string' ? v : '')
-  const message = text(e.message)
-  if (e.code === 'host-key-unknown' || e.code === 'host-key-changed') {
-    return {
-      kind: 'host-key',
-      changed: e.code === 'host-key-changed',
-      host: text(d.host),
-      port: typeof d.port === 'number' ? d.port : 22,
-      keyType: text(d.keyType),
-      key: text(d.key),
-      fingerprint: text(d.fingerprint),
-      message
-    }
+  if (!(error instanceof ApiCallError)) return null
+  const asked = needsUser(error.error)
+  if (!asked) return null
+  if (asked.kind === 'passphrase') {
+    return { kind: 'passphrase', keyFile: asked.details.keyFile, message: asked.message }
   }
-  if (e.code === 'passphrase-required') {
-    return { kind: 'passphrase', keyFile: text(d.keyFile), message }
+  const { host, port, keyType, key, fingerprint } = asked.details
+  return {
+    kind: 'host-key',
+    changed: asked.changed,
+    host,
+    port,
+    keyType,
+    key,
+    fingerprint,
+    message: asked.message
   }
-  return null
 }
 
 /** True when a deployment has ended (whatever the outcome). */

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { defineMethods, EmptyRequest as Empty } from './contract-method'
 import {
   BranchTestStateSchema,
   TestQueueSchema,
@@ -8,7 +9,6 @@ import {
   type TestRun
 } from './test-models'
 
-const Empty = z.object({}).strict()
 const RunId = z.string().min(1, 'a run id is required').max(200)
 
 /** The most bytes one `tests.log` call may read (the viewer fetches the log in windows). */
@@ -18,10 +18,22 @@ export const MAX_LOG_WINDOW_BYTES = 1024 * 1024
  * Test-run methods (issue: continually test every branch): method → request → response.
  * Spread into the one `contract` in contract.ts.
  */
-export const testMethods = {
-  'tests.branchStates': { request: Empty, response: z.array(BranchTestStateSchema) },
-  'tests.queue': { request: Empty, response: TestQueueSchema },
-  'tests.run': { request: z.object({ id: RunId }).strict(), response: TestRunSchema },
+export const testMethods = defineMethods({
+  /** Each branch's latest tip and merge-result runs, for the board. */
+  'tests.branchStates': {
+    request: Empty,
+    response: z.array(BranchTestStateSchema),
+    effect: 'read'
+  },
+  /** What runs and what waits; whether the queue is paused. */
+  'tests.queue': { request: Empty, response: TestQueueSchema, effect: 'read' },
+  /** One stored run by id. */
+  'tests.run': {
+    request: z.object({ id: RunId }).strict(),
+    response: TestRunSchema,
+    effect: 'read'
+  },
+  /** Stored runs, newest first, optionally of one branch or commit. */
   'tests.runs': {
     request: z
       .object({
@@ -30,8 +42,10 @@ export const testMethods = {
         limit: z.number().int().min(1).max(1000).optional()
       })
       .strict(),
-    response: z.array(TestRunSchema)
+    response: z.array(TestRunSchema),
+    effect: 'read'
   },
+  /** Queues a run of a branch or commit (or answers a finished one unless `force`). */
   'tests.request': {
     request: z
       .object({
@@ -42,18 +56,30 @@ export const testMethods = {
       })
       .strict()
       .refine((r) => r.branch !== undefined || r.sha !== undefined, 'give a branch or a sha'),
-    response: TestRunSchema
+    response: TestRunSchema,
+    effect: 'change'
   },
-  'tests.cancel': { request: z.object({ id: RunId }).strict(), response: z.null() },
-  'tests.cancelAll': { request: Empty, response: z.null() },
+  /** Cancels one queued or running run. */
+  'tests.cancel': {
+    request: z.object({ id: RunId }).strict(),
+    response: z.null(),
+    effect: 'change'
+  },
+  /** Cancels every queued and running run. */
+  'tests.cancelAll': { request: Empty, response: z.null(), effect: 'change' },
+  /** Pauses or resumes starting queued runs. */
   'tests.setPaused': {
     request: z.object({ paused: z.boolean() }).strict(),
-    response: TestQueueSchema
+    response: TestQueueSchema,
+    effect: 'change'
   },
+  /** Tests this branch first after main (the branch open in the drawer). */
   'tests.focus': {
     request: z.object({ branch: z.string().min(1).nullable() }).strict(),
-    response: z.null()
+    response: z.null(),
+    effect: 'change'
   },
+  /** A window of a run's stored log. */
   'tests.log': {
     request: z
       .object({
@@ -62,9 +88,10 @@ export const testMethods = {
         length: z.number().int().min(1).max(MAX_LOG_WINDOW_BYTES)
       })
       .strict(),
-    response: z.object({ text: z.string(), totalBytes: z.number().int() })
+    response: z.object({ text: z.string(), totalBytes: z.number().int() }),
+    effect: 'read'
   }
-} as const
+})
 
 /** Events of the test-run domain: name → payload. */
 export interface TestEvents {
