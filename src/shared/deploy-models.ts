@@ -113,6 +113,11 @@ export const DeploymentSchema = z.object({
   /** Human-readable log lines, oldest first. */
   log: z.array(z.string()),
   /** One sentence saying how it ended. */
-  summary: z.string()
+  summary: z.string(),
+  /**
+   * Bumped by every change. A snapshot answered by a request and one pushed by an event may
+   * arrive in either order; the higher version is the newer one.
+   */
+  version: z.number().int().nonnegative()
 })
 export type Deployment = z.output<typeof DeploymentSchema>

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises'
+import { readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AppEvent } from '../../shared/contract'
@@ -150,6 +150,54 @@ describe('deploy methods through the router, on the demo workspace', () => {
     })
     const unknown = await router.call('deployments.cancel', { id: 'no-such-deployment' })
     expect(unknown.ok ? 'ok' : unknown.error.code).toBe('not-found')
+  }, 60_000)
+
+  it('a deployment that fails in preflight: every snapshot has a higher version than the last', async () => {
+    // Another laptop holds staging's lock, so preflight fails at once. The answer of
+    // deployments.start and the events can reach a window in either order; the window keeps
+    // the higher version, so the failure must carry a higher version than the answer.
+    const [newest] = value(await router.call('releases.list', {}))
+    if (!newest) throw new Error('the first test creates releases')
+    const lockFile = join(demo, '.slipway', 'hosts', 'staging-1', '.slipway', 'lock')
+    const now = new Date().toISOString()
+    await writeFile(
+      lockFile,
+      JSON.stringify({
+        holder: 'bo@desk',
+        machine: 'desk',
+        reason: 'ORD-150',
+        since: now,
+        heartbeatAt: now,
+        deployment: 'd-other',
+        environment: 'staging'
+      }) + '\n'
+    )
+    try {
+      const started = value(
+        await router.call('deployments.start', { release: newest.id, environment: 'staging' })
+      )
+      const end = await finished(started.id)
+      expect(end.status).toBe('failed')
+      expect(end.summary + end.log.join('\n')).toContain('bo@desk')
+      const versions = events
+        .filter((e) => e.event === 'deployments.changed')
+        .map((e) => (e.event === 'deployments.changed' ? e.payload.deployment : null))
+        .filter((d) => d?.id === started.id)
+        .map((d) => d?.version ?? 0)
+      expect(versions.length).toBeGreaterThan(1)
+      for (let i = 1; i < versions.length; i++) {
+        expect(versions[i]).toBeGreaterThanOrEqual(versions[i - 1])
+      }
+      expect(end.version).toBe(Math.max(...versions))
+      expect(started.version).toBeLessThan(end.version)
+      expect(value(await router.call('deployments.list', {}))[0]).toMatchObject({
+        id: started.id,
+        status: 'failed',
+        version: end.version
+      })
+    } finally {
+      await rm(lockFile, { force: true })
+    }
   }, 60_000)
 
   it('answers not-found for an unknown environment or release, bad-request for a hostile id', async () => {

@@ -245,6 +245,7 @@ export class DeployService {
           ...(latest as Deployment),
           status: 'failed',
           finishedAt: new Date().toISOString(),
+          version: (latest as Deployment).version + 1,
           summary: 'Slipway failed unexpectedly; read every host before deploying again.'
         }
         deployments.record(failed)

@@ -54,7 +54,8 @@ export class DeploymentTracker {
         message: ''
       })),
       log: [],
-      summary: ''
+      summary: '',
+      version: 1
     }
     this.emit()
   }
@@ -66,7 +67,7 @@ export class DeploymentTracker {
 
   /** Sets the release (rollback learns its target after reading the hosts). */
   setRelease(release: string): void {
-    this.deployment = { ...this.deployment, release }
+    this.change({ release })
     this.emit()
   }
 
@@ -74,7 +75,7 @@ export class DeploymentTracker {
   log(line: string, host?: string): void {
     const time = new Date().toISOString().slice(11, 23)
     const text = `${time} ${host ? `${host}: ` : ''}${line}`
-    this.deployment = { ...this.deployment, log: [...this.deployment.log, text] }
+    this.change({ log: [...this.deployment.log, text] })
     this.emit()
   }
 
@@ -87,14 +88,13 @@ export class DeploymentTracker {
     )
     const label = this.deployment.hosts[index].host
     const time = new Date().toISOString().slice(11, 23)
-    this.deployment = {
-      ...this.deployment,
+    this.change({
       hosts,
       log: [
         ...this.deployment.log,
         `${time} ${label}: ${step} ${state}${message ? `: ${message}` : ''}`
       ]
-    }
+    })
     this.emit()
   }
 
@@ -103,7 +103,7 @@ export class DeploymentTracker {
     const hosts = this.deployment.hosts.map((h, i) =>
       i === index ? { ...h, progress: Math.max(0, Math.min(1, fraction)) } : h
     )
-    this.deployment = { ...this.deployment, hosts }
+    this.change({ hosts })
     if (this.progressTimer === null) {
       this.progressTimer = setTimeout(() => {
         this.progressTimer = null
@@ -128,7 +128,7 @@ export class DeploymentTracker {
       this.progressTimer = null
     }
     this.holding = true
-    this.deployment = { ...this.deployment, status, summary, finishedAt: new Date().toISOString() }
+    this.change({ status, summary, finishedAt: new Date().toISOString() })
     this.log(summary)
     return this.deployment
   }
@@ -138,6 +138,11 @@ export class DeploymentTracker {
     this.holding = false
     this.emit()
     return this.deployment
+  }
+
+  /** Every change goes through here, so each snapshot carries a higher version. */
+  private change(patch: Partial<Omit<Deployment, 'version'>>): void {
+    this.deployment = { ...this.deployment, ...patch, version: this.deployment.version + 1 }
   }
 
   private emit(): void {

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { TestRun } from '../../../shared'
 import type { RunLogState } from '../stores/tests-store'
 import { LogViewer } from './LogViewer'
-import { RunDots, TestStatus } from './TestStatus'
+import { RunDots, summaryBeyondStatus, TestStatus } from './TestStatus'
 
 afterEach(cleanup)
 
@@ -75,6 +75,13 @@ describe('TestStatus', () => {
     failedTests: [],
     logBytes: 10
   }
+
+  it('shows a summary only when it says more than the status (no "queued/queued")', () => {
+    expect(summaryBeyondStatus({ ...run, status: 'queued', summary: 'queued' })).toBe('')
+    expect(summaryBeyondStatus({ ...run, status: 'passed', summary: 'passed' })).toBe('')
+    expect(summaryBeyondStatus({ ...run, status: 'timed-out', summary: 'timed out' })).toBe('')
+    expect(summaryBeyondStatus(run)).toBe('2 tests failed')
+  })
 
   it('shows status, kind and details in its title; not tested yet without a run', () => {
     render(

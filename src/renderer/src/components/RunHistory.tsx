@@ -2,7 +2,7 @@ import type { BranchTestState, TestRun } from '../../../shared'
 import { formatAbsolute, formatDuration, formatRelative, shortSha } from '../lib/format'
 import { useStores } from '../stores/hooks'
 import { useTests } from '../stores/use-tests'
-import { TestStatus } from './TestStatus'
+import { summaryBeyondStatus, TestStatus } from './TestStatus'
 import { TestsUnavailable } from './TestStatusLine'
 
 /** The failing tests read from JUnit XML, and the files of a merge conflict. */
@@ -64,7 +64,7 @@ function RunItem({
           </button>
         )}
       </div>
-      {run.summary && <div className="tests-note">{run.summary}</div>}
+      {summaryBeyondStatus(run) && <div className="tests-note">{summaryBeyondStatus(run)}</div>}
       <RunFindings run={run} />
     </li>
   )

@@ -38,6 +38,17 @@ export function statusLook(status: TestRunStatus): {
   }
 }
 
+/**
+ * A run's summary when it says more than its status ("3 of 40 tests failed"), else '' (the
+ * stored summary of a queued run is "queued": shown under the status it read "queued/queued").
+ */
+export function summaryBeyondStatus(run: TestRun): string {
+  const summary = run.summary.trim()
+  if (summary === run.status || summary === statusLook(run.status).label) return ''
+  if (summary.startsWith('exit code')) return ''
+  return summary
+}
+
 /** One line describing a run, for titles: "merge result passed at 1a2b3c4d in 3.2 s: 12 tests". */
 export function describeRun(run: TestRun): string {
   const what = run.kind === 'merge' ? 'merge result' : 'tip'

@@ -22,6 +22,7 @@ function deployment(overrides: Partial<Deployment> = {}): Deployment {
     hosts: [{ host: 'web-1', step: 'upload', state: 'running', progress: 0.5, message: '' }],
     log: [],
     summary: '',
+    version: 1,
     ...overrides
   }
 }
@@ -114,6 +115,37 @@ describe('deploy store', () => {
     store.getState().deploymentChanged(done)
     expect(notifier.shown).toEqual(['Deployment to staging succeeded: Deployed to 1 host'])
     expect(store.getState().deployments).toEqual([done])
+  })
+
+  it('keeps the failure when a deployment fails before deployments.start answers', async () => {
+    // Preflight fails within milliseconds: the events (running, then failed) reach the store
+    // before the answer of deployments.start, which carries the first, "running" snapshot.
+    const first = deployment({ version: 1, hosts: [] })
+    const failed = deployment({
+      version: 4,
+      status: 'failed',
+      finishedAt: '2026-11-26T12:04:00.050Z',
+      summary: 'Preflight failed on web-1: connection refused',
+      log: ['web-1: preflight failed: connection refused']
+    })
+    const notifier = recordingNotifier()
+    const client = createFakeClient({
+      'deployments.start': () => {
+        store.getState().deploymentChanged(first)
+        store.getState().deploymentChanged(failed)
+        return first
+      }
+    })
+    const store = createDeployStore(client, { notifier })
+    expect(await store.getState().deploy(RELEASE, 'staging')).toBe(true)
+    expect(store.getState().dialog).toEqual({ kind: 'progress', id: 'd1' })
+    expect(store.getState().deployments).toEqual([failed])
+    expect(notifier.shown).toEqual([
+      'Deployment to staging failed: Preflight failed on web-1: connection refused'
+    ])
+    // An older snapshot arriving late (a slow list) changes nothing either.
+    store.getState().deploymentChanged(first)
+    expect(store.getState().deployments).toEqual([failed])
   })
 
   it('does not notify for deployments it never saw running', () => {

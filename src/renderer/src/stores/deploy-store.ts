@@ -151,10 +151,18 @@ export function createDeployStore(
           [environment]: { ...(s.environments[environment] ?? EMPTY_READING), ...patch }
         }
       }))
-    const upsert = (deployment: Deployment): void =>
+    /**
+     * Merges a snapshot by version, never by arrival order: the answer of deployments.start
+     * can arrive after the events that already finished it. Answers the snapshot kept.
+     */
+    const upsert = (deployment: Deployment): Deployment => {
+      const known = get().deployments.find((d) => d.id === deployment.id)
+      if (known && known.version > deployment.version) return known
       set((s) => ({
         deployments: [deployment, ...s.deployments.filter((d) => d.id !== deployment.id)]
       }))
+      return deployment
+    }
 
     /** Runs a call that may need a prompt first; true when it went through. */
     const guarded = async (
@@ -184,8 +192,8 @@ export function createDeployStore(
     }
 
     const started = (deployment: Deployment): void => {
-      watched.add(deployment.id)
-      upsert(deployment)
+      // Watched for its ending, unless events already told that it ended.
+      if (!isFinished(upsert(deployment))) watched.add(deployment.id)
       set({ dialog: { kind: 'progress', id: deployment.id } })
       notifier.requestPermission()
     }
@@ -215,16 +223,22 @@ export function createDeployStore(
       async loadDeployments() {
         try {
           const deployments = await client.call('deployments.list', {})
-          for (const d of deployments) if (!isFinished(d)) watched.add(d.id)
-          set({ deployments })
+          // Events may have brought newer snapshots while the list was on its way.
+          const known = new Map(get().deployments.map((d) => [d.id, d]))
+          const merged = deployments.map((d) => {
+            const k = known.get(d.id)
+            return k && k.version > d.version ? k : d
+          })
+          for (const d of merged) if (!isFinished(d)) watched.add(d.id)
+          set({ deployments: merged })
         } catch (error) {
           set({ error: describeError(error) })
         }
       },
 
-      deploymentChanged(deployment) {
-        const before = get().deployments.find((d) => d.id === deployment.id)
-        upsert(deployment)
+      deploymentChanged(incoming) {
+        const before = get().deployments.find((d) => d.id === incoming.id)
+        const deployment = upsert(incoming)
         if (!isFinished(deployment)) {
           watched.add(deployment.id)
           return

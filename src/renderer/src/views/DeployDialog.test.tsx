@@ -63,7 +63,8 @@ describe('DeployDialog', () => {
         finishedAt: null,
         hosts: [],
         log: [],
-        summary: ''
+        summary: '',
+        version: 1
       })
     })
     const stores = createStores(client)

@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'react'
 import { formatAbsolute, formatDuration, shortSha } from '../lib/format'
 import { LogViewer } from '../components/LogViewer'
 import { RunFindings } from '../components/RunHistory'
-import { TestStatus } from '../components/TestStatus'
+import { summaryBeyondStatus, TestStatus } from '../components/TestStatus'
 import { useStores } from '../stores/hooks'
 import { useTests } from '../stores/use-tests'
 import { CloseButton } from '../components/ui/CloseButton'
@@ -39,8 +39,7 @@ export function RunView(): React.JSX.Element | null {
 
   if (!runId) return null
   // The header shows status and exit code already; the summary adds to them or is left out.
-  const summary =
-    run && run.summary !== run.status && !run.summary.startsWith('exit code') ? run.summary : ''
+  const summary = run ? summaryBeyondStatus(run) : ''
   const active = run !== null && (run.status === 'queued' || run.status === 'running')
   return (
     <div
