@@ -10,6 +10,25 @@ export function problemLocation(problem: ConfigProblem): string {
   return where
 }
 
+/**
+ * What a lane says while slipway.yml does not validate: that, and where, instead of the advice
+ * the stand-in defaults would give ("no test.command", "no environments").
+ */
+export function InvalidConfigNote({
+  problem,
+  what
+}: {
+  readonly problem: ConfigProblem
+  readonly what: string
+}): React.JSX.Element {
+  return (
+    <p className="tests-note" data-testid="config-invalid-note">
+      {what} while slipway.yml is invalid: <code>{problemLocation(problem)}</code> {problem.message}
+      . Fix the file and they come back.
+    </p>
+  )
+}
+
 /** The warning banner for a `slipway.yml` that did not validate: each problem, located. */
 export function ConfigProblems({
   problems

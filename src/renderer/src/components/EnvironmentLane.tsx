@@ -1,5 +1,5 @@
 import { useCallback } from 'react'
-import type { EnvironmentConfig, HostConfig } from '../../../shared'
+import type { ConfigProblem, EnvironmentConfig, HostConfig } from '../../../shared'
 import { formatAbsolute, formatRelative } from '../lib/format'
 import { useVisibleInterval } from '../lib/use-visible-interval'
 import { useStores } from '../stores/hooks'
@@ -7,6 +7,7 @@ import { useDeploy } from '../stores/use-deploy'
 import { HostRow } from './HostRow'
 import { DEPLOYMENT_STATUS_TEXT } from '../lib/deploy-labels'
 import { RefreshCw, Rocket, Undo2 } from 'lucide-react'
+import { InvalidConfigNote } from './ConfigProblems'
 
 /** How a host reads on the board: its name, and where it is. */
 function describeHost(host: HostConfig): { readonly label: string; readonly detail: string } {
@@ -196,15 +197,23 @@ function formatAge(ms: number): string {
 }
 
 /** The muted lane shown when `slipway.yml` configures no environments. */
-export function NoEnvironmentsLane(): React.JSX.Element {
+export function NoEnvironmentsLane({
+  problem
+}: {
+  readonly problem: ConfigProblem | null
+}): React.JSX.Element {
   return (
     <section className="lane lane-env muted" data-testid="lane-env-none" aria-label="Environments">
       <header className="lane-header">
         <h2>Environments</h2>
       </header>
-      <p className="lane-empty">
-        No environments are configured. Add them under <code>environments:</code> in slipway.yml.
-      </p>
+      {problem ? (
+        <InvalidConfigNote problem={problem} what="Environments are not shown" />
+      ) : (
+        <p className="lane-empty">
+          No environments are configured. Add them under <code>environments:</code> in slipway.yml.
+        </p>
+      )}
     </section>
   )
 }

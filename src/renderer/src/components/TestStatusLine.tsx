@@ -1,6 +1,8 @@
 import { useStores } from '../stores/hooks'
 import { useTests } from '../stores/use-tests'
 import { RunDots, TestStatus } from './TestStatus'
+import { useWorkspace } from '../stores/hooks'
+import { InvalidConfigNote } from './ConfigProblems'
 
 /**
  * A branch's test line for cards and the main lane: tip status, merge-result status (when
@@ -22,12 +24,16 @@ export function TestStatusLine({ branch }: { readonly branch: string }): React.J
 /** Says politely why there are no test results, with the fix, when tests are not set up. */
 export function TestsUnavailable(): React.JSX.Element | null {
   const availability = useTests((s) => s.availability)
+  const problem = useWorkspace((s) => s.workspace?.configProblems[0] ?? null)
   const { tests } = useStores()
   switch (availability.kind) {
     case 'unknown':
     case 'ready':
       return null
     case 'unconfigured':
+      // Defaults stand in for a slipway.yml that does not validate: "no test.command" would
+      // be false advice there.
+      if (problem) return <InvalidConfigNote problem={problem} what="Branches are not tested" />
       return (
         <p className="tests-note" data-testid="tests-unconfigured">
           Branches are not tested: slipway.yml has no <code>test.command</code>. Add for example{' '}

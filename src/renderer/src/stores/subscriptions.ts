@@ -31,7 +31,7 @@ export function connectSubscriptions(
       case 'workspace.changed':
         stores.workspace.getState().workspaceChanged(event.payload.workspace)
         // A re-opened workspace (new slipway.yml) gets a fresh test service: read it again.
-        if (event.payload.workspace) void stores.tests.getState().load()
+        if (event.payload.workspace) loadTests()
         return
       case 'branches.changed':
         if (stores.workspace.getState().workspace) refreshBranches.request()
@@ -65,9 +65,13 @@ export function connectSubscriptions(
       void stores.workspace.getState().loadCurrent()
       if (stores.workspace.getState().workspace) refreshBranches.request()
       if (stores.workspace.getState().workspace) reloadDeploys()
-      if (stores.workspace.getState().workspace) void stores.tests.getState().load()
+      if (stores.workspace.getState().workspace) loadTests()
     }) ?? (() => {})
 
+  const loadTests = (): void => {
+    const workspace = stores.workspace.getState().workspace
+    void stores.tests.getState().load(workspace?.config.test?.command ?? null)
+  }
   const reloadDeploys = (): void => {
     void stores.releases.getState().load()
     void stores.deploy.getState().loadDeployments()
@@ -92,7 +96,7 @@ export function connectSubscriptions(
     if (!samePath) stores.tests.getState().reset()
     if (key !== null) void stores.branches.getState().load()
     if (key !== null) reloadDeploys()
-    if (key !== null) void stores.tests.getState().load()
+    if (key !== null) loadTests()
   })
 
   return () => {
@@ -106,7 +110,13 @@ export function connectSubscriptions(
 /** What the branch listing depends on; null when no workspace is open. */
 function listingKey(workspace: Workspace | null): string | null {
   if (!workspace) return null
-  return JSON.stringify([workspace.path, workspace.mainBranch, workspace.config.tickets.pattern])
+  return JSON.stringify([
+    workspace.path,
+    workspace.mainBranch,
+    workspace.config.tickets.pattern,
+    // A fixed (or broken) slipway.yml turns testing on (or off).
+    workspace.config.test?.command ?? null
+  ])
 }
 
 function pathOf(key: string): string {

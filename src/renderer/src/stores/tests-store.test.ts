@@ -226,6 +226,24 @@ describe('tests store', () => {
     off()
   })
 
+  it('asks nothing of a workspace without test.command: the backend could only refuse', async () => {
+    const client = createFakeClient({
+      'tests.branchStates': () => [],
+      'tests.queue': () => emptyQueue
+    })
+    const stores = createStores(client)
+    const off = connectSubscriptions(stores, client)
+    const bare = makeWorkspace()
+    client.emit({
+      event: 'workspace.changed',
+      payload: { workspace: { ...bare, config: { ...bare.config, test: undefined } } }
+    })
+    await vi.waitFor(() => expect(stores.tests.getState().availability.kind).toBe('unconfigured'))
+    expect(client.callsOf('tests.branchStates')).toEqual([])
+    expect(client.callsOf('tests.queue')).toEqual([])
+    off()
+  })
+
   it('re-reads the test states when the workspace is opened again (a new slipway.yml)', async () => {
     const client = createFakeClient({
       'tests.branchStates': () => {
@@ -238,7 +256,12 @@ describe('tests store', () => {
     await stores.tests.getState().load()
     expect(stores.tests.getState().availability.kind).toBe('unconfigured')
     client.handlers['tests.branchStates'] = () => []
-    client.emit({ event: 'workspace.changed', payload: { workspace: makeWorkspace() } })
+    const ws = makeWorkspace()
+    const test = { command: 'npm test', timeoutSeconds: 900 }
+    client.emit({
+      event: 'workspace.changed',
+      payload: { workspace: { ...ws, config: { ...ws.config, test } } }
+    })
     await vi.waitFor(() => expect(stores.tests.getState().availability.kind).toBe('ready'))
     off()
   })

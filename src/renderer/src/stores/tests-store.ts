@@ -37,8 +37,11 @@ export interface TestsState {
 
 /** What the UI and the event subscriptions may do with tests. */
 export interface TestsActions {
-  /** Reads branch states and the queue (on open, after a reconnect). */
-  load(): Promise<void>
+  /**
+   * Reads branch states and the queue (on open, after a reconnect). With `testCommand` null
+   * (the workspace's slipway.yml has none) it asks nothing: the backend could only refuse.
+   */
+  load(testCommand?: string | null): Promise<void>
   /** A run changed (pushed event). */
   runChanged(run: TestRun): void
   /** Live log output arrived (pushed event): bytes `[offset, offset + bytes)` of a run's log. */
@@ -114,8 +117,16 @@ export function createTestsStore(
     return {
       ...TESTS_DEFAULTS,
 
-      async load() {
+      async load(testCommand) {
         const seq = ++loadSeq
+        if (testCommand === null) {
+          set({
+            availability: { kind: 'unconfigured', message: 'slipway.yml has no test.command' },
+            states: {},
+            queue: null
+          })
+          return
+        }
         try {
           const [states, queue] = await Promise.all([
             client.call('tests.branchStates', {}),

@@ -130,7 +130,7 @@ export function BoardView({ workspace }: { readonly workspace: Workspace }): Rea
             now={now}
           />
           {environments.length === 0 ? (
-            <NoEnvironmentsLane />
+            <NoEnvironmentsLane problem={workspace.configProblems[0] ?? null} />
           ) : (
             environments.map((env) => (
               <EnvironmentLane key={env.name} environment={env} now={now} />
