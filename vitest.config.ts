@@ -27,7 +27,8 @@ export default defineConfig({
           include: ['src/renderer/**/*.test.{ts,tsx}'],
           // The design tokens are read as text by their contrast test (tokens.css?raw).
           css: { include: [/tokens\.css/] },
-          testTimeout: 15_000
+          // A hang guard: a 2,000-row board in jsdom took over 15 s on the loaded shared machine.
+          testTimeout: 60_000
         }
       }
     ]

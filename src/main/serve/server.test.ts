@@ -1,5 +1,7 @@
-import { request as httpRequest } from 'node:http'
+import { readFileSync } from 'node:fs'
+import { request as httpRequest, type IncomingMessage } from 'node:http'
 import { mkdir, writeFile } from 'node:fs/promises'
+import { connect } from 'node:net'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { AppEvent } from '../../shared/contract'
@@ -47,6 +49,52 @@ function send(
   })
 }
 
+/** The local addresses of the TCP sockets listening on `port`, from /proc/net/tcp{,6} (Linux). */
+function listeningAddresses(port: number): string[] {
+  const out: string[] = []
+  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    for (const line of readFileSync(file, 'utf8').split('\n').slice(1)) {
+      const [local, , state] = line.trim().split(/\s+/).slice(1, 4)
+      if (!local || state !== '0A') continue
+      const [hex, portHex] = local.split(':')
+      if (parseInt(portHex, 16) !== port) continue
+      out.push(
+        hex.length === 8
+          ? (hex.match(/../g) as string[])
+              .map((b) => parseInt(b, 16))
+              .reverse()
+              .join('.')
+          : `[${hex}]`
+      )
+    }
+  }
+  return out
+}
+
+/** Whether a TCP connection to address:port is accepted. */
+function accepts(address: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: address, port })
+    socket.once('connect', () => {
+      socket.destroy()
+      resolve(true)
+    })
+    socket.once('error', () => resolve(false))
+  })
+}
+
+/** Opens the event stream; resolves with the response once its headers arrive. */
+function openEvents(port: number, token: string): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      { host: '127.0.0.1', port, path: `/api/events?token=${encodeURIComponent(token)}` },
+      resolve
+    )
+    req.on('error', reject)
+    req.end()
+  })
+}
+
 describe('serve host', () => {
   let repo: string
   let dataDir: string
@@ -86,7 +134,11 @@ describe('serve host', () => {
     await Promise.all([repo, dataDir, rendererDir].map(removeDir))
   })
 
-  it('listens on 127.0.0.1 with a fresh 32-byte base64url token in the URL', async () => {
+  it('listens on 127.0.0.1 only with a fresh 32-byte base64url token in the URL', async () => {
+    expect(listeningAddresses(server.port)).toEqual(['127.0.0.1'])
+    expect(await accepts('127.0.0.1', server.port)).toBe(true)
+    // All of 127/8 reaches this machine: a server on 0.0.0.0 would accept this one too.
+    expect(await accepts('127.0.0.2', server.port)).toBe(false)
     expect(server.url).toBe(`http://127.0.0.1:${server.port}/?token=${server.token}`)
     expect(server.token).toMatch(/^[A-Za-z0-9_-]{43}$/)
     const again = await startServer({ router, rendererDir })
@@ -227,52 +279,32 @@ describe('serve host', () => {
     const unauthorized = await send(server.port, { path: '/api/events?token=wrong' })
     expect(unauthorized.status).toBe(401)
 
-    const received = new Promise<{ event: AppEvent; headers: Reply['headers'] }>(
-      (resolve, reject) => {
-        const req = httpRequest(
-          {
-            host: '127.0.0.1',
-            port: server.port,
-            path: `/api/events?token=${encodeURIComponent(server.token)}`
-          },
-          (res) => {
-            let buffer = ''
-            res.setEncoding('utf8')
-            res.on('data', (chunk: string) => {
-              buffer += chunk
-              const match = /^data: (.*)$/m.exec(buffer)
-              if (match?.[1]) resolve({ event: JSON.parse(match[1]), headers: res.headers })
-            })
-            res.on('end', () => reject(new Error(`stream ended: ${buffer}`)))
-          }
-        )
-        req.on('error', reject)
-        req.end()
-      }
-    )
-    // Wait until the server has registered the client before causing the event.
-    await new Promise((r) => setTimeout(r, 100))
+    // The server registers the client in the same step as it sends the headers.
+    const res = await openEvents(server.port, server.token)
+    const received = new Promise<AppEvent>((resolve, reject) => {
+      let buffer = ''
+      res.setEncoding('utf8')
+      res.on('data', (chunk: string) => {
+        buffer += chunk
+        const match = /^data: (.*)$/m.exec(buffer)
+        if (match?.[1]) resolve(JSON.parse(match[1]) as AppEvent)
+      })
+      res.on('end', () => reject(new Error(`stream ended: ${buffer}`)))
+    })
     await invoke('workspace.open', JSON.stringify({ path: repo }))
-    const { event, headers } = await received
-    expect(headers['content-type']).toBe('text/event-stream; charset=utf-8')
+    const event = await received
+    expect(res.headers['content-type']).toBe('text/event-stream; charset=utf-8')
     expect(event.event).toBe('workspace.changed')
     expect(event.payload).toMatchObject({ workspace: { path: repo } })
   })
 
   it('close() ends open event streams and stops listening', async () => {
-    const ended = new Promise<void>((resolve, reject) => {
-      const req = httpRequest(
-        { host: '127.0.0.1', port: server.port, path: `/api/events?token=${server.token}` },
-        (res) => {
-          res.resume()
-          res.on('end', () => resolve())
-          res.on('close', () => resolve())
-        }
-      )
-      req.on('error', reject)
-      req.end()
+    const res = await openEvents(server.port, server.token)
+    const ended = new Promise<void>((resolve) => {
+      res.resume()
+      res.on('end', () => resolve())
+      res.on('close', () => resolve())
     })
-    await new Promise((r) => setTimeout(r, 100))
     await server.close()
     await ended
     await expect(send(server.port, { path: '/' })).rejects.toThrow(/ECONNREFUSED/)

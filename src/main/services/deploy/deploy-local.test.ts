@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EnvironmentConfig } from '../../../shared/config-schema'
+import type { Deployment } from '../../../shared/deploy-models'
 import type { StoredRelease } from '../releases'
 import { CredentialStore, HostTrustStore } from '../transport'
 import {
@@ -29,6 +30,11 @@ beforeAll(async () => {
 })
 
 const fleets: string[][] = []
+
+/** A deployment that must succeed; the assertion says why it did not. */
+function expectSucceeded(d: Deployment): void {
+  expect(d.status, `${d.summary}\n${d.log.join('\n')}`).toBe('succeeded')
+}
 afterAll(async () => {
   for (const dirs of fleets) for (const d of dirs) await stopTestApp(d)
   await rm(root, { recursive: true, force: true })
@@ -55,7 +61,7 @@ async function localFleet(
     hosts,
     strategy: { batchSize: 1 },
     hooks: { afterActivate: TEST_APP_HOOK },
-    healthCheck: { url: 'http://{host}:{port}/health', timeoutSeconds: 5 },
+    healthCheck: { url: 'http://{host}:{port}/health', timeoutSeconds: 30 },
     keepReleases: 3,
     ...overrides
   }
@@ -157,10 +163,10 @@ describe('deployRelease over the local transport', () => {
 
   it('rolls hosts 1-2 back when host 3 of 4 fails its health check, and marks the release bad', async () => {
     const { env, dirs, ctx } = await localFleet(4, {
-      healthCheck: { url: 'http://{host}:{port}/health', timeoutSeconds: 1.5 }
+      healthCheck: { url: 'http://{host}:{port}/health', timeoutSeconds: 10 }
     })
     const [r1, r2] = releases
-    expect((await deployRelease(r1, env, ctx)).status).toBe('succeeded')
+    expectSucceeded(await deployRelease(r1, env, ctx))
     await writeFile(join(dirs[2], 'shared', 'broken'), r2.id)
     const result = await deployRelease(r2, env, ctx)
     expect(result.status, result.summary).toBe('rolled-back')
@@ -217,7 +223,7 @@ describe('deployRelease over the local transport', () => {
     const { env, dirs, ctx } = await localFleet(2, {
       lockStaleAfterMs: undefined
     } as Partial<EnvironmentConfig>)
-    expect((await deployRelease(releases[0], env, ctx)).status).toBe('succeeded')
+    expectSucceeded(await deployRelease(releases[0], env, ctx))
     const lock = (heartbeatAt: Date): string =>
       JSON.stringify({
         holder: 'alice@laptop',
@@ -255,7 +261,7 @@ describe('deployRelease over the local transport', () => {
       by: 'tester@ci',
       lock: { holder: 'alice@laptop' }
     })
-    expect((await deployRelease(releases[1], env, ctx)).status).toBe('succeeded')
+    expectSucceeded(await deployRelease(releases[1], env, ctx))
   })
 
   it('lets exactly one of two simultaneous deployers take the lock', async () => {
@@ -278,7 +284,7 @@ describe('deployRelease over the local transport', () => {
 
   it('refuses an upload whose sha256 does not match on the host, leaving no release folder', async () => {
     const { env, dirs, ctx } = await localFleet(2, { healthCheck: undefined, hooks: undefined })
-    expect((await deployRelease(releases[0], env, ctx)).status).toBe('succeeded')
+    expectSucceeded(await deployRelease(releases[0], env, ctx))
     const tampered = { ...releases[1], sha256: '0'.repeat(64) }
     const result = await deployRelease(tampered, env, ctx)
     expect(result.status).toBe('failed')
@@ -303,7 +309,7 @@ describe('deployRelease over the local transport', () => {
       'test "$SLIPWAY_RELEASE" = "$(cat RELEASE)" && test -n "$SLIPWAY_BASE" && cat RELEASE'
     const { env, dirs, ctx } = await localFleet(2, {
       hooks: undefined,
-      healthCheck: { command: check, timeoutSeconds: 1 }
+      healthCheck: { command: check, timeoutSeconds: 30 }
     })
     const ok = await deployRelease(releases[0], env, ctx)
     expect(ok.status, ok.summary).toBe('succeeded')
@@ -360,7 +366,7 @@ describe('deployRelease over the local transport', () => {
       healthCheck: undefined,
       hooks: undefined
     })
-    for (const r of releases) expect((await deployRelease(r, env, ctx)).status).toBe('succeeded')
+    for (const r of releases) expectSucceeded(await deployRelease(r, env, ctx))
     const disk = await readHostDisk(dirs[0])
     expect(disk.releases).toEqual([releases[3].id, releases[4].id])
     expect(disk.current).toBe(link(releases[4].id))
@@ -370,7 +376,7 @@ describe('deployRelease over the local transport', () => {
   it('cancels during activation: the activated hosts go back, the lock is released', async () => {
     const { env, dirs, ctx, events } = await localFleet(3)
     const [r1, r2] = releases
-    expect((await deployRelease(r1, env, ctx)).status).toBe('succeeded')
+    expectSucceeded(await deployRelease(r1, env, ctx))
     await writeFile(join(dirs[1], 'shared', 'slow-hook'), '1')
     const abort = new AbortController()
     const watcher = setInterval(() => {

@@ -26,6 +26,11 @@ import {
 } from '.'
 
 const run = promisify(execFile)
+
+/** A deployment that must succeed; the assertion says why it did not. */
+function expectSucceeded(d: Deployment): void {
+  expect(d.status, `${d.summary}\n${d.log.join('\n')}`).toBe('succeeded')
+}
 const skip = sshdUnavailableReason()
 
 describe.skipIf(skip !== null)('deployRelease to real sshd hosts', () => {
@@ -73,7 +78,7 @@ describe.skipIf(skip !== null)('deployRelease to real sshd hosts', () => {
       })),
       strategy: { batchSize: 1 },
       hooks: { afterActivate: TEST_APP_HOOK },
-      healthCheck: { url: 'http://{host}:{port}/health', timeoutSeconds: 5 },
+      healthCheck: { url: 'http://{host}:{port}/health', timeoutSeconds: 30 },
       keepReleases: 5,
       ...overrides
     }
@@ -95,7 +100,8 @@ describe.skipIf(skip !== null)('deployRelease to real sshd hosts', () => {
         }),
         credentials: new CredentialStore({ agentSocket: null, keyFiles: [fleet.userKeyFile] }),
         sshConfigPath: null,
-        connectTimeoutMs: 3000,
+        // Refused connections fail at once; this only bounds a handshake on a loaded machine.
+        connectTimeoutMs: 20_000,
         ...transport
       },
       actor: 'release-manager@laptop',
@@ -151,9 +157,9 @@ describe.skipIf(skip !== null)('deployRelease to real sshd hosts', () => {
   it('health check failing on host 3 of 4: hosts 1-3 back on the previous release, lock released, release bad', async () => {
     const [r1, r2] = releases
     const env = environment({
-      healthCheck: { url: 'http://{host}:{port}/health', timeoutSeconds: 1.5 }
+      healthCheck: { url: 'http://{host}:{port}/health', timeoutSeconds: 10 }
     })
-    expect((await deployRelease(r1, env, context())).status).toBe('succeeded')
+    expectSucceeded(await deployRelease(r1, env, context()))
     await writeFile(join(fleet.hosts[2].hostDir, 'shared', 'broken'), r2.id)
     const result = await deployRelease(r2, env, context())
     expect(result.status, result.summary).toBe('rolled-back')
@@ -175,7 +181,7 @@ describe.skipIf(skip !== null)('deployRelease to real sshd hosts', () => {
 
   it('a host unreachable at preflight: no host modified', async () => {
     const env = environment()
-    expect((await deployRelease(releases[0], env, context())).status).toBe('succeeded')
+    expectSucceeded(await deployRelease(releases[0], env, context()))
     const before = await Promise.all(fleet.hosts.map((h) => treeListing(h.hostDir)))
     fleet.hosts[1].kill()
     try {
@@ -194,7 +200,7 @@ describe.skipIf(skip !== null)('deployRelease to real sshd hosts', () => {
 
   it('sshd killed during upload: a clear failure, nothing activated, the dead host keeps a lock that goes stale', async () => {
     const env = environment()
-    expect((await deployRelease(releases[0], env, context())).status).toBe('succeeded')
+    expectSucceeded(await deployRelease(releases[0], env, context()))
     const events: DeployEvent[] = []
     let killed = false
     const ctx = context(events, {}, 1000)
@@ -230,7 +236,7 @@ describe.skipIf(skip !== null)('deployRelease to real sshd hosts', () => {
       // The next good deploy clears what the interrupted upload left on host 2.
       const partial = await treeListing(join(fleet.hosts[1].hostDir, '.slipway'))
       expect(partial.filter((f) => f.includes('upload-')).length).toBeGreaterThan(0)
-      expect((await deployRelease(releases[1], env, ctx)).status).toBe('succeeded')
+      expectSucceeded(await deployRelease(releases[1], env, ctx))
       const leftovers = await treeListing(join(fleet.hosts[1].hostDir, '.slipway'))
       expect(leftovers.filter((f) => f.includes('upload-'))).toEqual([])
       expect(await readdir(join(fleet.hosts[1].hostDir, 'releases'))).toEqual([
@@ -244,7 +250,7 @@ describe.skipIf(skip !== null)('deployRelease to real sshd hosts', () => {
 
   it('lock held by someone else: refused naming the holder; stale lock shown and broken with a reason', async () => {
     const env = environment()
-    expect((await deployRelease(releases[0], env, context())).status).toBe('succeeded')
+    expectSucceeded(await deployRelease(releases[0], env, context()))
     const at = new Date(Date.now() - 60_000).toISOString()
     const lock = {
       holder: 'bob@desk',
@@ -272,13 +278,13 @@ describe.skipIf(skip !== null)('deployRelease to real sshd hosts', () => {
       event: 'lock-broken',
       detail: 'bob is away; migration done'
     })
-    expect((await deployRelease(releases[1], env, context())).status).toBe('succeeded')
+    expectSucceeded(await deployRelease(releases[1], env, context()))
   })
 
   it('the deploying process killed mid-deploy: a fresh status read shows each host truth and a stale lock', async () => {
     const [r1, r2] = releases
     const env = environment()
-    expect((await deployRelease(r1, env, context())).status).toBe('succeeded')
+    expectSucceeded(await deployRelease(r1, env, context()))
     await writeFile(join(fleet.hosts[1].hostDir, 'shared', 'slow-hook'), '5')
     const bundle = join(scratch, 'deploy-child.cjs')
     await run(join(process.cwd(), 'node_modules/.bin/esbuild'), [

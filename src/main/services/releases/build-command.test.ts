@@ -25,14 +25,13 @@ describe('runBuildCommand', () => {
 
   it('does not wait for a process that left the group and holds the output open', async () => {
     const lines: string[] = []
-    const started = Date.now()
+    // It holds the output far longer than the test's timeout: waiting for it would fail.
     await runBuildCommand({
-      command: 'setsid sleep 20 & echo "daemon $!"',
+      command: 'setsid sleep 600 & echo "daemon $!"',
       cwd: tmpdir(),
       env: {},
       onLine: (l) => lines.push(l)
     })
-    expect(Date.now() - started).toBeLessThan(5_000)
     const pid = Number(lines.find((l) => l.startsWith('daemon '))?.slice(7))
     expect(pid).toBeGreaterThan(0)
     process.kill(pid, 'SIGKILL')

@@ -53,7 +53,8 @@ describe.skipIf(unavailable !== null)(
         }),
         credentials: new CredentialStore({ agentSocket: null, keyFiles: [fleet.userKeyFile] }),
         sshConfigPath: null,
-        connectTimeoutMs: 5000
+        // Refused connections fail at once; this only bounds a handshake on a loaded machine.
+        connectTimeoutMs: 20_000
       }
     })
 
@@ -66,18 +67,15 @@ describe.skipIf(unavailable !== null)(
       const [a, b] = fleet.hosts
       await writeFile(join(a.hostDir, 'whoami'), 'a')
       await writeFile(join(b.hostDir, 'whoami'), 'b')
-      const started = performance.now()
       const [ta, tb] = await Promise.all([
         connectTransport(hostConfig(a), ctx),
         connectTransport(hostConfig(b), ctx)
       ])
-      const connectMs = performance.now() - started
       try {
         expect(ta.kind).toBe('ssh')
         expect(ta.label).toBe(`${a.address}:${a.port}`)
         expect(ta.address).toBe(a.address)
         expect(ta.basePath).toBe(a.deployPath)
-        expect(connectMs).toBeLessThan(2000)
         const ra = await ta.exec(`cat ${shellQuote(ta.basePath)}/whoami; echo oops >&2; exit 7`)
         expect(ra).toEqual({ stdout: 'a', stderr: 'oops\n', code: 7 })
         // Commands start in the deploy folder, as on the local transport.
@@ -115,17 +113,37 @@ describe.skipIf(unavailable !== null)(
     })
 
     it('runs at most 8 commands at once on one connection, and all of 20 complete', async () => {
-      const t = await connectTransport(hostConfig(fleet.hosts[0]), ctx)
+      const host = fleet.hosts[0]
+      const t = await connectTransport(hostConfig(host), ctx)
+      const log = join(host.hostDir, 'sessions.log')
+      const gate = join(host.hostDir, 'gate')
+      const lines = async (): Promise<string[]> =>
+        (await readFile(log, 'utf8').catch(() => '')).split('\n').filter((l) => l !== '')
       try {
-        const started = performance.now()
-        const results = await Promise.all(
-          Array.from({ length: 20 }, (_, i) => t.exec(`sleep 0.3; echo ${i}`))
+        // Each command appends 'start' and, once the gate is open, 'end' to one log on the host:
+        // the file's order is the order of events, whatever the machine's speed.
+        const all = Promise.all(
+          Array.from({ length: 20 }, (_, i) =>
+            t.exec(
+              `echo start >> sessions.log; while [ ! -e gate ]; do sleep 0.02; done; ` +
+                `echo end >> sessions.log; echo ${i}`
+            )
+          )
         )
-        const ms = performance.now() - started
+        while ((await lines()).length < 8) await new Promise((r) => setTimeout(r, 20))
+        // Time for a 9th command to start if the cap were broken (this cannot make it flake).
+        await new Promise((r) => setTimeout(r, 300))
+        await writeFile(gate, '')
+        const results = await all
         expect(results.map((r) => r.stdout)).toEqual(Array.from({ length: 20 }, (_, i) => `${i}\n`))
-        // 20 commands in waves of 8: three waves of 0.3 s.
-        expect(ms).toBeGreaterThan(850)
-        expect(ms).toBeLessThan(3000)
+        let open = 0
+        let most = 0
+        for (const line of await lines()) {
+          open += line === 'start' ? 1 : -1
+          most = Math.max(most, open)
+        }
+        expect(await lines()).toHaveLength(40)
+        expect(most).toBe(8)
       } finally {
         await t.close()
       }
@@ -197,11 +215,11 @@ describe.skipIf(unavailable !== null)(
     it('times out and cancels a remote command', async () => {
       const t = await connectTransport(hostConfig(fleet.hosts[1]), ctx)
       try {
-        const started = performance.now()
+        // Commands far longer than the test's timeout: waiting for them would fail the test.
         const host = fleet.hosts[1]
         const bgPid = `${host.deployPath}/bg.pid`
         expect(
-          await failure(t.exec(`sleep 20 & echo $! > ${bgPid}; wait`, { timeoutMs: 300 }))
+          await failure(t.exec(`sleep 600 & echo $! > ${bgPid}; wait`, { timeoutMs: 300 }))
         ).toMatchObject({ code: 'timeout' })
         // The whole process group is gone on the host, background children included.
         const bg = (await readFile(join(host.hostDir, 'bg.pid'), 'utf8')).trim()
@@ -209,10 +227,9 @@ describe.skipIf(unavailable !== null)(
         expect(alive.stdout).toBe('')
         const controller = new AbortController()
         setTimeout(() => controller.abort(), 200)
-        expect(await failure(t.exec('sleep 20', { signal: controller.signal }))).toMatchObject({
+        expect(await failure(t.exec('sleep 600', { signal: controller.signal }))).toMatchObject({
           code: 'cancelled'
         })
-        expect(performance.now() - started).toBeLessThan(3000)
         // The connection still works afterwards.
         expect((await t.exec('echo ok')).stdout).toBe('ok\n')
       } finally {
@@ -298,7 +315,9 @@ describe.skipIf(unavailable !== null)(
       const e = await failure(connectTransport({ host: '127.0.0.39:1', path: '/srv/x' }, ctx))
       expect(e.code).toBe('unreachable')
       expect(e.message).toContain('127.0.0.39:1')
-      expect(performance.now() - started).toBeLessThan(1000)
+      // Refused at once, not given up on after the connect timeout.
+      expect(e.message).not.toContain('did not answer')
+      expect(performance.now() - started).toBeLessThan(ctx.connectTimeoutMs ?? 0)
     })
 
     it('fails an upload with a clear unreachable error when sshd dies mid-transfer', async () => {
@@ -321,7 +340,8 @@ describe.skipIf(unavailable !== null)(
       expect(killedAt).toBeGreaterThan(0)
       expect(e.code).toBe('unreachable')
       expect(e.message).toContain(t.label)
-      expect(performance.now() - started).toBeLessThan(5000)
+      // Failed by the connection's end, not by the keepalive giving up (3 × 10 s).
+      expect(performance.now() - started).toBeLessThan(30_000)
       expect(await failure(t.exec('true'))).toMatchObject({ code: 'unreachable' })
       await t.close()
       await host.restart()

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { resolveGitDirs, watchRefs } from './ref-watcher'
+import { REF_WATCH_DEBOUNCE_MS, resolveGitDirs, watchRefs } from './ref-watcher'
 
 const git = (cwd: string, ...args: string[]): string =>
   execFileSync('git', args, {
@@ -18,12 +18,16 @@ const git = (cwd: string, ...args: string[]): string =>
     }
   })
 
-/** Resolves with the number of calls once `calls()` is at least `n`, or rejects after `ms`. */
-function waitFor(calls: () => number, n: number, ms = 5000): Promise<number> {
+/**
+ * Resolves once `calls()` is exactly `n`; rejects when it goes past `n` (a change that fired
+ * twice shows up at the latest when the next change is counted) or after `ms` (a hang guard).
+ */
+function waitForCalls(calls: () => number, n: number, ms = 30_000): Promise<void> {
   return new Promise((resolvePromise, reject) => {
     const start = Date.now()
     const tick = (): void => {
-      if (calls() >= n) resolvePromise(calls())
+      if (calls() > n) reject(new Error(`${calls()} calls, expected ${n}`))
+      else if (calls() === n) resolvePromise()
       else if (Date.now() - start > ms) reject(new Error(`only ${calls()} calls after ${ms} ms`))
       else setTimeout(tick, 20)
     }
@@ -58,23 +62,31 @@ describe('watchRefs', () => {
     await writeFile(join(repo, 'b.txt'), 'b\n')
     git(repo, 'add', 'b.txt')
     git(repo, 'commit', '-q', '-m', 'second')
-    await waitFor(() => calls, 1)
-    // The burst of writes from one commit is collapsed into one call.
-    await new Promise((r) => setTimeout(r, 400))
-    expect(calls).toBe(1)
+    await waitForCalls(() => calls, 1)
+    // The burst of writes from one commit is collapsed into one call: the next ref change
+    // makes it exactly 2.
+    git(repo, 'branch', 'after')
+    await waitForCalls(() => calls, 2)
   })
 
-  it('fires for a new branch in a new sub-folder and for packed refs', async () => {
+  it('fires once per change: a branch in a new sub-folder, packing, a packed-only branch deleted', async () => {
     let calls = 0
     stop = watchRefs(join(repo, '.git'), () => calls++)
     git(repo, 'branch', 'feature/ORD-1')
-    await waitFor(() => calls, 1)
-    await new Promise((r) => setTimeout(r, 300))
+    await waitForCalls(() => calls, 1)
     git(repo, 'branch', 'feature/ORD-2')
-    await waitFor(() => calls, 2)
-    await new Promise((r) => setTimeout(r, 300))
+    await waitForCalls(() => calls, 2)
     git(repo, 'pack-refs', '--all')
-    await waitFor(() => calls, 3)
+    await waitForCalls(() => calls, 3)
+    // feature/ORD-1 now lives only in packed-refs: deleting it rewrites that file and nothing
+    // under refs/.
+    expect(git(repo, 'for-each-ref', '--format=%(refname)', 'refs/heads/feature')).toContain(
+      'refs/heads/feature/ORD-1'
+    )
+    git(repo, 'branch', '-D', 'feature/ORD-1')
+    await waitForCalls(() => calls, 4)
+    git(repo, 'branch', 'feature/ORD-3')
+    await waitForCalls(() => calls, 5)
   })
 
   it('stays quiet for work-tree changes and after it is stopped', async () => {
@@ -82,11 +94,14 @@ describe('watchRefs', () => {
     const stopNow = watchRefs(join(repo, '.git'), () => calls++)
     await writeFile(join(repo, 'c.txt'), 'c\n')
     git(repo, 'add', 'c.txt')
-    await new Promise((r) => setTimeout(r, 400))
-    expect(calls).toBe(0)
+    // A call for those writes would come one debounce after them; past that, a ref change
+    // must be the first and only call.
+    await new Promise((r) => setTimeout(r, 3 * REF_WATCH_DEBOUNCE_MS))
+    git(repo, 'branch', 'sentinel')
+    await waitForCalls(() => calls, 1)
     stopNow()
     git(repo, 'commit', '-q', '-m', 'third')
-    await new Promise((r) => setTimeout(r, 400))
-    expect(calls).toBe(0)
+    await new Promise((r) => setTimeout(r, 3 * REF_WATCH_DEBOUNCE_MS))
+    expect(calls).toBe(1)
   })
 })

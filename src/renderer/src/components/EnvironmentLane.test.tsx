@@ -1,11 +1,11 @@
 import { act, fireEvent, render, screen, within } from '@testing-library/react'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { EnvironmentConfig, EnvironmentStatus, HostStatus } from '../../../shared'
 import { StoresContext } from '../stores/hooks'
 import { createStores, type Stores } from '../stores/stores'
 import { createFakeClient } from '../test/fake-client'
 import { DeployOverlay } from './DeployOverlay'
-import { EnvironmentLane } from './EnvironmentLane'
+import { EnvironmentLane, STATUS_REFRESH_MS } from './EnvironmentLane'
 
 const env: EnvironmentConfig = {
   name: 'production',
@@ -131,5 +131,53 @@ describe('EnvironmentLane', () => {
     expect(document.activeElement).toBe(buttons.at(-1))
     fireEvent.keyDown(document.activeElement ?? document.body, { key: 'Escape' })
     expect(screen.queryByTestId('rollback-dialog')).toBeNull()
+  })
+
+  it('re-reads the hosts every 30 s while the page is visible, none while hidden, at once on return', async () => {
+    vi.useFakeTimers()
+    let state: DocumentVisibilityState = 'visible'
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => state })
+    const show = (next: DocumentVisibilityState): void =>
+      act(() => {
+        state = next
+        document.dispatchEvent(new Event('visibilitychange'))
+      })
+    try {
+      const client = createFakeClient({
+        'environments.status': () => ({
+          environment: 'production',
+          hosts: [host('app-1'), host('app-2')],
+          drift: false,
+          badReleases: [],
+          readAt: new Date(NOW).toISOString()
+        })
+      })
+      render(
+        <StoresContext.Provider value={createStores(client)}>
+          <EnvironmentLane environment={env} now={NOW} />
+        </StoresContext.Provider>
+      )
+      const reads = (): number => client.callsOf('environments.status').length
+      const wait = (ms: number): Promise<void> => act(() => vi.advanceTimersByTimeAsync(ms))
+      await wait(0)
+      expect(reads()).toBe(1)
+      await wait(STATUS_REFRESH_MS - 1)
+      expect(reads()).toBe(1)
+      await wait(1)
+      expect(reads()).toBe(2)
+      await wait(STATUS_REFRESH_MS)
+      expect(reads()).toBe(3)
+      show('hidden')
+      await wait(5 * STATUS_REFRESH_MS)
+      expect(reads()).toBe(3)
+      show('visible')
+      await wait(0)
+      expect(reads()).toBe(4)
+      await wait(STATUS_REFRESH_MS)
+      expect(reads()).toBe(5)
+    } finally {
+      delete (document as { visibilityState?: unknown }).visibilityState
+      vi.useRealTimers()
+    }
   })
 })

@@ -212,6 +212,27 @@ describe('the board', () => {
     expect(screen.queryByTestId('branch-drawer')).toBeNull()
   })
 
+  it('asks the server to test the branch open in the drawer first, and stops when it closes', async () => {
+    const { client, stores } = renderApp({
+      'workspace.current': () => workspace,
+      'branches.list': () => listing,
+      'branches.commits': () => commits,
+      'tests.branchStates': () => [],
+      'tests.queue': () => ({ paused: false, concurrency: 1, running: [], queued: [] }),
+      'tests.focus': () => null
+    })
+    const cards = await screen.findAllByTestId('branch-card')
+    await waitFor(() => expect(stores.tests.getState().availability.kind).toBe('ready'))
+    const focused = (): unknown[] => client.callsOf('tests.focus')
+    expect(focused().filter((c) => (c as { branch: unknown }).branch !== null)).toEqual([])
+    fireEvent.click(cards[2])
+    const drawer = await screen.findByTestId('branch-drawer')
+    expect(focused().at(-1)).toEqual({ branch: 'feature/ORD-3-work' })
+    fireEvent.click(within(drawer).getByRole('button', { name: 'Close branch details' }))
+    expect(focused().at(-1)).toEqual({ branch: null })
+    expect(focused().filter((c) => (c as { branch: unknown }).branch !== null)).toHaveLength(1)
+  })
+
   it('lists config problems and offers a starter file only for defaults without problems', async () => {
     renderBoard(
       makeWorkspace({
