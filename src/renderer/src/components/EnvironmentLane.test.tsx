@@ -158,7 +158,11 @@ describe('EnvironmentLane', () => {
         </StoresContext.Provider>
       )
       const reads = (): number => client.callsOf('environments.status').length
-      const wait = (ms: number): Promise<void> => act(() => vi.advanceTimersByTimeAsync(ms))
+      const wait = async (ms: number): Promise<void> => {
+        await act(async () => {
+          await vi.advanceTimersByTimeAsync(ms)
+        })
+      }
       await wait(0)
       expect(reads()).toBe(1)
       await wait(STATUS_REFRESH_MS - 1)
