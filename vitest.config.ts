@@ -2,6 +2,8 @@ import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
   test: {
+    // Fails the run when a process the tests started outlives them (see leak-detector.ts).
+    globalSetup: ['src/main/testing/vitest-leak-setup.ts'],
     projects: [
       {
         test: {

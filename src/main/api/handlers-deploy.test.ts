@@ -131,26 +131,41 @@ describe('deploy methods through the router, on the demo workspace', () => {
     expect(await (await fetch(`http://127.0.0.1:${port}/health`)).text()).toContain(first.id)
   }, 90_000)
 
-  it('cancels a running deployment: nothing stays half-done and the lock is released', async () => {
-    const [newest] = value(await router.call('releases.list', {}))
-    if (!newest) throw new Error('the first test creates releases')
-    const before = value(await router.call('environments.status', { environment: 'staging' }))
-    const started = value(
-      await router.call('deployments.start', { release: newest.id, environment: 'staging' })
+  it('cancels a deployment at its hook: the host is put back, the lock released', async () => {
+    // Its own releases: independent of the tests before it.
+    const good = value(await router.call('releases.create', {}))
+    const deployed = value(
+      await router.call('deployments.start', { release: good.id, environment: 'staging' })
     )
-    const cancelling = value(await router.call('deployments.cancel', { id: started.id }))
-    expect(cancelling.id).toBe(started.id)
-    const end = await finished(started.id)
-    expect(['cancelled', 'rolled-back']).toContain(end.status)
-    const after = value(await router.call('environments.status', { environment: 'staging' }))
-    expect(after.hosts[0]).toMatchObject({
-      release: before.hosts[0]?.release,
-      healthy: true,
-      lock: null
+    expect((await finished(deployed.id)).status).toBe('succeeded')
+    const next = value(await router.call('releases.create', {}))
+    // Cancel at a known step: when the host runs its afterActivate hook (after the switch).
+    let cancelling: Promise<ApiResult<Deployment>> | null = null
+    const off = router.onEvent((e) => {
+      if (cancelling || e.event !== 'deployments.changed') return
+      const d = e.payload.deployment
+      if (d.release === next.id && d.hosts[0]?.step === 'hook' && d.hosts[0].state === 'running')
+        cancelling = router.call('deployments.cancel', { id: d.id })
     })
+    try {
+      const started = value(
+        await router.call('deployments.start', { release: next.id, environment: 'staging' })
+      )
+      const end = await finished(started.id)
+      expect(cancelling).not.toBeNull()
+      expect(value(await (cancelling as unknown as Promise<ApiResult<Deployment>>)).id).toBe(
+        started.id
+      )
+      expect(end.status, end.summary).toBe('cancelled')
+    } finally {
+      off()
+    }
+    const after = value(await router.call('environments.status', { environment: 'staging' }))
+    expect(after.hosts[0]).toMatchObject({ release: good.id, healthy: true, lock: null })
+    expect(after.badReleases).toContain(next.id)
     const unknown = await router.call('deployments.cancel', { id: 'no-such-deployment' })
     expect(unknown.ok ? 'ok' : unknown.error.code).toBe('not-found')
-  }, 60_000)
+  }, 180_000)
 
   it('a deployment that fails in preflight: every snapshot has a higher version than the last', async () => {
     // Another laptop holds staging's lock, so preflight fails at once. The answer of

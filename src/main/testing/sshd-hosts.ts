@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { connect } from 'node:net'
 import { tmpdir, userInfo } from 'node:os'
 import { join } from 'node:path'
+import { RUN_MARKER } from './leak-detector'
 import { freePort } from './ports'
 import {
   childPidNamespace,
@@ -249,7 +250,9 @@ class TestHost implements SshTestHost {
         'KbdInteractiveAuthentication no',
         'PubkeyAuthentication yes',
         `Subsystem sftp ${SFTP_SERVER}`,
-        `SetEnv HOME=${this.init.home}`,
+        // The suite's leak detector knows what a session started by this marker.
+        `SetEnv HOME=${this.init.home}` +
+          (process.env[RUN_MARKER] ? ` ${RUN_MARKER}=${process.env[RUN_MARKER]}` : ''),
         // Room for one connection per test file plus the real-ssh checks; channels per connection.
         'MaxStartups 30:30:100',
         `MaxSessions ${this.init.maxSessions}`,
