@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { connect } from 'node:net'
 import { tmpdir, userInfo } from 'node:os'
@@ -45,6 +45,11 @@ export interface SshTestHost {
   restart(): Promise<void>
   /** Replaces the host key with a new one and restarts sshd (a host that was reinstalled). */
   regenerateHostKey(): Promise<void>
+  /**
+   * How many TCP connections this sshd accepted so far, counted in its own log ("Connection
+   * from …" lines); needs `logConnections` (the readiness probes count too: compare before/after).
+   */
+  connectionsLogged(): number
 }
 
 /** N hosts, one login key, and a known_hosts file listing every host key. */
@@ -73,6 +78,8 @@ export interface SshFleetOptions {
   readonly deployPath?: string
   /** sshd MaxSessions (channels per connection); default 16. */
   readonly maxSessions?: number
+  /** Log every connection (LogLevel VERBOSE) to a file per host, for {@link SshTestHost.connectionsLogged}. */
+  readonly logConnections?: boolean
 }
 
 /**
@@ -149,7 +156,8 @@ export async function startSshFleet(
         deployPath,
         authorizedKeys,
         home,
-        maxSessions: options.maxSessions ?? 16
+        maxSessions: options.maxSessions ?? 16,
+        logFile: options.logConnections ? join(dir, 'sshd.log') : null
       })
       await host.generateKey()
       hosts.push(host)
@@ -195,6 +203,8 @@ interface TestHostInit {
   readonly authorizedKeys: string
   readonly home: string
   readonly maxSessions: number
+  /** Where sshd logs (with -E) at VERBOSE, or null for errors on stderr only. */
+  readonly logFile: string | null
 }
 
 class TestHost implements SshTestHost {
@@ -258,7 +268,7 @@ class TestHost implements SshTestHost {
         `MaxSessions ${this.init.maxSessions}`,
         'ClientAliveInterval 0',
         'UseDNS no',
-        'LogLevel ERROR',
+        this.init.logFile ? 'LogLevel VERBOSE' : 'LogLevel ERROR',
         ''
       ].join('\n')
     )
@@ -283,12 +293,14 @@ class TestHost implements SshTestHost {
         'private',
         'sh',
         '-c',
-        'mount --bind "$1" "$2" && exec "$3" -D -e -f "$4"',
+        // -E appends sshd's log to a file; -e sends it to stderr (kept for error messages).
+        `mount --bind "$1" "$2" && exec "$3" -D ${this.init.logFile ? '-E "$5"' : '-e'} -f "$4"`,
         'sh',
         this.hostDir,
         this.deployPath,
         SSHD,
-        this.configFile
+        this.configFile,
+        this.init.logFile ?? ''
       ],
       { stdio: ['ignore', 'ignore', 'pipe'], detached: true }
     )
@@ -352,6 +364,12 @@ class TestHost implements SshTestHost {
   localPid(pidInHost: number): number | null {
     const p = this.processes().find((q) => q.pidInNamespace === pidInHost)
     return p ? p.pid : null
+  }
+
+  connectionsLogged(): number {
+    if (!this.init.logFile) throw new Error('start the fleet with logConnections to count')
+    const text = existsSync(this.init.logFile) ? readFileSync(this.init.logFile, 'utf8') : ''
+    return text.split('\n').filter((l) => /Connection from \S+ port \d+ on /.test(l)).length
   }
 
   exited(): Promise<void> {

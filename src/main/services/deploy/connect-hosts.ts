@@ -1,5 +1,6 @@
 import type { EnvironmentConfig, HostConfig } from '../../../shared/config-schema'
 import { connectTransport, hostLabel, type Transport, type TransportContext } from '../transport'
+import { isExpected, type ExpectedError } from '../errors'
 import { errorMessage } from './remote'
 
 /** One host of an environment after connecting: its transport, or why it could not connect. */
@@ -19,7 +20,10 @@ export type ConnectedHost =
       readonly error: unknown
     }
 
-/** Connects every host of the environment in parallel; never throws (failures are values). */
+/**
+ * Connects every host of the environment in parallel, once per operation; never throws
+ * (failures, including those that need the user, are values).
+ */
 export async function connectHosts(
   env: EnvironmentConfig,
   ctx: TransportContext
@@ -45,6 +49,20 @@ export async function closeHosts(hosts: readonly ConnectedHost[]): Promise<void>
     })
   )
 }
+
+/**
+ * The first host whose connection needs the user (an unknown or changed host key, a key's
+ * passphrase), or null. Such a host is a value like any failure; the deploy service answers
+ * it as the error of `deployments.start` so the UI and the CLI can ask and start again.
+ */
+export function needsUserError(hosts: readonly ConnectedHost[]): ExpectedError | null {
+  for (const h of hosts) {
+    if (h.kind === 'failed' && isExpected(h.error, ...NEEDS_USER_CODES)) return h.error
+  }
+  return null
+}
+
+const NEEDS_USER_CODES = ['host-key-unknown', 'host-key-changed', 'passphrase-required'] as const
 
 /** A one-line reason a host failed to connect. */
 export function connectFailure(host: ConnectedHost & { kind: 'failed' }): string {

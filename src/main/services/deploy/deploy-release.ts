@@ -98,7 +98,12 @@ export async function deployRelease(
   release: StoredRelease,
   env: EnvironmentConfig,
   ctx: DeployContext,
-  options: { signal?: AbortSignal; reason?: string } = {}
+  options: {
+    signal?: AbortSignal
+    reason?: string
+    /** The hosts' connections when the caller made them (they are closed here). */
+    hosts?: readonly ConnectedHost[]
+  } = {}
 ): Promise<Deployment> {
   assertReleaseId(release.id)
   const started = Date.now()
@@ -122,7 +127,7 @@ export async function deployRelease(
   tracker.log(
     `deploying ${release.id} to ${env.name}: ${plural(labels.length, 'host')}, batch size ${batchSize}`
   )
-  return runOperation(env, ctx, tracker, run)
+  return runOperation(env, ctx, tracker, run, options.hosts)
 
   async function run(hosts: readonly ConnectedHost[]): Promise<Deployment> {
     // 1. Preflight, all hosts in parallel, read-only.

@@ -17,7 +17,8 @@ import { breakLock } from './break-lock'
 import { deployRelease } from './deploy-release'
 import type { DeploymentRegistry } from './deployment-registry'
 import { readEnvironmentStatus } from './environment-status'
-import { requireUsableHosts, scanHostKeys } from './host-keys'
+import { scanHostKeys } from './host-keys'
+import { closeHosts, connectHosts, needsUserError, type ConnectedHost } from './connect-hosts'
 import { rollbackEnvironment } from './rollback-environment'
 import type { DeployContext, DeployEvent } from './types'
 
@@ -174,16 +175,16 @@ export class DeployService {
   async deploy(releaseId: string, name: string, reason: string | undefined): Promise<Deployment> {
     const env = this.environment(name)
     const release = await getRelease(await this.releasesDir(), releaseId)
-    return this.start(env, (ctx, signal) =>
-      deployRelease(release, env, ctx, { signal, ...(reason ? { reason } : {}) })
+    return this.start(env, (ctx, signal, hosts) =>
+      deployRelease(release, env, ctx, { signal, hosts, ...(reason ? { reason } : {}) })
     )
   }
 
   /** Starts a rollback of `name` (to `to`, else the previous good release). */
   async rollback(name: string, to: string | undefined): Promise<Deployment> {
     const env = this.environment(name)
-    return this.start(env, (ctx, signal) =>
-      rollbackEnvironment(env, ctx, { signal, ...(to ? { to } : {}) })
+    return this.start(env, (ctx, signal, hosts) =>
+      rollbackEnvironment(env, ctx, { signal, hosts, ...(to ? { to } : {}) })
     )
   }
 
@@ -206,7 +207,11 @@ export class DeployService {
 
   private async start(
     env: EnvironmentConfig,
-    run: (ctx: DeployContext, signal: AbortSignal) => Promise<Deployment>
+    run: (
+      ctx: DeployContext,
+      signal: AbortSignal,
+      hosts: readonly ConnectedHost[]
+    ) => Promise<Deployment>
   ): Promise<Deployment> {
     const { deployments, emit, log } = this.options
     const key = this.envKey(env.name)
@@ -224,11 +229,20 @@ export class DeployService {
       if (isFirst) resolveFirst(e.deployment)
     }
     let running: Promise<Deployment>
+    let hosts: readonly ConnectedHost[] = []
     try {
-      // Host keys and passphrases need the user; ask before anything is started.
-      await requireUsableHosts(env, this.options.transport)
-      running = run(await this.context(onEvent), controller.signal)
+      // The one connection per host of this operation. A host key or a passphrase needs the
+      // user: that is the answer of this call, before anything is started on any host.
+      hosts = await connectHosts(env, this.options.transport)
+      const asked = needsUserError(hosts)
+      if (asked) throw asked
+      const connected = hosts
+      running = run(await this.context(onEvent), controller.signal, connected).finally(() =>
+        // The engine closes them; this covers an engine that refused before it began.
+        closeHosts(connected)
+      )
     } catch (err) {
+      await closeHosts(hosts)
       unreserve()
       throw err
     }

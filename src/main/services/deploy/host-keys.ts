@@ -3,42 +3,12 @@ import type { EnvironmentConfig, HostConfig } from '../../../shared/config-schem
 import { ExpectedError, isExpected } from '../errors'
 import { connectTransport, hostLabel, parseSshTarget, type TransportContext } from '../transport'
 
-// The problems a user must resolve before a deploy can connect: they are answered as errors with
-// their details (fingerprint, key file) so the UI and the CLI can ask, rather than reported as a
-// failed deployment step.
-const ASK_USER_CODES = ['host-key-unknown', 'host-key-changed', 'passphrase-required'] as const
-
 /** Connects to every SSH host of `env` once, in parallel, and reports each host key. */
 export async function scanHostKeys(
   env: EnvironmentConfig,
   ctx: TransportContext
 ): Promise<HostKeyScan[]> {
   return Promise.all(env.hosts.map((host) => scanOne(host, ctx)))
-}
-
-/**
- * Throws the first host-key or passphrase problem of `env`'s hosts (ExpectedError with the
- * details the user needs to decide); unreachable hosts are left for the deployment to report.
- */
-export async function requireUsableHosts(
-  env: EnvironmentConfig,
-  ctx: TransportContext
-): Promise<void> {
-  const problems = await Promise.all(
-    env.hosts.map(async (host) => {
-      if ('local' in host) return null
-      try {
-        const transport = await connectTransport(host, ctx)
-        await transport.close()
-        return null
-      } catch (err) {
-        if (isExpected(err, ...ASK_USER_CODES)) return err
-        return null
-      }
-    })
-  )
-  const first = problems.find((p) => p !== null)
-  if (first) throw first
 }
 
 async function scanOne(host: HostConfig, ctx: TransportContext): Promise<HostKeyScan> {

@@ -6,7 +6,7 @@
 export { DeployService, publicRelease, type DeployServiceOptions } from './deploy-service'
 export { DeploymentRegistry } from './deployment-registry'
 export { currentActor } from './actor'
-export { scanHostKeys, requireUsableHosts } from './host-keys'
+export { scanHostKeys } from './host-keys'
 export type { DeployContext, DeployEvent } from './types'
 export { deployRelease } from './deploy-release'
 export { rollbackEnvironment, chooseRollbackTarget } from './rollback-environment'

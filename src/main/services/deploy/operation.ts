@@ -18,18 +18,20 @@ export function logBase(
 }
 
 /**
- * The frame of a deployment or rollback: connects to every host of `env`, runs `body` with
- * them, always closes the connections, then publishes the final Deployment and records it on
- * this machine. Listeners hear "finished" only once locks are released and connections closed.
+ * The frame of a deployment or rollback: runs `body` with the hosts' connections (made here,
+ * unless the caller connected them already: one connection per host per operation), always
+ * closes them, then publishes the final Deployment and records it on this machine. Listeners
+ * hear "finished" only once locks are released and connections closed.
  */
 export async function runOperation(
   env: EnvironmentConfig,
   ctx: DeployContext,
   tracker: DeploymentTracker,
-  body: (hosts: readonly ConnectedHost[]) => Promise<unknown>
+  body: (hosts: readonly ConnectedHost[]) => Promise<unknown>,
+  connected?: readonly ConnectedHost[]
 ): Promise<Deployment> {
   env.hosts.forEach((_, i) => tracker.host(i, 'preflight', 'running', 'connecting'))
-  const hosts = await connectHosts(env, ctx.transport)
+  const hosts = connected ?? (await connectHosts(env, ctx.transport))
   try {
     await body(hosts)
   } finally {

@@ -62,7 +62,12 @@ export function chooseRollbackTarget(
 export async function rollbackEnvironment(
   env: EnvironmentConfig,
   ctx: DeployContext,
-  options: { to?: string; signal?: AbortSignal } = {}
+  options: {
+    to?: string
+    signal?: AbortSignal
+    /** The hosts' connections when the caller made them (they are closed here). */
+    hosts?: readonly ConnectedHost[]
+  } = {}
 ): Promise<Deployment> {
   if (options.to !== undefined) assertReleaseId(options.to)
   const signal = options.signal
@@ -81,7 +86,7 @@ export async function rollbackEnvironment(
     ctx.onEvent
   )
   const log = logBase('rollback', id, env, ctx)
-  return runOperation(env, ctx, tracker, run)
+  return runOperation(env, ctx, tracker, run, options.hosts)
 
   async function run(hosts: readonly ConnectedHost[]): Promise<Deployment> {
     const reads = await Promise.all(
