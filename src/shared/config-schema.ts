@@ -6,6 +6,11 @@ export const SafeName = z
   .string()
   .regex(/^[A-Za-z0-9_][A-Za-z0-9._-]{0,62}$/, 'use letters, digits, ".", "_" or "-" (not first)')
 
+/** A ticket key prefix: capital letters and digits, a letter first (`ORD`). */
+export const TicketPrefix = z
+  .string()
+  .regex(/^[A-Z][A-Z0-9]{0,9}$/, 'capital letters and digits, a letter first (e.g. ORD)')
+
 /** One deploy target: an SSH host or a `local` folder on this machine. */
 export const HostConfigSchema = z.union([
   z
@@ -78,10 +83,34 @@ export const SlipwayConfigSchema = z
           .superRefine((p, ctx) => {
             const problem = ticketPatternProblem(p)
             if (problem) ctx.addIssue({ code: 'custom', message: problem })
-          })
+          }),
+        /** Keys of new tickets: `<prefix>-<number>` (default: from `project`). */
+        prefix: TicketPrefix.optional()
       })
       .strict()
+      .superRefine((t, ctx) => {
+        // A key Slipway hands out must be found again in branch names and commit subjects.
+        if (!t.prefix || !TicketPrefix.safeParse(t.prefix).success) return
+        if (ticketPatternProblem(t.pattern)) return
+        const sample = `${t.prefix}-123`
+        const found = new RegExp(t.pattern).exec(sample)
+        if (found?.[0] !== sample) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['prefix'],
+            message: `keys like ${sample} do not match tickets.pattern`
+          })
+        }
+      })
       .default({ pattern: '[A-Z][A-Z0-9]+-[0-9]+' }),
+    pullRequests: z
+      .object({
+        /** Approvals needed, from reviewers who authored none of the branch's commits. */
+        approvals: z.number().int().min(0).max(10).default(1),
+        mergeMethod: z.enum(['merge', 'squash']).default('merge')
+      })
+      .strict()
+      .default({ approvals: 1, mergeMethod: 'merge' }),
     test: z
       .object({
         command: z.string().min(1),

@@ -15,6 +15,7 @@ export {
   assignBlocks,
   isSequencePath,
   sequencePath,
+  type DrawnNumber,
   type KeyBlock,
   type KeySequenceOptions
 } from './key-blocks'

@@ -32,7 +32,7 @@ async function draw(
   for (let i = 0; i < count; i += 1) {
     const next = await seq.next(taken)
     taken.add(next.number)
-    out.push(next)
+    out.push({ number: next.number, confirmed: next.confirmed })
   }
   return out
 }

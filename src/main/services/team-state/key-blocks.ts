@@ -9,6 +9,7 @@
  * a sync puts it on origin; if another clone claimed that place first, the replay moves it
  * to the next free place (see `tickets` for what that does to a key drawn from it).
  */
+import { randomBytes } from 'node:crypto'
 import type { Operation } from './commit-cache'
 import { remoteRef } from './ref-names'
 import type { TeamStateStore } from './store'
@@ -21,6 +22,20 @@ export interface KeyBlock {
   /** The claim is on origin (or there is no origin): its place can no longer move. */
   readonly confirmed: boolean
   readonly claim: string
+  /**
+   * The claim's own random id: unlike the commit id it survives the replay that moves a
+   * tentative claim, so a number drawn from the block can be found again after the move.
+   */
+  readonly nonce: string | null
+}
+
+/** A number drawn for this clone: where it comes from, so a moved block moves it too. */
+export interface DrawnNumber {
+  readonly number: number
+  readonly confirmed: boolean
+  /** The block's nonce, and the number's place in the block. */
+  readonly block: string | null
+  readonly offset: number
 }
 
 /** The path of a sequence's log. */
@@ -59,7 +74,8 @@ export function assignBlocks(
       end: cursor + size,
       replica,
       confirmed: isConfirmed(op.sha),
-      claim: op.sha
+      claim: op.sha,
+      nonce: typeof op.data.nonce === 'string' ? op.data.nonce : null
     })
     cursor += size
   }
@@ -104,7 +120,7 @@ export class KeySequence {
    * The smallest number of this clone's blocks not in `taken`, claiming a block first when
    * none is left (published at once when origin answers, else tentative).
    */
-  async next(taken: ReadonlySet<number>): Promise<{ number: number; confirmed: boolean }> {
+  async next(taken: ReadonlySet<number>): Promise<DrawnNumber> {
     const found = this.free(await this.blocks(), await this.store.local.replicaId(), taken)
     if (found) return found
     await this.claim()
@@ -125,7 +141,8 @@ export class KeySequence {
     const exists = (await this.store.entity(path)) !== null
     const data: Record<string, unknown> = {
       replica: await this.store.local.replicaId(),
-      size: this.options.blockSize
+      size: this.options.blockSize,
+      nonce: randomBytes(8).toString('hex')
     }
     if (!exists) data.start = await this.options.firstNumber()
     await this.store.append({
@@ -142,11 +159,13 @@ export class KeySequence {
     blocks: readonly KeyBlock[],
     replica: string,
     taken: ReadonlySet<number>
-  ): { number: number; confirmed: boolean } | null {
+  ): DrawnNumber | null {
     for (const b of blocks) {
       if (b.replica !== replica) continue
       for (let n = b.start; n < b.end; n += 1) {
-        if (!taken.has(n)) return { number: n, confirmed: b.confirmed }
+        if (!taken.has(n)) {
+          return { number: n, confirmed: b.confirmed, block: b.nonce, offset: n - b.start }
+        }
       }
     }
     return null

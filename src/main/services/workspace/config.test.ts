@@ -172,6 +172,31 @@ describe('loadConfig', () => {
     ])
   })
 
+  it('validates the ticket prefix and the pull-request settings at their line', async () => {
+    expect(await problemsFor('tickets:\n  prefix: ord\n')).toEqual([
+      'slipway.yml:2:3: tickets.prefix: capital letters and digits, a letter first (e.g. ORD)'
+    ])
+    expect(await problemsFor("tickets:\n  pattern: 'ORD-[0-9]+'\n  prefix: PAY\n")).toEqual([
+      'slipway.yml:3:3: tickets.prefix: keys like PAY-123 do not match tickets.pattern'
+    ])
+    const bad = await problemsFor('pullRequests:\n  approvals: -1\n  mergeMethod: rebase\n')
+    expect(bad).toHaveLength(2)
+    expect(bad[0]).toMatch(/^slipway\.yml:2:3: pullRequests\.approvals: /)
+    expect(bad[1]).toMatch(/^slipway\.yml:3:3: pullRequests\.mergeMethod: /)
+  })
+
+  it('defaults pull requests to one approval and merge commits, and reads them when given', async () => {
+    expect(DEFAULT_CONFIG.pullRequests).toEqual({ approvals: 1, mergeMethod: 'merge' })
+    await writeFile(
+      join(dir, 'slipway.yml'),
+      "tickets:\n  pattern: 'ORD-[0-9]+'\n  prefix: ORD\npullRequests:\n  approvals: 2\n  mergeMethod: squash\n"
+    )
+    const loaded = await loadConfig(dir)
+    expect(loaded.problems).toEqual([])
+    expect(loaded.config.tickets.prefix).toBe('ORD')
+    expect(loaded.config.pullRequests).toEqual({ approvals: 2, mergeMethod: 'squash' })
+  })
+
   it('reports a config path that is a folder without throwing', async () => {
     await mkdir(join(dir, 'slipway.yml'))
     const loaded = await loadConfig(dir)

@@ -83,7 +83,11 @@ export function makeWorkspace(overrides: Partial<Workspace> = {}): Workspace {
     path: '/repos/orders',
     name: 'orders',
     isDemo: false,
-    config: { tickets: { pattern: '[A-Z][A-Z0-9]+-[0-9]+' }, environments: [] },
+    config: {
+      tickets: { pattern: '[A-Z][A-Z0-9]+-[0-9]+' },
+      pullRequests: { approvals: 1, mergeMethod: 'merge' },
+      environments: []
+    },
     mainBranch: 'main',
     configSource: 'file',
     configProblems: [],

@@ -72,6 +72,7 @@ const commits: Commit[] = [
 const workspace = makeWorkspace({
   config: {
     tickets: { pattern: '[A-Z][A-Z0-9]+-[0-9]+' },
+    pullRequests: { approvals: 1, mergeMethod: 'merge' },
     environments: [
       {
         name: 'staging',

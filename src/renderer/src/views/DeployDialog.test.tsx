@@ -72,6 +72,7 @@ describe('DeployDialog', () => {
       workspace: makeWorkspace({
         config: {
           tickets: { pattern: '[A-Z]+-[0-9]+' },
+          pullRequests: { approvals: 1, mergeMethod: 'merge' },
           environments: [
             { name: 'staging', hosts: [{ local: 'a' }], keepReleases: 5 },
             { name: 'production', promoteFrom: 'staging', hosts: [{ local: 'b' }], keepReleases: 5 }

@@ -1,0 +1,210 @@
+/**
+ * The embedded tracker: tickets as team-state entities (`refs/slipway/tickets/<id>`), keys
+ * `<prefix>-<number>` drawn from this clone's key blocks (`sequences/tickets-<prefix>`), so two
+ * clones creating tickets offline never draw the same key.
+ */
+import { randomBytes } from 'node:crypto'
+import type { Ticket, TicketFields } from '../../../shared/ticket-models'
+import { ExpectedError } from '../errors'
+import { findTickets, runGit } from '../git'
+import {
+  assignBlocks,
+  KeySequence,
+  sequencePath,
+  type KeyBlock,
+  type TeamStateStore
+} from '../team-state'
+import {
+  compareTickets,
+  foldTicket,
+  TICKET_CREATE,
+  TICKET_EDIT,
+  type NumberSource
+} from './ticket-fold'
+import type { NewTicket, Tracker, TrackerCapabilities } from './tracker'
+
+/** Numbers a clone claims at a time. */
+export const TICKET_BLOCK_SIZE = 10
+const TICKETS = 'tickets/'
+const SEQUENCE = 'tickets-'
+// How far back commit subjects are searched for keys already in use (a new sequence starts
+// past them, so Slipway never hands out ORD-142 when a branch already says ORD-142).
+const SUBJECTS_SCANNED = 20_000
+
+/** What the embedded tracker needs. */
+export interface EmbeddedTrackerOptions {
+  readonly store: TeamStateStore
+  /** Prefix of new keys, or null when slipway.yml gives none (creating then says so). */
+  readonly prefix: string | null
+  readonly ticketPattern: string
+  /** Syncs team state; answers whether origin now has what this clone has. */
+  readonly publish: () => Promise<boolean>
+  readonly hasOrigin: () => Promise<boolean>
+}
+
+/** The tickets stored in the repository. */
+export class EmbeddedTracker implements Tracker {
+  readonly kind = 'embedded'
+  readonly capabilities: TrackerCapabilities = { createOffline: true, storage: 'repository' }
+  private creating: Promise<unknown> = Promise.resolve()
+
+  constructor(private readonly options: EmbeddedTrackerOptions) {}
+
+  /** Every readable ticket, ordered by key (unreadable refs are skipped; see problems()). */
+  async list(): Promise<Ticket[]> {
+    const store = this.options.store
+    const snap = await store.snapshot(
+      (p) => p.startsWith(TICKETS) || p.startsWith(sequencePath(SEQUENCE))
+    )
+    const hasOrigin = await this.options.hasOrigin()
+    // A claim is final once origin has it (the snapshot reads only the local namespace).
+    const remote = hasOrigin ? (await store.readRefs()).remote : new Map<string, string>()
+    const blocks = new Map<string, KeyBlock>()
+    for (const [path, log] of snap.entities) {
+      if (!path.startsWith(sequencePath(SEQUENCE))) continue
+      const onOrigin = remote.get(path) ?? null
+      if (onOrigin) await store.load([onOrigin])
+      const confirmed = (sha: string): boolean =>
+        !hasOrigin || (onOrigin !== null && store.commits.isAncestor(sha, onOrigin))
+      for (const b of assignBlocks(log.ops, confirmed)) if (b.nonce) blocks.set(b.nonce, b)
+    }
+    const resolve = (s: NumberSource): { number: number; confirmed: boolean } => {
+      const block = s.block ? blocks.get(s.block) : undefined
+      if (!block || s.offset >= block.end - block.start)
+        return { number: s.number, confirmed: true }
+      return { number: block.start + s.offset, confirmed: block.confirmed }
+    }
+    const tickets: Ticket[] = []
+    for (const [path, log] of snap.entities) {
+      if (!path.startsWith(TICKETS)) continue
+      const ticket = foldTicket(path.slice(TICKETS.length), log.ops, resolve)
+      if (ticket) tickets.push(ticket)
+    }
+    return tickets.sort(compareTickets)
+  }
+
+  /** One ticket by key (case-insensitive). */
+  async get(key: string): Promise<Ticket> {
+    const wanted = key.trim().toUpperCase()
+    const found = (await this.list()).find((t) => t.key === wanted)
+    if (!found) throw new ExpectedError('not-found', `no ticket ${key}`, { key })
+    return found
+  }
+
+  /** Creates a ticket; its key comes from this clone's key blocks. */
+  create(input: NewTicket): Promise<Ticket> {
+    // Creates of one process go one at a time, so two never draw the same free number.
+    const run = this.creating.then(() => this.createNow(input))
+    this.creating = run.catch(() => undefined)
+    return run
+  }
+
+  /** Sets fields of a ticket (each field: the latest write in fold order wins). */
+  async edit(key: string, changes: TicketFields): Promise<Ticket> {
+    const ticket = await this.get(key)
+    const data = definedFields(changes)
+    if (Object.keys(data).length === 0) return ticket
+    await this.options.store.append({
+      path: TICKETS + ticket.id,
+      type: TICKET_EDIT,
+      data,
+      summary: `${ticket.key} ${describeEdit(data)}`,
+      mode: 'append'
+    })
+    return this.get(ticket.key)
+  }
+
+  /** Claims a block of numbers when this clone has none left (after a sync, online). */
+  async ensureSpare(): Promise<boolean> {
+    const prefix = this.options.prefix
+    if (!prefix) return false
+    return this.sequence(prefix).ensureSpare(await this.taken(prefix))
+  }
+
+  private async createNow(input: NewTicket): Promise<Ticket> {
+    const prefix = this.options.prefix
+    if (!prefix) {
+      throw new ExpectedError(
+        'bad-config',
+        'slipway.yml names no ticket prefix: add "tickets: { prefix: ABC }" (or a "project" name)'
+      )
+    }
+    const sample = `${prefix}-1`
+    if (findTickets(sample, this.options.ticketPattern)[0] !== sample) {
+      throw new ExpectedError(
+        'bad-config',
+        `ticket keys like ${sample} do not match tickets.pattern in slipway.yml; set tickets.prefix`
+      )
+    }
+    const title = input.title.trim()
+    if (!title) throw new ExpectedError('bad-request', 'a ticket needs a title')
+    const drawn = await this.sequence(prefix).next(await this.taken(prefix))
+    const id = randomBytes(8).toString('hex')
+    await this.options.store.append({
+      path: TICKETS + id,
+      type: TICKET_CREATE,
+      data: {
+        prefix,
+        number: drawn.number,
+        block: drawn.block,
+        offset: drawn.offset,
+        title,
+        description: input.description ?? '',
+        type: input.type ?? 'task',
+        status: 'open',
+        assignee: input.assignee ?? null
+      },
+      summary: `${prefix}-${drawn.number} ${title}`,
+      mode: 'create'
+    })
+    const created = (await this.list()).find((t) => t.id === id)
+    if (!created) throw new Error(`ticket ${id} was written but cannot be read back`)
+    return created
+  }
+
+  private sequence(prefix: string): KeySequence {
+    return new KeySequence(this.options.store, SEQUENCE + prefix, {
+      blockSize: TICKET_BLOCK_SIZE,
+      firstNumber: () => this.firstNumber(prefix),
+      publish: this.options.publish,
+      hasOrigin: this.options.hasOrigin
+    })
+  }
+
+  private async taken(prefix: string): Promise<Set<number>> {
+    const tickets = await this.list()
+    return new Set(tickets.filter((t) => t.prefix === prefix).map((t) => t.number))
+  }
+
+  /** One past the highest `<prefix>-N` in branch names and recent commit subjects. */
+  private async firstNumber(prefix: string): Promise<number> {
+    const repo = this.options.store.repo
+    const [refs, subjects] = await Promise.all([
+      runGit(repo, ['for-each-ref', '--format=%(refname:short)', 'refs/heads', 'refs/remotes']),
+      runGit(
+        repo,
+        ['log', `--max-count=${SUBJECTS_SCANNED}`, '--format=%s', '--branches', '--remotes'],
+        { okExitCodes: [0, 128] }
+      )
+    ])
+    let max = 0
+    const key = new RegExp(`(?:^|[^A-Za-z0-9])${prefix}-([0-9]{1,9})(?![0-9])`, 'g')
+    for (const text of [refs.stdout, subjects.stdout]) {
+      for (const m of text.matchAll(key)) max = Math.max(max, Number(m[1]))
+    }
+    return max + 1
+  }
+}
+
+function definedFields(changes: TicketFields): Record<string, unknown> {
+  const data: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(changes)) if (v !== undefined) data[k] = v
+  return data
+}
+
+function describeEdit(data: Record<string, unknown>): string {
+  if (typeof data.status === 'string' && Object.keys(data).length === 1) {
+    return `status: ${data.status}`
+  }
+  return `edit ${Object.keys(data).join(', ')}`
+}

@@ -1,0 +1,111 @@
+import { z } from 'zod'
+import type { SlipwayConfig } from './config-schema'
+
+/** What kind of work a ticket is. */
+export const TicketTypeSchema = z.enum(['task', 'bug', 'feature', 'chore'])
+export type TicketType = z.output<typeof TicketTypeSchema>
+
+/** A ticket's lifecycle; every switch over it ends in `assertNever`. */
+export const TicketStatusSchema = z.enum(['open', 'in-progress', 'in-review', 'done', 'closed'])
+export type TicketStatus = z.output<typeof TicketStatusSchema>
+
+/** Who did something: a git identity. */
+export const PersonSchema = z.object({ name: z.string(), email: z.string() })
+export type Person = z.output<typeof PersonSchema>
+
+/** A ticket of the embedded tracker, folded from its operation log. */
+export const TicketSchema = z.object({
+  /** Stable id (the entity's name under refs/slipway/tickets/). */
+  id: z.string(),
+  /** `ORD-123`. */
+  key: z.string(),
+  prefix: z.string(),
+  number: z.number().int(),
+  /**
+   * False while the number comes from a block claimed offline: a sync may still move it (two
+   * clones claimed the same place), and then the key changes once.
+   */
+  keyConfirmed: z.boolean(),
+  title: z.string(),
+  description: z.string(),
+  type: TicketTypeSchema,
+  status: TicketStatusSchema,
+  /** A name or email, or null. */
+  assignee: z.string().nullable(),
+  createdBy: PersonSchema,
+  /** ISO times of the first and the latest operation. */
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  /** Operations folded into this state. */
+  changes: z.number().int()
+})
+export type Ticket = z.output<typeof TicketSchema>
+
+/** What can be set on a ticket. */
+export const TicketFieldsSchema = z
+  .object({
+    title: z.string().trim().min(1, 'a title is required').max(200),
+    description: z.string().max(20_000),
+    type: TicketTypeSchema,
+    status: TicketStatusSchema,
+    assignee: z.string().trim().max(200).nullable()
+  })
+  .partial()
+  .strict()
+export type TicketFields = z.output<typeof TicketFieldsSchema>
+
+/** A branch that mentions a ticket (in its name or a commit subject ahead of main). */
+export const TicketBranchSchema = z.object({
+  name: z.string(),
+  sha: z.string(),
+  ahead: z.number().int(),
+  behind: z.number().int()
+})
+
+/** A commit whose subject names a ticket. */
+export const TicketCommitSchema = z.object({
+  sha: z.string(),
+  subject: z.string(),
+  author: z.string(),
+  date: z.string(),
+  /** True when main contains it. */
+  onMain: z.boolean()
+})
+
+/** A pull request of a ticket, in short. */
+export const TicketPullSchema = z.object({
+  id: z.string(),
+  branch: z.string(),
+  title: z.string(),
+  state: z.enum(['open', 'merged', 'closed'])
+})
+
+/** A ticket with what links to it. */
+export const TicketDetailSchema = z.object({
+  ticket: TicketSchema,
+  branches: z.array(TicketBranchSchema),
+  commits: z.array(TicketCommitSchema),
+  pullRequests: z.array(TicketPullSchema)
+})
+export type TicketDetail = z.output<typeof TicketDetailSchema>
+
+/** What Start work did: the branch, and whether the checkout was switched (else why not). */
+export const StartWorkResultSchema = z.object({
+  branch: z.string(),
+  created: z.boolean(),
+  switched: z.boolean(),
+  /** Why the checkout was not switched, when it was asked to be. */
+  notSwitchedReason: z.string().nullable(),
+  ticket: TicketSchema
+})
+export type StartWorkResult = z.output<typeof StartWorkResultSchema>
+
+/**
+ * The prefix of new ticket keys: `tickets.prefix`, else the first three letters of `project`
+ * in capitals (`orders` → `ORD`), else null (the user must set one).
+ */
+export function ticketPrefixOf(config: SlipwayConfig): string | null {
+  if (config.tickets.prefix) return config.tickets.prefix
+  const letters = (config.project ?? '').replace(/[^A-Za-z]/g, '').toUpperCase()
+  return letters ? letters.slice(0, 3) : null
+}
