@@ -7,6 +7,7 @@ import type { BranchListing } from '../../../shared/models'
 import { ticketPrefixOf } from '../../../shared/ticket-models'
 import { BranchReader } from '../git'
 import { TeamStateStore } from '../team-state'
+import { PullRequestsService, type MergeTests } from '../pull-requests'
 import { EmbeddedTracker, TicketsService } from '../tickets'
 import { TeamSync } from './team-sync'
 
@@ -17,7 +18,11 @@ export interface TeamOptions {
   readonly mainBranch: string
   /** The board's branch listing; default: a reader of its own. */
   readonly listBranches?: () => Promise<BranchListing>
+  /** Merge-result testing (the workspace's TestService); null without test.command. */
+  readonly mergeTests?: MergeTests | null
 }
+
+const STATUS_ORDER = ['open', 'in-progress', 'in-review', 'done', 'closed'] as const
 
 /** The team services of one workspace. */
 export class Team {
@@ -25,7 +30,8 @@ export class Team {
     readonly store: TeamStateStore,
     readonly sync: TeamSync,
     readonly tracker: EmbeddedTracker,
-    readonly tickets: TicketsService
+    readonly tickets: TicketsService,
+    readonly pullRequests: PullRequestsService
   ) {}
 
   /** Opens the team state of the repository at `options.repo`. */
@@ -47,13 +53,39 @@ export class Team {
           ticketPattern: options.config.tickets.pattern
         })
     const listBranches = options.listBranches ?? (() => (reader as BranchReader).list())
+    const known = tracker
+    const pullRequests = new PullRequestsService({
+      repo: options.repo,
+      mainBranch: options.mainBranch,
+      config: options.config,
+      store,
+      tests: options.config.test ? (options.mergeTests ?? null) : null,
+      sync,
+      tickets: {
+        describe: async (key) => {
+          const t = (await known.list()).find((x) => x.key === key)
+          return t ? { title: t.title, description: t.description } : null
+        },
+        advance: async (key, to) => {
+          const t = (await known.list()).find((x) => x.key === key)
+          // Only forward: a ticket someone already closed stays closed.
+          if (t && STATUS_ORDER.indexOf(t.status) < STATUS_ORDER.indexOf(to)) {
+            await known.edit(key, { status: to })
+          }
+        }
+      }
+    })
     const tickets = new TicketsService({
       repo: options.repo,
       mainBranch: options.mainBranch,
       ticketPattern: options.config.tickets.pattern,
       tracker,
-      listBranches
+      listBranches,
+      pullRequestsOf: async (key) =>
+        (await pullRequests.list())
+          .filter((p) => p.ticket === key)
+          .map((p) => ({ id: p.id, branch: p.branch, title: p.title, state: p.state }))
     })
-    return new Team(store, sync, tracker, tickets)
+    return new Team(store, sync, tracker, tickets, pullRequests)
   }
 }

@@ -106,6 +106,7 @@ export class TestService {
   private readonly latestByKey = new Map<string, string>()
   private readonly pending: Pending[] = []
   private readonly active = new Map<string, Active>()
+  private readonly waiters = new Map<string, Array<(run: TestRun) => void>>()
   private refs: readonly BranchRef[] = []
   private mainSha: string | null = null
   private paused = false
@@ -229,6 +230,17 @@ export class TestService {
     return this.enqueue(kind, sha, mainSha, branch, target.reason ?? 'manual', {
       force: target.force ?? false,
       manual: true
+    })
+  }
+
+  /** Resolves with the run once it has finished (at once when it already has). */
+  whenFinished(runId: string): Promise<TestRun> {
+    const run = this.run(runId)
+    if (isFinished(run.status)) return Promise.resolve(run)
+    return new Promise((resolve) => {
+      const list = this.waiters.get(runId) ?? []
+      list.push(resolve)
+      this.waiters.set(runId, list)
     })
   }
 
@@ -545,6 +557,10 @@ export class TestService {
   /** Records a new state of a run: memory, disk, listeners. */
   private update(run: TestRun): void {
     this.remember(run)
+    if (isFinished(run.status)) {
+      for (const resolve of this.waiters.get(run.id)?.splice(0) ?? []) resolve(run)
+      this.waiters.delete(run.id)
+    }
     this.store.append(run).catch((e: unknown) => {
       console.warn(`slipway tests: could not save run ${run.id}: ${String(e)}`)
     })
