@@ -44,7 +44,10 @@ describe('createApiClient', () => {
     )
     const error = await client.call('workspace.open', { path: '/x' }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ApiCallError)
-    expect(error).toMatchObject({
+    const call = error as ApiCallError
+    expect(call.code).toBe('not-a-repository')
+    expect(call.message).toBe('/x is not a git repository.')
+    expect(call.error).toEqual({
       code: 'not-a-repository',
       message: '/x is not a git repository.',
       details: { path: '/x' }

@@ -214,8 +214,12 @@ describe('the board', () => {
   })
 
   it('asks the server to test the branch open in the drawer first, and stops when it closes', async () => {
+    const tested = {
+      ...workspace,
+      config: { ...workspace.config, test: { command: 'npm test', timeoutSeconds: 900 } }
+    }
     const { client, stores } = renderApp({
-      'workspace.current': () => workspace,
+      'workspace.current': () => tested,
       'branches.list': () => listing,
       'branches.commits': () => commits,
       'tests.branchStates': () => [],
