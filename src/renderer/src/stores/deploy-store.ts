@@ -1,10 +1,12 @@
 import { createStore, type StoreApi } from 'zustand'
 import type { Deployment, EnvironmentStatus } from '../../../shared'
-import { ApiCallError, needsUser } from '../../../shared/errors'
 import { describeError, type ApiClient } from '../api/client'
 import { browserNotifier, type Notifier } from '../lib/notify'
 import type { UiError } from './workspace-store'
 import { DEPLOYMENT_STATUS_TEXT } from '../lib/deploy-labels'
+import { promptFor, type DeployPrompt } from './deploy-prompt'
+
+export { promptFor, type DeployPrompt }
 
 /** One environment as this window last read it. */
 export interface EnvironmentReading {
@@ -12,21 +14,6 @@ export interface EnvironmentReading {
   readonly loading: boolean
   readonly error: UiError | null
 }
-
-/** A question only the user can answer before a deployment may connect. */
-export type DeployPrompt =
-  | {
-      readonly kind: 'host-key'
-      /** True when the key differs from a known one: shown as a warning, never accepted. */
-      readonly changed: boolean
-      readonly host: string
-      readonly port: number
-      readonly keyType: string
-      readonly key: string
-      readonly fingerprint: string
-      readonly message: string
-    }
-  | { readonly kind: 'passphrase'; readonly keyFile: string; readonly message: string }
 
 /** Which dialog of the deploy domain is open. */
 export type DeployDialog =
@@ -101,27 +88,6 @@ export interface DeployStoreOptions {
 }
 
 const EMPTY_READING: EnvironmentReading = { status: null, loading: false, error: null }
-
-/** The prompt an error asks for, or null when it is an ordinary failure. */
-export function promptFor(error: unknown): DeployPrompt | null {
-  if (!(error instanceof ApiCallError)) return null
-  const asked = needsUser(error.error)
-  if (!asked) return null
-  if (asked.kind === 'passphrase') {
-    return { kind: 'passphrase', keyFile: asked.details.keyFile, message: asked.message }
-  }
-  const { host, port, keyType, key, fingerprint } = asked.details
-  return {
-    kind: 'host-key',
-    changed: asked.changed,
-    host,
-    port,
-    keyType,
-    key,
-    fingerprint,
-    message: asked.message
-  }
-}
 
 /** True when a deployment has ended (whatever the outcome). */
 export function isFinished(deployment: Deployment): boolean {
