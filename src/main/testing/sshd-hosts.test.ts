@@ -120,34 +120,45 @@ describe.skipIf(unavailable !== null)(`sshd test fleet ${unavailable ?? ''}`, ()
 
   it('stop() kills exactly its processes, detached ones its sessions started included', async () => {
     const other = await startSshFleet(1, { firstAddress: 210 })
-    const { address, port } = other.hosts[0]
-    // Detached as a deploy hook's app would be: the session ends, they are orphans.
-    const seconds = 3000 + Math.floor(Math.random() * 5000)
-    const started = await ssh(
-      other,
-      0,
-      `nohup sleep ${seconds} >/dev/null 2>&1 < /dev/null & echo $!; ` +
-        `setsid sleep ${seconds + 1} >/dev/null 2>&1 < /dev/null & echo $!`
-    )
-    expect(started.code, started.stderr).toBe(0)
-    const sleepers = (): string[] =>
-      listProcesses()
-        .map((p) => p.command)
-        .filter((c) => c === `sleep ${seconds}` || c === `sleep ${seconds + 1}`)
-    expect(sleepers()).toHaveLength(2)
-    await other.stop()
-    expect(sleepers()).toEqual([])
-    const refused = await new Promise<boolean>((resolve) => {
-      const socket = connect({ host: address, port })
-      socket.once('connect', () => {
-        socket.destroy()
-        resolve(false)
+    try {
+      const { address, port } = other.hosts[0]
+      // Detached as a deploy hook's app would be: the session ends, they are orphans.
+      const seconds = 3000 + Math.floor(Math.random() * 5000)
+      const started = await ssh(
+        other,
+        0,
+        `nohup sleep ${seconds} >/dev/null 2>&1 < /dev/null & echo $!; ` +
+          `setsid sleep ${seconds + 1} >/dev/null 2>&1 < /dev/null & echo $!`
+      )
+      expect(started.code, started.stderr).toBe(0)
+      const sleepers = (): string[] =>
+        listProcesses()
+          .map((p) => p.command)
+          .filter((c) => c === `sleep ${seconds}` || c === `sleep ${seconds + 1}`)
+      // The session answers once both are forked; each exec()s sleep a moment later.
+      await until(() => sleepers().length === 2, 5_000)
+      expect(sleepers()).toHaveLength(2)
+      await other.stop()
+      expect(sleepers()).toEqual([])
+      const refused = await new Promise<boolean>((resolve) => {
+        const socket = connect({ host: address, port })
+        socket.once('connect', () => {
+          socket.destroy()
+          resolve(false)
+        })
+        socket.once('error', () => resolve(true))
       })
-      socket.once('error', () => resolve(true))
-    })
-    expect(refused).toBe(true)
-    expect(existsSync(other.root)).toBe(false)
-    // This suite's fleet is untouched.
-    expect((await ssh(fleet, 1, 'echo alive')).stdout).toBe('alive\n')
+      expect(refused).toBe(true)
+      expect(existsSync(other.root)).toBe(false)
+      // This suite's fleet is untouched.
+      expect((await ssh(fleet, 1, 'echo alive')).stdout).toBe('alive\n')
+    } finally {
+      await other.stop()
+    }
   })
 })
+
+async function until(done: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
+}
