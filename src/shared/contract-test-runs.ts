@@ -39,7 +39,7 @@ export const testMethods = defineMethods({
       .object({
         branch: z.string().min(1).optional(),
         sha: z.string().min(4).max(64).optional(),
-        limit: z.number().int().min(1).max(1000).optional()
+        limit: z.number().int().min(1).max(10_000).optional()
       })
       .strict(),
     response: z.array(TestRunSchema),

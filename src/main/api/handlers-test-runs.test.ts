@@ -55,14 +55,15 @@ describe('tests handlers through the router, on a real repository', () => {
     value(await router.openWorkspace(repo))
   })
   afterAll(async () => {
-    router.dispose()
-    // The service stops asynchronously on close (killing runs, removing worktrees).
-    await new Promise((r) => setTimeout(r, 300))
+    // Resolves once the service stopped (runs killed, worktrees removed).
+    await router.dispose()
     await removeDir(repo)
     await removeDir(dataDir)
   })
 
-  it('does not start testing until a tests method is called', async () => {
+  it('does not start testing until a tests method is called; tests.runs only reads', async () => {
+    await new Promise((r) => setTimeout(r, 300))
+    expect(value(await router.call('tests.runs', {}))).toEqual([])
     await new Promise((r) => setTimeout(r, 300))
     expect(events.filter((e) => e.event.startsWith('tests.'))).toEqual([])
   })

@@ -2,7 +2,7 @@ import type { testMethods } from '../../shared/contract-test-runs'
 import { assertNever } from '../../shared/errors'
 import type { Workspace } from '../../shared/models'
 import { ExpectedError } from '../services/errors'
-import { TestService, type TestServiceEvent } from '../services/test-runs'
+import { readStoredRuns, TestService, type TestServiceEvent } from '../services/test-runs'
 import { workspaceDataDir } from '../services/workspace'
 import type { DomainHandlers, HandlerContext } from './handlers'
 import { perWorkspace } from './per-workspace'
@@ -18,6 +18,7 @@ interface LazyTestService {
 
 /**
  * Handlers of the test-run methods, over one {@link TestService} per open workspace.
+ * `tests.runs` before the service started reads the stored results and starts nothing.
  *
  * The service starts on the first `tests.*` call for the open workspace, not when it opens:
  * a one-shot CLI command such as `slipway branches` opens a workspace too and must neither
@@ -35,7 +36,7 @@ export function createTestHandlers(ctx: HandlerContext): DomainHandlers<TestMeth
       entry.closed = true
       const starting = entry.service
       entry.service = null
-      void starting?.then((s) => s.stop()).catch(() => undefined)
+      return starting?.then((s) => s.stop()).catch(() => undefined)
     }
   )
 
@@ -65,7 +66,12 @@ export function createTestHandlers(ctx: HandlerContext): DomainHandlers<TestMeth
     'tests.branchStates': async () => (await service()).branchStates(),
     'tests.queue': async () => (await service()).queue(),
     'tests.run': async ({ id }) => (await service()).run(id),
-    'tests.runs': async (filter) => (await service()).runs(filter),
+    // Reading stored runs starts nothing: the running service's view, else the results file.
+    'tests.runs': async (filter) => {
+      const entry = opened()
+      if (entry.service) return (await entry.service).runs(filter)
+      return readStoredRuns(await workspaceDataDir(ctx.dataDir, entry.workspace.path), filter)
+    },
     'tests.request': async ({ branch, sha, kind, force }) =>
       (await service()).request({ branch, sha, kind, force, reason: 'manual' }),
     'tests.cancel': async ({ id }) => {
@@ -99,8 +105,11 @@ async function startService(
     dataDir: await workspaceDataDir(ctx.dataDir, workspace.path),
     config: workspace.config,
     mainBranch: workspace.mainBranch,
-    onEvent
+    onEvent,
+    // A one-shot command fetches nothing and tests only what it requests (queued while paused).
+    ...(ctx.continualTesting ? {} : { fetchIntervalMs: 0 })
   })
+  if (!ctx.continualTesting) service.setPaused(true)
   await service.start()
   return service
 }

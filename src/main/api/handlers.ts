@@ -27,6 +27,8 @@ export interface HandlerContext {
   readonly log: ErrorLog
   /** Pushes an event to every connected client. */
   readonly emit: (event: AppEvent) => void
+  /** False in one-shot commands: the test service runs only what is requested. */
+  readonly continualTesting: boolean
 }
 
 /** The handlers of one domain's methods (see handlers-*.ts). */

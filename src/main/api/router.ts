@@ -24,6 +24,11 @@ export interface RouterDeps {
   readonly settings: SettingsStore
   /** Where bugs are reported with their stack; defaults to stderr. */
   readonly log?: ErrorLog
+  /**
+   * Test every branch at every new commit once the test service starts (default true: the app
+   * and `serve`). One-shot CLI commands pass false: only what they request runs, no fetching.
+   */
+  readonly continualTesting?: boolean
 }
 
 /** The one API behind every host: Electron IPC, the `serve` HTTP host and the CLI. */
@@ -38,8 +43,8 @@ export interface Router {
   openWorkspace(path: string): Promise<ApiResult<Workspace>>
   /** Opens the demo workspace, creating it on first use. */
   openDemo(): Promise<ApiResult<Workspace>>
-  /** Stops watchers and drops listeners. */
-  dispose(): void
+  /** Stops watchers and the workspace's services, drops listeners; resolves once they stopped. */
+  dispose(): Promise<void>
 }
 
 /** Logs a bug with its stack to stderr. */
@@ -90,7 +95,8 @@ export function createRouter(deps: RouterDeps): Router {
     demoPath,
     dataDir: deps.dataDir,
     log,
-    emit
+    emit,
+    continualTesting: deps.continualTesting ?? true
   })
 
   const invoke = async (method: string, request: unknown): Promise<ApiResult<unknown>> => {
@@ -133,7 +139,7 @@ export function createRouter(deps: RouterDeps): Router {
     openDemo: () => call('workspace.openDemo', {}),
     dispose() {
       listeners.clear()
-      session.dispose()
+      return session.dispose()
     }
   }
 }

@@ -19,7 +19,7 @@ export interface OpenedWorkspace {
 export type WorkspaceOpenListener = (
   workspace: Workspace,
   opened: OpenedWorkspace
-) => (() => void) | void
+) => (() => void | Promise<void>) | void
 
 /** What a {@link Session} needs from its host. */
 export interface SessionDeps {
@@ -33,7 +33,7 @@ interface OpenState {
   readonly workspace: Workspace
   readonly stopWatching: () => void
   /** Disposers returned by the open listeners for this workspace. */
-  readonly closers: Array<() => void>
+  readonly closers: Array<() => void | Promise<void>>
   /** Called when refs move (domains caching what refs determine). */
   readonly refListeners: Array<() => void>
 }
@@ -73,7 +73,7 @@ export class Session {
         refListeners: []
       }
       for (const dir of gitDirs) stops.push(watchRefs(dir, () => this.refsMoved(next)))
-      this.close(this.state)
+      void this.close(this.state)
       this.state = next
       for (const listener of this.openListeners) this.notifyOpen(next, listener)
       this.remember(workspace)
@@ -100,12 +100,16 @@ export class Session {
     return () => this.openListeners.delete(listener)
   }
 
-  /** Stops the watcher and the per-workspace services; later opens fail. */
-  dispose(): void {
+  /**
+   * Stops the watcher and the per-workspace services; later opens fail. Resolves when the
+   * services have stopped (a one-shot CLI command waits for that before it exits).
+   */
+  dispose(): Promise<void> {
     this.disposed = true
-    this.close(this.state)
+    const stopping = this.close(this.state)
     this.state = null
     this.openListeners.clear()
+    return stopping
   }
 
   private notifyOpen(state: OpenState, listener: WorkspaceOpenListener): void {
@@ -121,16 +125,21 @@ export class Session {
     }
   }
 
-  private close(state: OpenState | null): void {
+  private async close(state: OpenState | null): Promise<void> {
     if (!state) return
     state.stopWatching()
+    const failed = (err: unknown): void =>
+      this.deps.log(`a workspace service failed to stop for ${state.workspace.path}`, err)
+    const stopping: Array<Promise<void>> = []
     for (const closer of state.closers.splice(0)) {
       try {
-        closer()
+        const done = closer()
+        if (done) stopping.push(done.catch(failed))
       } catch (err) {
-        this.deps.log(`a workspace service failed to stop for ${state.workspace.path}`, err)
+        failed(err)
       }
     }
+    await Promise.all(stopping)
   }
 
   private refsMoved(state: OpenState): void {

@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util'
+import { UsageError, given, parseWith } from './parse-options'
 import { parseDeployCommand, type DeployCliCommand } from './deploy-args'
 import { DEPLOY_HELP } from './deploy-help'
 import {
@@ -7,6 +7,8 @@ import {
   type RunsCliCommand,
   type TestCliCommand
 } from './test-args'
+
+export { UsageError, describeParseError } from './parse-options'
 
 /** What the user asked the CLI to do; a union on `kind`. */
 export type CliCommand =
@@ -28,14 +30,6 @@ export type CliCommand =
   | TestCliCommand
   | RunsCliCommand
   | DeployCliCommand
-
-/** Bad command-line input: reported as one line, exit code 2. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'UsageError'
-  }
-}
 
 /** The `--help` text. */
 export const HELP_TEXT = `Usage: slipway <command> [options]
@@ -79,10 +73,14 @@ export function parseCli(argv: readonly string[], cwd: string): CliCommand {
   const [first, ...rest] = argv
   if (first === undefined) return { kind: 'help' }
   if (first.startsWith('-')) {
-    const { values } = parse(argv, {
-      help: { type: 'boolean', short: 'h' },
-      version: { type: 'boolean', short: 'v' }
-    })
+    const { values } = parseWith(
+      argv,
+      {
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' }
+      },
+      { positionals: false }
+    )
     if (values.version) return { kind: 'version' }
     return { kind: 'help' }
   }
@@ -90,33 +88,41 @@ export function parseCli(argv: readonly string[], cwd: string): CliCommand {
     case 'help':
       return { kind: 'help' }
     case 'branches': {
-      const { values } = parse(rest, {
-        ...COMMON,
-        workspace: { type: 'string', short: 'w' },
-        json: { type: 'boolean' }
-      })
+      const { values } = parseWith(
+        rest,
+        {
+          ...COMMON,
+          workspace: { type: 'string', short: 'w' },
+          json: { type: 'boolean' }
+        },
+        { positionals: false }
+      )
       if (values.help) return { kind: 'help' }
       return {
         kind: 'branches',
-        workspace: nonEmpty('--workspace', values.workspace) ?? cwd,
+        workspace: given('--workspace', values.workspace) ?? cwd,
         json: values.json ?? false,
-        dataDir: nonEmpty('--data-dir', values['data-dir']) ?? null
+        dataDir: given('--data-dir', values['data-dir']) ?? null
       }
     }
     case 'serve': {
-      const { values } = parse(rest, {
-        ...COMMON,
-        workspace: { type: 'string', short: 'w' },
-        port: { type: 'string', short: 'p' },
-        open: { type: 'boolean' }
-      })
+      const { values } = parseWith(
+        rest,
+        {
+          ...COMMON,
+          workspace: { type: 'string', short: 'w' },
+          port: { type: 'string', short: 'p' },
+          open: { type: 'boolean' }
+        },
+        { positionals: false }
+      )
       if (values.help) return { kind: 'help' }
       return {
         kind: 'serve',
-        workspace: nonEmpty('--workspace', values.workspace) ?? null,
+        workspace: given('--workspace', values.workspace) ?? null,
         port: values.port === undefined ? 0 : parsePort(values.port),
         open: values.open ?? false,
-        dataDir: nonEmpty('--data-dir', values['data-dir']) ?? null
+        dataDir: given('--data-dir', values['data-dir']) ?? null
       }
     }
     case 'test':
@@ -130,46 +136,6 @@ export function parseCli(argv: readonly string[], cwd: string): CliCommand {
       throw new UsageError(`unknown command "${first}" (try: slipway --help)`)
     }
   }
-}
-
-type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>
-
-function parse<T extends OptionSpec>(args: readonly string[], options: T) {
-  try {
-    return parseArgs({ args: [...args], options, strict: true, allowPositionals: false })
-  } catch (err) {
-    throw new UsageError(describeParseError(err))
-  }
-}
-
-// parseArgs' messages are long and suggest `--` tricks; say it the way a user thinks of it.
-/** One line for a `parseArgs` failure, the way a user thinks of it. */
-export function describeParseError(err: unknown): string {
-  const e = err as { code?: string; message?: string }
-  const message = e.message ?? String(err)
-  const quoted = /'([^']+)'/.exec(message)?.[1]
-  switch (e.code) {
-    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
-      return `unknown option ${quoted ?? ''} (try: slipway --help)`.replace('  ', ' ')
-    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
-      return message.includes('does not take')
-        ? `option ${optionName(message)} does not take a value`
-        : `option ${optionName(message)} needs a value`
-    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
-      return `unexpected argument ${quoted ?? ''} (try: slipway --help)`.replace('  ', ' ')
-    default:
-      return message.split('\n')[0] ?? 'bad arguments'
-  }
-}
-
-function optionName(message: string): string {
-  return /(--[a-z-]+)/.exec(message)?.[1] ?? 'option'
-}
-
-function nonEmpty(flag: string, value: string | undefined): string | undefined {
-  if (value === undefined) return undefined
-  if (value.trim() === '') throw new UsageError(`option ${flag} needs a value`)
-  return value
 }
 
 function parsePort(value: string): number {

@@ -1,5 +1,4 @@
-import { parseArgs } from 'node:util'
-import { UsageError, describeParseError } from './args'
+import { UsageError, given, parseWith } from './parse-options'
 
 /** The deploy-domain commands of the CLI; a union on `kind`. */
 export type DeployCliCommand =
@@ -46,22 +45,6 @@ export type DeployCliCommand =
       readonly yes: boolean
       readonly dataDir: string | null
     }
-
-type Spec = Record<string, { type: 'string' | 'boolean'; short?: string }>
-
-function parseWith<T extends Spec>(args: readonly string[], options: T) {
-  try {
-    return parseArgs({ args: [...args], options, strict: true, allowPositionals: true })
-  } catch (err) {
-    throw new UsageError(describeParseError(err))
-  }
-}
-
-function given(flag: string, value: string | undefined): string | undefined {
-  if (value === undefined) return undefined
-  if (value.trim() === '') throw new UsageError(`option ${flag} needs a value`)
-  return value
-}
 
 function positionals(values: readonly string[], names: readonly string[], usage: string): string[] {
   if (values.length < names.length) {

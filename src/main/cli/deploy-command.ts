@@ -3,52 +3,22 @@ import type { AppEvent } from '../../shared/contract'
 import type { HostKeyScan } from '../../shared/contract-deploy'
 import type { Deployment } from '../../shared/deploy-models'
 import { needsUser, type ApiError, type ApiResult } from '../../shared/errors'
-import { createRouter, memorySettingsStore, type Router } from '../api'
-import { defaultDataDir, formatConfigProblem } from '../services/workspace'
+import type { Router } from '../api'
+import { CliFailure, openStrict, unwrap, withRouter, type CliIo } from './cli-router'
 import type { DeployCliCommand } from './deploy-args'
 import { formatStatus, progressPrinter, statusRows } from './deploy-output'
-import type { CliIo } from './run'
 import { plural } from '../../shared/plural'
-
-// A failure already worded for the user, with its exit code (2: the command line was wrong).
-class Failure extends Error {
-  constructor(
-    message: string,
-    readonly exitCode = 1
-  ) {
-    super(message)
-  }
-}
 
 /**
  * Runs `release create|list`, `deploy`, `status`, `rollback` and `hosts trust` through the same
  * router as the app (so the engine, locks and host keys behave the same); progress goes to
  * stderr, results to stdout. Exit code 0 on success, 1 when the operation failed.
  */
-export async function runDeployCommand(command: DeployCliCommand, io: CliIo): Promise<number> {
-  const dataDir = command.dataDir ?? defaultDataDir(io.env)
-  const router = createRouter({
-    host: 'serve',
-    version: io.version,
-    dataDir,
-    // A one-shot command must not rewrite the user's recent-workspace list.
-    settings: memorySettingsStore(),
-    log: io.logFor(dataDir)
+export function runDeployCommand(command: DeployCliCommand, io: CliIo): Promise<number> {
+  return withRouter(io, { dataDir: command.dataDir }, async (router) => {
+    await openStrict(router, command.workspace)
+    return dispatch(command, router, io)
   })
-  try {
-    const workspace = unwrap(await router.openWorkspace(command.workspace), command)
-    const [problem] = workspace.configProblems
-    if (problem) throw new Failure(formatConfigProblem(problem))
-    return await dispatch(command, router, io)
-  } catch (err) {
-    if (err instanceof Failure) {
-      io.stderr(`slipway: ${err.message}\n`)
-      return err.exitCode
-    }
-    throw err
-  } finally {
-    router.dispose()
-  }
 }
 
 async function dispatch(command: DeployCliCommand, router: Router, io: CliIo): Promise<number> {
@@ -62,7 +32,7 @@ async function dispatch(command: DeployCliCommand, router: Router, io: CliIo): P
       try {
         const release = unwrap(
           await router.call('releases.create', command.commit ? { commit: command.commit } : {}),
-          command
+          explainFor(command)
         )
         io.stdout(command.json ? `${JSON.stringify(release, null, 2)}\n` : `${release.id}\n`)
         io.stderr(
@@ -76,7 +46,7 @@ async function dispatch(command: DeployCliCommand, router: Router, io: CliIo): P
       }
     }
     case 'release-list': {
-      const releases = unwrap(await router.call('releases.list', {}), command)
+      const releases = unwrap(await router.call('releases.list', {}), explainFor(command))
       if (command.json) io.stdout(`${JSON.stringify(releases, null, 2)}\n`)
       else {
         for (const r of releases) {
@@ -88,7 +58,7 @@ async function dispatch(command: DeployCliCommand, router: Router, io: CliIo): P
     case 'status': {
       const status = unwrap(
         await router.call('environments.status', { environment: command.environment }),
-        command
+        explainFor(command)
       )
       io.stdout(
         command.json ? `${JSON.stringify(statusRows(status), null, 2)}\n` : formatStatus(status)
@@ -98,8 +68,8 @@ async function dispatch(command: DeployCliCommand, router: Router, io: CliIo): P
     case 'deploy': {
       let release = command.release
       if (release === 'latest') {
-        const [newest] = unwrap(await router.call('releases.list', {}), command)
-        if (!newest) throw new Failure('no releases yet; build one with: slipway release create')
+        const [newest] = unwrap(await router.call('releases.list', {}), explainFor(command))
+        if (!newest) throw new CliFailure('no releases yet; build one with: slipway release create')
         release = newest.id
       }
       return follow(
@@ -111,7 +81,7 @@ async function dispatch(command: DeployCliCommand, router: Router, io: CliIo): P
             environment: command.environment,
             ...(command.reason ? { reason: command.reason } : {})
           }),
-        command
+        explainFor(command)
       )
     }
     case 'rollback':
@@ -123,7 +93,7 @@ async function dispatch(command: DeployCliCommand, router: Router, io: CliIo): P
             environment: command.environment,
             ...(command.to ? { to: command.to } : {})
           }),
-        command
+        explainFor(command)
       )
     case 'hosts-trust':
       return trustHosts(command, router, io)
@@ -135,7 +105,7 @@ async function follow(
   router: Router,
   io: CliIo,
   start: () => Promise<ApiResult<Deployment>>,
-  command: DeployCliCommand
+  explain: (error: ApiError) => string
 ): Promise<number> {
   const print = progressPrinter((line) => io.stderr(`${line}\n`))
   // Events can come before the start call answers with the id: keep them until then.
@@ -154,7 +124,7 @@ async function follow(
     else onDeployment(e.payload.deployment)
   })
   try {
-    const started = unwrap(await start(), command)
+    const started = unwrap(await start(), explain)
     id = started.id
     io.stderr(`${started.kind} ${started.id}: ${started.release} to ${started.environment}\n`)
     for (const d of early.splice(0)) onDeployment(d)
@@ -179,7 +149,7 @@ async function trustHosts(
 ): Promise<number> {
   const scans = unwrap(
     await router.call('hosts.scan', { environment: command.environment }),
-    command
+    explainFor(command)
   )
   let failed = false
   for (const scan of scans) {
@@ -205,7 +175,7 @@ async function trustHosts(
         keyType: scan.keyType,
         key: scan.key
       }),
-      command
+      explainFor(command)
     )
     io.stdout(`trusted ${scan.keyType} ${scan.fingerprint ?? ''} for ${scan.host}\n`)
   }
@@ -238,9 +208,9 @@ async function ask(question: string): Promise<boolean | null> {
   }
 }
 
-function unwrap<T>(result: ApiResult<T>, command: DeployCliCommand): T {
-  if (result.ok) return result.value
-  throw new Failure(explain(result.error, command), result.error.code === 'bad-request' ? 2 : 1)
+// The errors that need the user get their hint; others their first line.
+function explainFor(command: DeployCliCommand): (error: ApiError) => string {
+  return (error) => explain(error, command)
 }
 
 /** One line, plus what to do for the errors that need the user. */

@@ -1,8 +1,6 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import type { ApiError, ApiResult } from '../../shared/errors'
 import type { Workspace } from '../../shared/models'
-import { createRouter, memorySettingsStore, type ErrorLog, type Router } from '../api'
 import { removeLaunchFile, startServer, writeLaunchFile, type RunningServer } from '../serve'
 import {
   createConfSettingsStore,
@@ -12,38 +10,13 @@ import {
 } from '../services/workspace'
 import { HELP_TEXT, UsageError, parseCli, type CliCommand } from './args'
 import { branchRows, formatBranchTable } from './branch-table'
+import { CliFailure, EXIT, openStrict, unwrap, withRouter, type CliIo } from './cli-router'
 import { runDeployCommand } from './deploy-command'
 import { openInBrowser } from './open-url'
 import { runRunsCommand } from './runs-command'
 import { runTestCommand } from './test-command'
 
-/** Exit codes: 0 done, 1 the operation failed, 2 the command line was wrong. */
-export const EXIT = { ok: 0, failure: 1, usage: 2 } as const
-
-/** What the CLI touches outside itself; tests pass their own. */
-export interface CliIo {
-  readonly cwd: string
-  readonly env: NodeJS.ProcessEnv
-  readonly stdout: (text: string) => void
-  readonly stderr: (text: string) => void
-  readonly version: string
-  /** The built renderer that `serve` hands out (out/renderer). */
-  readonly rendererDir: string
-  /** Resolves when `serve` should stop (Ctrl-C, SIGTERM). */
-  readonly untilStopped: () => Promise<void>
-  /** Where bugs are reported for a data folder (one line to stderr; the stack to a log file). */
-  readonly logFor: (dataDir: string) => ErrorLog
-}
-
-// A failure already reported to the user as one line; carries the exit code.
-class CliFailure extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: number
-  ) {
-    super(message)
-  }
-}
+export { EXIT, type CliIo } from './cli-router'
 
 /** Runs one CLI invocation and answers its exit code; never throws, never prints a stack. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
@@ -92,23 +65,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
 }
 
-async function branches(
-  command: Extract<CliCommand, { kind: 'branches' }>,
-  io: CliIo
-): Promise<number> {
-  // A one-shot listing must not rewrite the user's recent-workspace list.
-  const router = makeRouter(io, command.dataDir, memorySettingsStore())
-  try {
-    const workspace = unwrap(await router.openWorkspace(command.workspace))
-    // The config decides the main branch and the ticket pattern; listing under silently
-    // substituted defaults would print wrong ahead/behind numbers, so a broken file fails.
-    const [problem, ...more] = workspace.configProblems
-    if (problem) {
-      const extra = more.length
-        ? ` (and ${more.length} more problem${more.length > 1 ? 's' : ''})`
-        : ''
-      throw new CliFailure(`${formatConfigProblem(problem)}${extra}`, EXIT.failure)
-    }
+function branches(command: Extract<CliCommand, { kind: 'branches' }>, io: CliIo): Promise<number> {
+  return withRouter(io, { dataDir: command.dataDir }, async (router) => {
+    await openStrict(router, command.workspace)
     const listing = unwrap(await router.call('branches.list', {}))
     io.stdout(
       command.json
@@ -120,9 +79,7 @@ async function branches(
           )
     )
     return EXIT.ok
-  } finally {
-    router.dispose()
-  }
+  })
 }
 
 async function serve(command: Extract<CliCommand, { kind: 'serve' }>, io: CliIo): Promise<number> {
@@ -136,8 +93,7 @@ async function serve(command: Extract<CliCommand, { kind: 'serve' }>, io: CliIo)
       EXIT.failure
     )
   }
-  const router = makeRouter(io, dataDir, settings)
-  try {
+  return withRouter(io, { dataDir, settings, continualTesting: true }, async (router) => {
     const workspace = unwrap(
       command.workspace === null
         ? await router.openDemo()
@@ -167,9 +123,7 @@ async function serve(command: Extract<CliCommand, { kind: 'serve' }>, io: CliIo)
     await server.close()
     io.stderr('slipway: stopped\n')
     return EXIT.ok
-  } finally {
-    router.dispose()
-  }
+  })
 }
 
 /**
@@ -194,33 +148,9 @@ async function openBrowser(
   return file
 }
 
-function makeRouter(io: CliIo, dataDir: string | null, settings: SettingsStore): Router {
-  const dir = dataDir ?? defaultDataDir(io.env)
-  return createRouter({
-    host: 'serve',
-    version: io.version,
-    dataDir: dir,
-    settings,
-    log: io.logFor(dir)
-  })
-}
-
 function dataDirOf(command: CliCommand, io: CliIo): string {
   const chosen = 'dataDir' in command ? command.dataDir : null
   return chosen ?? defaultDataDir(io.env)
-}
-
-function unwrap<T>(result: ApiResult<T>): T {
-  if (result.ok) return result.value
-  throw new CliFailure(describe(result.error), exitCodeFor(result.error))
-}
-
-function describe(error: ApiError): string {
-  return error.message.split('\n')[0] ?? error.code
-}
-
-function exitCodeFor(error: ApiError): number {
-  return error.code === 'bad-request' || error.code === 'unknown-method' ? EXIT.usage : EXIT.failure
 }
 
 function warnAboutConfig(workspace: Workspace, io: CliIo): void {

@@ -1,5 +1,4 @@
-import { parseArgs } from 'node:util'
-import { UsageError, describeParseError } from './args'
+import { UsageError, given, parseWith } from './parse-options'
 
 /** `slipway test <branch|sha>`: run the tests of one branch tip (or its merge result) now. */
 export interface TestCliCommand {
@@ -73,20 +72,4 @@ export function parseRunsCommand(args: readonly string[], cwd: string): RunsCliC
     json: values.json ?? false,
     dataDir: given('--data-dir', values['data-dir']) ?? null
   }
-}
-
-type Spec = Record<string, { type: 'string' | 'boolean'; short?: string }>
-
-function parseWith<T extends Spec>(args: readonly string[], options: T) {
-  try {
-    return parseArgs({ args: [...args], options, strict: true, allowPositionals: true })
-  } catch (err) {
-    throw new UsageError(describeParseError(err))
-  }
-}
-
-function given(flag: string, value: string | undefined): string | undefined {
-  if (value === undefined) return undefined
-  if (value.trim() === '') throw new UsageError(`option ${flag} needs a value`)
-  return value
 }

@@ -18,7 +18,13 @@ export {
   type TestRequest
 } from './test-service'
 export { parseJUnitFailures, decodeXmlText } from './junit'
-export { ResultsStore, type LoadedResults } from './results-store'
+export {
+  ResultsStore,
+  readStoredRuns,
+  RESULTS_FILE,
+  type LoadedResults,
+  type RunFilter
+} from './results-store'
 export { runInProcessGroup, isProcessAlive, KILL_GRACE_MS, type CommandEnd } from './process-tree'
 export { WorktreePool, KEPT_SETUP_DIRS } from './worktree-pool'
 export { SetupCache, setupKey, LOCKFILES, SETUP_CACHE_ENTRIES } from './setup-cache'

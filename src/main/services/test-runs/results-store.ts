@@ -1,7 +1,10 @@
 import { appendFile, mkdir, readFile, rename, truncate, writeFile } from 'node:fs/promises'
-import { dirname } from 'node:path'
+import { dirname, join } from 'node:path'
 import { TestRunSchema, type TestRun } from '../../../shared/test-models'
 import { PRIVATE_DIR, PRIVATE_FILE } from '../private-files'
+
+/** The results file's name in a workspace's data folder. */
+export const RESULTS_FILE = 'test-results.jsonl'
 
 /** What loading the results file found. */
 export interface LoadedResults {
@@ -24,8 +27,11 @@ export class ResultsStore {
 
   constructor(readonly path: string) {}
 
-  /** Reads every run; a torn last line is cut off and reported, never silently kept. */
-  async load(): Promise<LoadedResults> {
+  /**
+   * Reads every run; a torn last line is cut off and reported, never silently kept. With
+   * `readOnly` the file is left as it is (another process may be appending to it).
+   */
+  async load({ readOnly = false }: { readonly readOnly?: boolean } = {}): Promise<LoadedResults> {
     let text: string
     try {
       text = await readFile(this.path, 'utf8')
@@ -53,7 +59,7 @@ export class ResultsStore {
       } else {
         badLines += 1
       }
-      if (isLast && !run) {
+      if (isLast && !run && !readOnly) {
         // No newline after it and unreadable: a write cut short. Cut it so the next append
         // does not glue a good record onto it.
         await truncate(this.path, goodBytes)
@@ -61,7 +67,7 @@ export class ResultsStore {
       }
       goodBytes += Buffer.byteLength(line) + 1
     }
-    if (!truncatedTornLine && text.length > 0 && !text.endsWith('\n')) {
+    if (!readOnly && !truncatedTornLine && text.length > 0 && !text.endsWith('\n')) {
       await appendFile(this.path, '\n')
     }
     return { runs: [...byId.values()], records, badLines, truncatedTornLine }
@@ -107,4 +113,24 @@ function parseLine(line: string): TestRun | null {
   } catch {
     return null
   }
+}
+
+/** Which stored runs {@link readStoredRuns} answers. */
+export interface RunFilter {
+  readonly branch?: string | undefined
+  readonly sha?: string | undefined
+  readonly limit?: number | undefined
+}
+
+/**
+ * The runs stored in a workspace's data folder, newest first, read without starting the test
+ * service or touching the file (a running `serve` may be appending to it).
+ */
+export async function readStoredRuns(dataDir: string, filter: RunFilter = {}): Promise<TestRun[]> {
+  const { runs } = await new ResultsStore(join(dataDir, RESULTS_FILE)).load({ readOnly: true })
+  return runs
+    .filter((r) => filter.branch === undefined || r.branch === filter.branch)
+    .filter((r) => filter.sha === undefined || r.sha.startsWith(filter.sha))
+    .sort((a, b) => b.queuedAt.localeCompare(a.queuedAt))
+    .slice(0, filter.limit)
 }

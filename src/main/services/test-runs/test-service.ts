@@ -14,7 +14,7 @@ import {
 import { ExpectedError } from '../errors'
 import { readBranchRefs, runGit, type BranchRef } from '../git'
 import { resolveGitDirs, watchRefs } from '../watch'
-import { ResultsStore } from './results-store'
+import { ResultsStore, RESULTS_FILE } from './results-store'
 import { readLogSlice, RunLog } from './run-log'
 import { runSteps, type RunOutcome } from './run-steps'
 import { SetupCache } from './setup-cache'
@@ -126,7 +126,7 @@ export class TestService {
     this.now = options.now ?? (() => new Date())
     this.concurrency =
       options.config.test?.concurrency ?? Math.max(1, Math.floor(availableParallelism() / 2))
-    this.store = new ResultsStore(join(options.dataDir, 'test-results.jsonl'))
+    this.store = new ResultsStore(join(options.dataDir, RESULTS_FILE))
     this.pool = new WorktreePool(this.repo, join(options.dataDir, 'worktrees'))
     this.cache = new SetupCache(join(options.dataDir, 'setup-cache'))
     this.logDir = join(options.dataDir, 'logs')
