@@ -11,6 +11,12 @@ export const TicketPrefix = z
   .string()
   .regex(/^[A-Z][A-Z0-9]{0,9}$/, 'capital letters and digits, a letter first (e.g. ORD)')
 
+/** Variables for branch code (`test.env`, `build.env`): names as a shell would accept them. */
+export const CommandEnvSchema = z.record(
+  z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a variable name: letters, digits, "_"'),
+  z.union([z.string(), z.number(), z.boolean()]).transform((v) => String(v))
+)
+
 /** One deploy target: an SSH host or a `local` folder on this machine. */
 export const HostConfigSchema = z.union([
   z
@@ -117,12 +123,18 @@ export const SlipwayConfigSchema = z
         timeoutSeconds: z.number().positive().default(900),
         concurrency: z.number().int().min(1).optional(),
         setup: z.string().optional(),
-        junit: z.string().optional()
+        junit: z.string().optional(),
+        env: CommandEnvSchema.optional(),
+        sandbox: z.enum(['none', 'bwrap']).default('none')
       })
       .strict()
       .optional(),
     build: z
-      .object({ command: z.string().min(1), artifact: z.string().min(1) })
+      .object({
+        command: z.string().min(1),
+        artifact: z.string().min(1),
+        env: CommandEnvSchema.optional()
+      })
       .strict()
       .optional(),
     environments: z

@@ -7,7 +7,7 @@ export interface BuildCommandOptions {
   /** The `build.command` of slipway.yml, run with `sh -c` (it is the user's own script). */
   readonly command: string
   readonly cwd: string
-  /** Added to the environment (CI, SLIPWAY_RELEASE, SLIPWAY_COMMIT). */
+  /** The whole environment (allow-listed: see sandbox/branch-env; Slipway's own is not added). */
   readonly env: Readonly<Record<string, string>>
   /** Default 30 minutes. */
   readonly timeoutMs?: number
@@ -38,7 +38,7 @@ export function runBuildCommand(options: BuildCommandOptions): Promise<void> {
     }
     const child = spawn('sh', ['-c', options.command], {
       cwd: options.cwd,
-      env: { ...process.env, ...options.env },
+      env: { ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true
     })

@@ -14,6 +14,7 @@ import {
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { SlipwayConfigSchema } from '../../../shared/config-schema'
 import { ExpectedError } from '../errors'
 import {
   createRelease,
@@ -134,6 +135,30 @@ describe('createRelease', () => {
 
     expect(await getRelease(dir, release.id)).toEqual(release)
     expect(await listReleases(dir)).toEqual([release])
+  })
+
+  it('builds with an allow-listed environment: build.env and its own HOME, no secrets', async () => {
+    const saved = { ...process.env }
+    Object.assign(process.env, { SSH_AUTH_SOCK: '/tmp/agent.sock', GITHUB_TOKEN: 'ghp_secret' })
+    try {
+      const dump = 'mkdir -p dist && env > dist/ENV && ls -A "$HOME" > dist/HOME_FILES'
+      const config = SlipwayConfigSchema.parse({
+        build: { command: dump, artifact: 'dist', env: { NODE_ENV: 'production' } }
+      })
+      const dir = temp('slipway-releases-')
+      const stored = await createRelease(options(dir, { config }))
+      const out = extract(stored.tarballPath)
+      const env = readFileSync(join(out, 'ENV'), 'utf8')
+      expect(env).toContain('NODE_ENV=production')
+      expect(env).toContain('CI=true')
+      expect(env).toMatch(new RegExp(`^HOME=${dir}/`, 'm'))
+      expect(env).not.toContain('SSH_AUTH_SOCK')
+      expect(env).not.toContain('ghp_secret')
+      expect(readFileSync(join(out, 'HOME_FILES'), 'utf8')).toBe('')
+      expect(readdirSync(join(dir, stored.id))).not.toContain('run-home')
+    } finally {
+      for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k]
+    }
   })
 
   it('gives byte-identical tarballs for two builds of the same commit, under new ids', async () => {

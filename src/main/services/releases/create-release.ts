@@ -1,8 +1,10 @@
+import { rm } from 'node:fs/promises'
 import { isAbsolute, join, relative, resolve } from 'node:path'
 import type { SlipwayConfig } from '../../../shared/config-schema'
 import type { Release } from '../../../shared/deploy-models'
 import { ExpectedError } from '../errors'
 import { runGit } from '../git'
+import { branchEnv, createRunHome } from '../sandbox'
 import { runBuildCommand } from './build-command'
 import { packArtifact } from './pack-artifact'
 import { baseReleaseId } from './release-id'
@@ -71,14 +73,23 @@ export async function createRelease(options: CreateReleaseOptions): Promise<Stor
     const worktree = await addBuildWorktree(repo, sha, join(staged.path, 'worktree'))
     let packed: Awaited<ReturnType<typeof packArtifact>>
     try {
+      // The build gets an allow-listed environment with its own HOME and TMPDIR, as tests do.
+      const runHomes = join(staged.path, 'run-home')
+      const runHome = await createRunHome(runHomes)
+      const env = branchEnv({
+        home: runHome.home,
+        tmp: runHome.tmp,
+        configured: build.env,
+        slipway: { CI: 'true', SLIPWAY_RELEASE: staged.id, SLIPWAY_COMMIT: sha }
+      })
       await runBuildCommand({
         command: build.command,
         cwd: worktree.path,
-        env: { CI: 'true', SLIPWAY_RELEASE: staged.id, SLIPWAY_COMMIT: sha },
+        env,
         timeoutMs: options.buildTimeoutMs,
         signal: options.signal,
         onLine: (line) => options.onProgress?.({ kind: 'build', line })
-      })
+      }).finally(() => rm(runHomes, { recursive: true, force: true }))
       checkAborted(options.signal)
       packed = await packArtifact({
         root: artifactRoot(worktree.path, build.artifact),

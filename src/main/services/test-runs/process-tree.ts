@@ -23,6 +23,8 @@ export interface CommandOptions {
   /** Kill the whole tree after this long (ms); 0 or absent = never. */
   readonly timeoutMs?: number
   readonly signal?: AbortSignal
+  /** A command line the shell runs under (a sandbox such as `bwrap … --`); default none. */
+  readonly wrap?: readonly string[]
 }
 
 /**
@@ -38,7 +40,8 @@ export function runInProcessGroup(command: string, options: CommandOptions): Pro
       resolve({ kind: 'killed', reason: 'cancel', signal: 'none' })
       return
     }
-    const child = spawn('sh', ['-c', command], {
+    const [file, ...prefix] = [...(options.wrap ?? []), 'sh']
+    const child = spawn(file as string, [...prefix, '-c', command], {
       cwd: options.cwd,
       env: options.env,
       detached: true,

@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises'
-import { isAbsolute, relative, resolve } from 'node:path'
+import { isAbsolute, join, relative, resolve } from 'node:path'
 import type { SlipwayConfig } from '../../../shared/config-schema'
 import { assertNever } from '../../../shared/errors'
 import type { FailedTest, TestRun } from '../../../shared/test-models'
 import { runGit } from '../git'
+import { branchEnv, bwrapArgs, bwrapAvailable, createRunHome, defaultHidden } from '../sandbox'
 import { parseJUnitFailures } from './junit'
 import { runInProcessGroup, type CommandEnd } from './process-tree'
 import type { RunLog } from './run-log'
@@ -29,6 +30,10 @@ export interface RunStepsInput {
   /** When the run's time is up (ms since the epoch): setup and command share it. */
   readonly deadline: number
   readonly signal: AbortSignal
+  /** The workspace repository (read-only inside a sandbox). */
+  readonly repo: string
+  /** The workspace's data folder: per-run HOME and TMPDIR go under it; a sandbox hides it. */
+  readonly dataDir: string
 }
 
 const MERGE_IDENTITY = ['-c', 'user.name=Slipway', '-c', 'user.email=slipway@localhost']
@@ -42,7 +47,7 @@ const short = (sha: string): string => sha.slice(0, 8)
  * The branch name reaches the commands only through `SLIPWAY_BRANCH` in their environment.
  */
 export async function runSteps(input: RunStepsInput): Promise<RunOutcome> {
-  const { worktree, run, log, test, cache, deadline, signal } = input
+  const { worktree, run, log, test, deadline, signal } = input
   const none = { exitCode: null, conflicts: [], failedTests: [] }
   if (run.kind === 'merge') {
     worktree.merged = true
@@ -63,25 +68,58 @@ export async function runSteps(input: RunStepsInput): Promise<RunOutcome> {
       return { ...none, status: 'failed', summary: `merge conflict in ${shown}`, conflicts }
     }
   }
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    CI: 'true',
-    SLIPWAY_BRANCH: run.branch,
-    SLIPWAY_COMMIT: run.sha,
-    SLIPWAY_TEST_KIND: run.kind,
-    ...(run.mainSha ? { SLIPWAY_MAIN_COMMIT: run.mainSha } : {})
+  if (test.sandbox === 'bwrap' && !bwrapAvailable()) {
+    const summary = 'test.sandbox is bwrap, but bubblewrap is not installed or cannot run here'
+    return { ...none, status: 'error', summary }
   }
-  // Slipway may itself run under a git hook; the test command sees its own checkout only.
-  for (const name of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_PREFIX']) delete env[name]
-  const exec = (command: string): Promise<CommandEnd> =>
-    runInProcessGroup(command, {
-      cwd: worktree.path,
-      env,
-      signal,
-      timeoutMs: Math.max(1, deadline - Date.now()),
-      onOutput: (chunk) => log.write(chunk)
+  // Branch code gets an allow-listed environment and its own empty HOME and TMPDIR: never the
+  // agent socket, tokens or cloud credentials of the person running Slipway.
+  const runHome = await createRunHome(join(input.dataDir, 'run-homes'))
+  try {
+    const env = branchEnv({
+      home: runHome.home,
+      tmp: runHome.tmp,
+      configured: test.env,
+      slipway: {
+        CI: 'true',
+        SLIPWAY_BRANCH: run.branch,
+        SLIPWAY_COMMIT: run.sha,
+        SLIPWAY_TEST_KIND: run.kind,
+        ...(run.mainSha ? { SLIPWAY_MAIN_COMMIT: run.mainSha } : {})
+      }
     })
+    const wrap =
+      test.sandbox === 'bwrap'
+        ? bwrapArgs({
+            worktree: worktree.path,
+            repo: input.repo,
+            home: runHome.home,
+            tmp: runHome.tmp,
+            hidden: defaultHidden(input.dataDir)
+          })
+        : undefined
+    const exec = (command: string): Promise<CommandEnd> =>
+      runInProcessGroup(command, {
+        cwd: worktree.path,
+        env,
+        wrap,
+        signal,
+        timeoutMs: Math.max(1, deadline - Date.now()),
+        onOutput: (chunk) => log.write(chunk)
+      })
+    return await runCommands(input, exec)
+  } finally {
+    await runHome.remove()
+  }
+}
 
+/** The setup (cached) and the test command, then the JUnit report. */
+async function runCommands(
+  input: RunStepsInput,
+  exec: (command: string) => Promise<CommandEnd>
+): Promise<RunOutcome> {
+  const { worktree, log, test, cache } = input
+  const none = { exitCode: null, conflicts: [], failedTests: [] }
   if (test.setup) {
     const key = await setupKey(worktree.path, test.setup)
     const cached = key ? await cache.restore(worktree.path, key) : 'miss'

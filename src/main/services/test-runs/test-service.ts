@@ -518,7 +518,17 @@ export class TestService {
       const checkout = run.kind === 'merge' ? (run.mainSha as string) : run.sha
       log.note(`checking out ${short(checkout)} in an isolated worktree`)
       worktree = await this.pool.acquire(checkout, Boolean(test.setup))
-      result = await runSteps({ worktree, run, log, test, cache: this.cache, deadline, signal })
+      result = await runSteps({
+        worktree,
+        run,
+        log,
+        test,
+        cache: this.cache,
+        deadline,
+        signal,
+        repo: this.repo,
+        dataDir: this.options.dataDir
+      })
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e)
       log.note(`error: ${message}`)
