@@ -115,7 +115,7 @@ describe('loadConfig', () => {
       )
     )
     expect(problems).toEqual([
-      'slipway.yml:4:3: test.timeout: unknown key (allowed: command, timeoutSeconds, concurrency, setup, junit)',
+      'slipway.yml:4:3: test.timeout: unknown key (allowed: command, timeoutSeconds, concurrency, setup, junit, env, sandbox)',
       'slipway.yml:5:1: enviroments: unknown key (did you mean "environments"?)'
     ])
   })
