@@ -125,7 +125,8 @@ export const SlipwayConfigSchema = z
         setup: z.string().optional(),
         junit: z.string().optional(),
         env: CommandEnvSchema.optional(),
-        sandbox: z.enum(['none', 'bwrap']).default('none')
+        // Absent means none: the allow-listed environment without an OS sandbox.
+        sandbox: z.enum(['none', 'bwrap']).optional()
       })
       .strict()
       .optional(),
