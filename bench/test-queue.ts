@@ -59,6 +59,7 @@ class Harness {
       config: SlipwayConfigSchema.parse({ test: { concurrency: 1, ...test } }),
       mainBranch: 'main',
       fetchIntervalMs: 0,
+      log: (message, err) => console.error(message, err ?? ''),
       onEvent: (e) => {
         if (e.kind !== 'run' || !isFinished(e.run.status)) return
         this.finished.set(e.run.id, e.run)
@@ -187,6 +188,7 @@ async function demoLatency(dataDir: string): Promise<void> {
     config: ws.config,
     mainBranch: ws.mainBranch,
     fetchIntervalMs: 0,
+    log: (message, err) => console.error(message, err ?? ''),
     onEvent: (e) => {
       if (e.kind !== 'run' || e.run.kind !== 'tip') return
       const entry = seen.get(e.run.sha) ?? {}

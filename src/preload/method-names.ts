@@ -33,6 +33,7 @@ export const METHOD_NAMES = [
   'deployments.start',
   'deployments.cancel',
   'deployments.list',
+  'deployments.history',
   'hosts.scan',
   'hosts.trustKey',
   'credentials.setPassphrase'

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { SafeName } from './config-schema'
 import {
+  DeploymentHistorySchema,
   DeploymentSchema,
   EnvironmentStatusSchema,
   ReleaseSchema,
@@ -102,6 +103,17 @@ export const deployMethods = defineMethods({
   },
   /** Deployments and rollbacks started in this session, newest first. */
   'deployments.list': { request: Empty, response: z.array(DeploymentSchema), effect: 'read' },
+  /**
+   * Every deployment and rollback of an environment as its hosts recorded them (each host's
+   * `.slipway/deployments.jsonl`, merged), newest first; unreachable hosts are named.
+   */
+  'deployments.history': {
+    request: z
+      .object({ environment: SafeName, limit: z.number().int().min(1).max(1000).optional() })
+      .strict(),
+    response: DeploymentHistorySchema,
+    effect: 'read'
+  },
   /** Connects to each host of an environment and reports its host key (trusted or not). */
   'hosts.scan': {
     request: z.object({ environment: SafeName }).strict(),

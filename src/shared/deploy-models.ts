@@ -121,3 +121,43 @@ export const DeploymentSchema = z.object({
   version: z.number().int().nonnegative()
 })
 export type Deployment = z.output<typeof DeploymentSchema>
+
+/** What one host's log says about one deployment or rollback. */
+export const HistoryHostSchema = z.object({
+  host: z.string(),
+  /** The last event the host logged for it (`started`, `finished`, `failed`…). */
+  last: z.string(),
+  /** What went wrong (the step or the error), when the host said. */
+  detail: z.string().nullable()
+})
+
+/**
+ * One deployment or rollback as the environment's hosts recorded it (their
+ * `.slipway/deployments.jsonl`), merged across hosts.
+ */
+export const DeploymentRecordSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['deploy', 'rollback']),
+  environment: z.string(),
+  /** The release it made (or tried to make) current. */
+  release: z.string().nullable(),
+  /** What was current before, as the first host that logged it said. */
+  from: z.string().nullable(),
+  by: z.string(),
+  machine: z.string().nullable(),
+  startedAt: z.string(),
+  /** When the last host logged its end; null while a host has not. */
+  finishedAt: z.string().nullable(),
+  /** `finished` only when every host that took part finished. */
+  outcome: z.enum(['finished', 'failed', 'cancelled', 'unfinished']),
+  hosts: z.array(HistoryHostSchema)
+})
+export type DeploymentRecord = z.output<typeof DeploymentRecordSchema>
+
+/** `deployments.history`: the merged records, newest first, and the hosts that could not be read. */
+export const DeploymentHistorySchema = z.object({
+  environment: z.string(),
+  records: z.array(DeploymentRecordSchema),
+  unreadable: z.array(z.object({ host: z.string(), error: z.string() }))
+})
+export type DeploymentHistory = z.output<typeof DeploymentHistorySchema>

@@ -129,6 +129,38 @@ describe('deploy methods through the router, on the demo workspace', () => {
     const after = value(await router.call('environments.status', { environment: 'staging' }))
     expect(after.hosts[0]).toMatchObject({ release: first.id, previous: next.id, healthy: true })
     expect(await (await fetch(`http://127.0.0.1:${port}/health`)).text()).toContain(first.id)
+
+    // The hosts' own records, read by a router that started none of them: newest first.
+    const elsewhere = await tempDir('slipway-deploy-history-')
+    const reader = createRouter({
+      host: 'serve',
+      version: '9.9.9',
+      dataDir: elsewhere,
+      settings: memorySettingsStore()
+    })
+    try {
+      value(await reader.openWorkspace(demo))
+      expect(value(await reader.call('deployments.list', {}))).toEqual([])
+      const history = value(await reader.call('deployments.history', { environment: 'staging' }))
+      expect(history.unreadable).toEqual([])
+      expect(history.records.map((r) => [r.id, r.kind, r.release, r.from, r.outcome])).toEqual([
+        [rollback.id, 'rollback', first.id, next.id, 'finished'],
+        [deployNext.id, 'deploy', next.id, first.id, 'finished'],
+        [started.id, 'deploy', first.id, null, 'finished']
+      ])
+      expect(history.records[0]?.hosts).toEqual([
+        { host: 'staging-1', last: 'finished', detail: null }
+      ])
+      const limited = value(
+        await reader.call('deployments.history', { environment: 'staging', limit: 1 })
+      )
+      expect(limited.records.map((r) => r.id)).toEqual([rollback.id])
+      const unknown = await reader.call('deployments.history', { environment: 'nowhere' })
+      expect(unknown.ok ? 'ok' : unknown.error.code).toBe('not-found')
+    } finally {
+      await reader.dispose()
+      await removeDir(elsewhere)
+    }
   }, 90_000)
 
   it('cancels a deployment at its hook: the host is put back, the lock released', async () => {

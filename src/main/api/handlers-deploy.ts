@@ -57,6 +57,7 @@ export function createDeployHandlers(
       return deployments.get(id) ?? deployment
     },
     'deployments.list': async () => deployments.list(),
+    'deployments.history': async ({ environment, limit }) => deploy().history(environment, limit),
     'hosts.scan': async ({ environment }) => deploy().scanHosts(environment),
     'hosts.trustKey': async ({ host, port, keyType, key }) => {
       await trust.trust(host, port, keyType, key)

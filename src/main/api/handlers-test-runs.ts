@@ -106,6 +106,7 @@ async function startService(
     config: workspace.config,
     mainBranch: workspace.mainBranch,
     onEvent,
+    log: ctx.log,
     // A one-shot command fetches nothing and tests only what it requests (queued while paused).
     ...(ctx.continualTesting ? {} : { fetchIntervalMs: 0 })
   })

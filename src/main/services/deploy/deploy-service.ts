@@ -1,7 +1,12 @@
 import type { AppEvent } from '../../../shared/contract'
 import type { HostKeyScan } from '../../../shared/contract-deploy'
 import type { EnvironmentConfig } from '../../../shared/config-schema'
-import type { Deployment, EnvironmentStatus, Release } from '../../../shared/deploy-models'
+import type {
+  Deployment,
+  DeploymentHistory,
+  EnvironmentStatus,
+  Release
+} from '../../../shared/deploy-models'
 import type { Workspace } from '../../../shared/models'
 import { ExpectedError } from '../errors'
 import type { ErrorLog } from '../log'
@@ -10,12 +15,14 @@ import {
   getRelease,
   listReleases,
   pruneReleases,
+  type ReleaseProblem,
   type StoredRelease
 } from '../releases'
 import type { TransportContext } from '../transport'
 import { breakLock } from './break-lock'
 import { deployRelease } from './deploy-release'
 import type { DeploymentRegistry } from './deployment-registry'
+import { readDeploymentHistory } from './deployment-history'
 import { readEnvironmentStatus } from './environment-status'
 import { scanHostKeys } from './host-keys'
 import { closeHosts, connectHosts, needsUserError, type ConnectedHost } from './connect-hosts'
@@ -86,7 +93,9 @@ export class DeployService {
 
   /** Releases, newest first. */
   async listReleases(): Promise<Release[]> {
-    return (await listReleases(await this.releasesDir())).map(publicRelease)
+    const skipped = (p: ReleaseProblem): void =>
+      this.options.log(`skipping the damaged release folder ${p.folder}: ${p.reason}`)
+    return (await listReleases(await this.releasesDir(), skipped)).map(publicRelease)
   }
 
   /** Builds a release (one at a time); progress goes out as `releases.changed`. */
@@ -169,6 +178,11 @@ export class DeployService {
   /** Reads an environment from its hosts. */
   async status(name: string): Promise<EnvironmentStatus> {
     return readEnvironmentStatus(this.environment(name), await this.context())
+  }
+
+  /** The environment's deployments and rollbacks as its hosts recorded them, newest first. */
+  async history(name: string, limit?: number): Promise<DeploymentHistory> {
+    return readDeploymentHistory(this.environment(name), await this.context(), limit)
   }
 
   /** Starts deploying `releaseId` to `name`; resolves with the running deployment. */

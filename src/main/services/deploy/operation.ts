@@ -4,7 +4,6 @@ import type { Deployment } from '../../../shared/deploy-models'
 import type { LogBase } from './activation'
 import { closeHosts, connectHosts, type ConnectedHost } from './connect-hosts'
 import type { DeploymentTracker } from './deployment-tracker'
-import { recordLocalDeployment } from './local-records'
 import type { DeployContext } from './types'
 
 /** The fields every host-log entry of one deployment or rollback carries. */
@@ -20,7 +19,7 @@ export function logBase(
 /**
  * The frame of a deployment or rollback: runs `body` with the hosts' connections (made here,
  * unless the caller connected them already: one connection per host per operation), always
- * closes them, then publishes the final Deployment and records it on this machine. Listeners
+ * closes them, then publishes the final Deployment (the hosts keep its record). Listeners
  * hear "finished" only once locks are released and connections closed.
  */
 export async function runOperation(
@@ -37,7 +36,5 @@ export async function runOperation(
   } finally {
     await closeHosts(hosts)
   }
-  const final = tracker.publish()
-  await recordLocalDeployment(ctx.dataDir, final).catch(() => undefined)
-  return final
+  return tracker.publish()
 }

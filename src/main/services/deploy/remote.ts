@@ -99,8 +99,3 @@ export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message
   return String(error)
 }
-
-/** The ExpectedError code of a thrown value, or null. */
-export function errorCode(error: unknown): string | null {
-  return error instanceof ExpectedError ? error.code : null
-}

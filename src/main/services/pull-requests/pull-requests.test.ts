@@ -34,6 +34,7 @@ async function person(path: string, cfg: SlipwayConfig = config): Promise<Team> 
     config: cfg,
     mainBranch: 'main',
     onEvent: () => {},
+    log: () => {},
     fetchIntervalMs: 0
   })
   cleanup.push(async () => {

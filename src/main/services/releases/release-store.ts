@@ -61,12 +61,11 @@ export async function readReleases(
 
 /**
  * Every release in `dir`, newest first. Damaged folders are skipped and reported to
- * `onProblem` (default: a warning on stderr).
+ * `onProblem` (the caller's log; nothing is reported when it is left out).
  */
 export async function listReleases(
   dir: string,
-  onProblem: (problem: ReleaseProblem) => void = (p) =>
-    console.warn(`[slipway] skipping release folder ${p.folder}: ${p.reason}`)
+  onProblem: (problem: ReleaseProblem) => void = () => {}
 ): Promise<StoredRelease[]> {
   const { releases, problems } = await readReleases(dir)
   for (const p of problems) onProblem(p)

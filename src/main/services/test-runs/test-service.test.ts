@@ -1,9 +1,10 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { SlipwayConfigSchema } from '../../../shared/config-schema'
 import { isFinished, type TestRun } from '../../../shared/test-models'
+import type { ErrorLog } from '../log'
 import { isProcessAlive } from './process-tree'
 import { TestService, type TestServiceEvent } from './test-service'
 import { TestRepo } from '../../testing/test-repo'
@@ -34,7 +35,8 @@ interface Started {
 async function startService(
   repo: TestRepo,
   test: Record<string, unknown>,
-  dataDir = tempDir('slipway-tests-data-')
+  dataDir = tempDir('slipway-tests-data-'),
+  log: ErrorLog = () => {}
 ): Promise<Started> {
   const events: TestServiceEvent[] = []
   const service = new TestService({
@@ -43,7 +45,8 @@ async function startService(
     config: SlipwayConfigSchema.parse({ test }),
     mainBranch: 'main',
     fetchIntervalMs: 0,
-    onEvent: (e) => events.push(e)
+    onEvent: (e) => events.push(e),
+    log
   })
   cleanups.push(() => service.stop())
   await service.start()
@@ -393,10 +396,11 @@ describe('TestService', () => {
     }
     // The last line was cut short by the crash.
     writeFileSync(join(dataDir, 'test-results.jsonl'), `${JSON.stringify(crashed)}\n{"id":"torn`)
-    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
-    cleanups.push(() => warn.mockRestore())
-    const { service } = await startService(repo, { command: 'true' }, dataDir)
-    expect(warn).toHaveBeenCalledWith(expect.stringContaining('torn last line'))
+    const logged: string[] = []
+    const { service } = await startService(repo, { command: 'true' }, dataDir, (m) =>
+      logged.push(m)
+    )
+    expect(logged).toEqual([expect.stringContaining('torn last line')])
     expect(service.run('crashed-1')).toMatchObject({
       status: 'error',
       summary: 'interrupted (Slipway stopped)'
@@ -415,8 +419,7 @@ describe('TestService', () => {
     const clonePath = tempDir('slipway-tests-clone-')
     origin.git(['clone', '--quiet', '--end-of-options', origin.path, clonePath])
     const clone = TestRepo.open(clonePath)
-    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
-    cleanups.push(() => warn.mockRestore())
+    const logged: string[] = []
     const events: TestServiceEvent[] = []
     const service = new TestService({
       workspacePath: clone.path,
@@ -424,7 +427,8 @@ describe('TestService', () => {
       config: SlipwayConfigSchema.parse({ test: { command: 'true', concurrency: 1 } }),
       mainBranch: 'main',
       fetchIntervalMs: 200,
-      onEvent: (e) => events.push(e)
+      onEvent: (e) => events.push(e),
+      log: (m) => logged.push(m)
     })
     cleanups.push(() => service.stop())
     await service.start()
@@ -432,9 +436,7 @@ describe('TestService', () => {
     const run = await waitFor('the fetched tip tested', finishedRun(service, 'tip', pushed))
     expect(run).toMatchObject({ status: 'passed', branch: 'origin/feat/ORD-9-remote' })
     rmSync(origin.path, { recursive: true, force: true })
-    await waitFor('a failed fetch', () =>
-      warn.mock.calls.some((c) => String(c[0]).includes('fetching origin failed'))
-    )
+    await waitFor('a failed fetch', () => logged.some((m) => m.includes('fetching origin failed')))
     expect(service.queue().paused).toBe(false)
     // Still testing after the failed fetch: a forced run of main passes.
     const again = await service.request({ branch: 'main', force: true })
@@ -451,7 +453,8 @@ describe('TestService', () => {
       config: SlipwayConfigSchema.parse({}),
       mainBranch: 'main',
       fetchIntervalMs: 0,
-      onEvent: (e) => events.push(e)
+      onEvent: (e) => events.push(e),
+      log: () => {}
     })
     cleanups.push(() => service.stop())
     await service.start()
@@ -514,7 +517,8 @@ describe('TestService', () => {
         mainBranch: 'main',
         fetchIntervalMs: 0,
         keepRuns: 2,
-        onEvent: () => {}
+        onEvent: () => {},
+        log: () => {}
       })
     const first = make()
     cleanups.push(() => first.stop())

@@ -12,6 +12,7 @@ import {
   type TestTargetKind
 } from '../../../shared/test-models'
 import { ExpectedError } from '../errors'
+import type { ErrorLog } from '../log'
 import { readBranchRefs, runGit, type BranchRef } from '../git'
 import { resolveGitDirs, watchRefs } from '../watch'
 import { ResultsStore, RESULTS_FILE } from './results-store'
@@ -43,6 +44,8 @@ export interface TestServiceOptions {
   readonly config: SlipwayConfig
   readonly mainBranch: string
   readonly onEvent: (e: TestServiceEvent) => void
+  /** Where problems of background work go (unreadable results, a failed fetch or save). */
+  readonly log: ErrorLog
   /** Origin fetch interval when there is an origin; default 5 min; 0 = never. */
   readonly fetchIntervalMs?: number
   readonly now?: () => Date
@@ -139,8 +142,8 @@ export class TestService {
     await mkdir(this.logDir, { recursive: true, mode: PRIVATE_DIR })
     const loaded = await this.store.load()
     if (loaded.badLines > 0) {
-      console.warn(
-        `slipway tests: ${plural(loaded.badLines, 'unreadable line')} in ${this.store.path}` +
+      this.options.log(
+        `tests: ${plural(loaded.badLines, 'unreadable line')} in ${this.store.path}` +
           (loaded.truncatedTornLine ? ' (a torn last line was cut off)' : '')
       )
     }
@@ -355,7 +358,7 @@ export class TestService {
       return
     }
     this.scanning = this.scan('new-commit')
-      .catch((e: unknown) => console.warn(`slipway tests: could not read branches: ${String(e)}`))
+      .catch((e: unknown) => this.options.log('tests: could not read the branches', e))
       .finally(() => {
         this.scanning = null
         if (this.scanAgain) {
@@ -485,7 +488,7 @@ export class TestService {
       const entry: Active = { abort, stopReason: null, done: Promise.resolve() }
       this.active.set(next.id, entry)
       entry.done = this.execute(next.id, entry)
-        .catch((e: unknown) => console.error('slipway tests: run failed unexpectedly', e))
+        .catch((e: unknown) => this.options.log('tests: a run failed unexpectedly', e))
         .finally(() => {
           this.active.delete(next.id)
           this.emitQueue()
@@ -572,7 +575,7 @@ export class TestService {
       this.waiters.delete(run.id)
     }
     this.store.append(run).catch((e: unknown) => {
-      console.warn(`slipway tests: could not save run ${run.id}: ${String(e)}`)
+      this.options.log(`tests: could not save run ${run.id}`, e)
     })
     this.options.onEvent({ kind: 'run', run })
   }
@@ -643,7 +646,7 @@ export class TestService {
     try {
       await runGit(this.repo, ['fetch', '--prune', '--quiet', 'origin'], { timeoutMs: 120_000 })
     } catch (e) {
-      console.warn(`slipway tests: fetching origin failed (will retry): ${(e as Error).message}`)
+      this.options.log('tests: fetching origin failed (will retry)', e)
     }
   }
 }

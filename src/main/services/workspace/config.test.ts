@@ -120,6 +120,25 @@ describe('loadConfig', () => {
     ])
   })
 
+  it('names the allowed keys inside arrays and unions (an SSH host, a nested strategy)', async () => {
+    const problems = await problemsFor(
+      [
+        'environments:',
+        '  - name: prod',
+        '    hosts:',
+        '      - host: web1',
+        '        path: /srv/orders',
+        '        prot: 22',
+        '    strategy:',
+        '      batchSise: 2'
+      ].join('\n')
+    )
+    expect(problems).toEqual([
+      'slipway.yml:6:9: environments[0].hosts[0].prot: unknown key (allowed: host, user, port, path, name)',
+      'slipway.yml:8:7: environments[0].strategy.batchSise: unknown key (did you mean "batchSize"?)'
+    ])
+  })
+
   it('reports a missing required key at its parent', async () => {
     const problems = await problemsFor('project: orders\ntest:\n  timeoutSeconds: 10\n')
     expect(problems).toEqual(['slipway.yml:2:1: test.command: required (a string)'])

@@ -1,39 +1,44 @@
-import type { z } from 'zod'
+import { z } from 'zod'
 
-// The few parts of zod 4's schema definitions needed to walk down to an object's keys.
-interface DefView {
-  readonly type: string
-  readonly shape?: Record<string, unknown>
-  readonly innerType?: unknown
-  readonly in?: unknown
-  readonly element?: unknown
-  readonly options?: readonly unknown[]
-}
-
-function defOf(schema: unknown): DefView | null {
-  const def = (schema as { _zod?: { def?: DefView } } | null)?._zod?.def
-  return def && typeof def.type === 'string' ? def : null
-}
-
-function unwrap(schema: unknown, value: unknown): DefView | null {
-  let def = defOf(schema)
-  for (let guard = 0; def && guard < 20; guard++) {
-    if (def.innerType !== undefined) def = defOf(def.innerType)
-    else if (def.type === 'pipe') def = defOf(def.in)
-    else if (def.type === 'union' && def.options) def = defOf(pickOption(def.options, value))
-    else return def
+/** The schema a wrapper (optional, default, pipe…) stands for, through zod's public API. */
+function inner(schema: z.ZodType): z.ZodType | null {
+  if (
+    schema instanceof z.ZodOptional ||
+    schema instanceof z.ZodNullable ||
+    schema instanceof z.ZodDefault ||
+    schema instanceof z.ZodPrefault ||
+    schema instanceof z.ZodCatch ||
+    schema instanceof z.ZodReadonly ||
+    schema instanceof z.ZodNonOptional
+  ) {
+    return schema.unwrap() as z.ZodType
   }
-  return def
+  if (schema instanceof z.ZodPipe) return schema.in as z.ZodType
+  if (schema instanceof z.ZodLazy) return schema.unwrap() as z.ZodType
+  return null
+}
+
+/** The schema under its wrappers; for a union, the option that fits `value` best. */
+function unwrap(schema: z.ZodType | undefined, value: unknown): z.ZodType | null {
+  let current: z.ZodType | null = schema ?? null
+  for (let guard = 0; current && guard < 20; guard++) {
+    const next = inner(current)
+    if (next) current = next
+    else if (current instanceof z.ZodUnion)
+      current = pickOption(current.options as z.ZodType[], value)
+    else return current
+  }
+  return current
 }
 
 /** The union option whose keys overlap most with the value's keys. */
-function pickOption(options: readonly unknown[], value: unknown): unknown {
+function pickOption(options: readonly z.ZodType[], value: unknown): z.ZodType | null {
   const keys = typeof value === 'object' && value !== null ? Object.keys(value) : []
-  let best: unknown = options[0]
+  let best: z.ZodType | null = options[0] ?? null
   let bestScore = -1
   for (const option of options) {
-    const shape = unwrapNoUnion(option)?.shape
-    const score = shape ? keys.filter((k) => k in shape).length : 0
+    const object = unwrapNoUnion(option)
+    const score = object instanceof z.ZodObject ? keys.filter((k) => k in object.shape).length : 0
     if (score > bestScore) {
       best = option
       bestScore = score
@@ -42,12 +47,10 @@ function pickOption(options: readonly unknown[], value: unknown): unknown {
   return best
 }
 
-function unwrapNoUnion(schema: unknown): DefView | null {
-  let def = defOf(schema)
-  while (def && (def.innerType !== undefined || def.type === 'pipe')) {
-    def = defOf(def.innerType ?? def.in)
-  }
-  return def
+function unwrapNoUnion(schema: z.ZodType): z.ZodType {
+  let current = schema
+  for (let next = inner(current); next; next = inner(current)) current = next
+  return current
 }
 
 /**
@@ -60,22 +63,22 @@ export function keysAllowedAt(
   raw: unknown
 ): string[] | null {
   let value: unknown = raw
-  let def = unwrap(schema, value)
+  let current = unwrap(schema, value)
   for (const key of path) {
-    if (!def) return null
+    if (!current) return null
     value =
       typeof value === 'object' && value !== null
         ? (value as Record<PropertyKey, unknown>)[key]
         : undefined
-    if (def.type === 'object' && def.shape && typeof key === 'string') {
-      def = unwrap(def.shape[key], value)
-    } else if (def.type === 'array' && typeof key === 'number') {
-      def = unwrap(def.element, value)
+    if (current instanceof z.ZodObject && typeof key === 'string') {
+      current = unwrap(current.shape[key] as z.ZodType | undefined, value)
+    } else if (current instanceof z.ZodArray && typeof key === 'number') {
+      current = unwrap(current.element as z.ZodType, value)
     } else {
       return null
     }
   }
-  return def?.type === 'object' && def.shape ? Object.keys(def.shape) : null
+  return current instanceof z.ZodObject ? Object.keys(current.shape) : null
 }
 
 /** The candidate closest to `name` by edit distance, if it is plausibly a typo (≤ 2 edits). */
