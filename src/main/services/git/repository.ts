@@ -15,10 +15,27 @@ export async function resolveRepoRoot(path: string): Promise<string> {
     throw new ExpectedError('not-a-repository', `${abs} is not a folder`, { path: abs })
   const out = await runGit(abs, ['rev-parse', '--show-toplevel'], { okExitCodes: [0, 128] })
   const top = out.stdout.trim()
+  if (out.exitCode !== 0 && /dubious ownership/.test(out.stderr)) {
+    const at = /repository at '(.+)'/.exec(out.stderr)?.[1] ?? abs
+    throw new ExpectedError('not-a-repository', notOwnedMessage(at), { path: abs })
+  }
   if (out.exitCode !== 0 || !top) {
     throw new ExpectedError('not-a-repository', `${abs} is not a git repository`, { path: abs })
   }
   return top
+}
+
+/**
+ * Git refuses repositories owned by another user (`safe.directory`), because such a repository's
+ * config could make git run that user's programs as you. Say so, and how to allow it.
+ */
+function notOwnedMessage(abs: string): string {
+  const quoted = `'${abs.replace(/'/g, `'\\''`)}'`
+  return (
+    `${abs} is a git repository owned by another user, so git refuses to open it: ` +
+    `its config could run that user's programs as you. If you trust it, allow it with ` +
+    `git config --global --add safe.directory ${quoted}`
+  )
 }
 
 /** True when the full ref exists (e.g. `refs/heads/main`). */

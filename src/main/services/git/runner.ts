@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process'
 import { StringDecoder } from 'node:string_decoder'
 import type { GitFailedDetails } from '../../../shared/errors'
 import { ExpectedError } from '../errors'
+import { hardeningArgs } from './hardening'
 
 /** What one git process left behind. */
 export interface GitOutput {
@@ -38,7 +39,11 @@ const GIT_ENV: NodeJS.ProcessEnv = {
   LC_ALL: 'C',
   GIT_OPTIONAL_LOCKS: '0'
 }
+// Hooks never run for Slipway's own calls: /dev/null is a hooks folder nothing can be put in.
+// The repository's own program-running settings are overridden per call (see hardening.ts).
 const SAFE_CONFIG = [
+  '-c',
+  'core.hooksPath=/dev/null',
   '-c',
   'core.fsmonitor=false',
   '-c',
@@ -55,9 +60,32 @@ export function gitProcessCount(): number {
 }
 
 /** Spawns git with the safe config and hands stdout chunks to `onStdout`; settles on exit. */
-function spawnGit(
+async function spawnGit(
   cwd: string,
   args: readonly string[],
+  options: GitRunOptions,
+  onStdout: (chunk: Buffer) => void
+): Promise<{ stderr: string; exitCode: number }> {
+  const hardening = await hardeningArgs(cwd)
+  const hardened = withVerbOptions(args, hardening.verbOptions)
+  return spawnHardened(cwd, hardened, hardening.config, options, onStdout)
+}
+
+/** Inserts the verb's hardening options right after the verb (past any leading `-c k=v`). */
+function withVerbOptions(
+  args: readonly string[],
+  verbOptions: Readonly<Record<string, readonly string[]>>
+): readonly string[] {
+  let i = 0
+  while (i < args.length && (args[i] as string).startsWith('-')) i += args[i] === '-c' ? 2 : 1
+  const extra = verbOptions[args[i] as string]
+  return extra ? [...args.slice(0, i + 1), ...extra, ...args.slice(i + 1)] : args
+}
+
+function spawnHardened(
+  cwd: string,
+  args: readonly string[],
+  hardening: readonly string[],
   options: GitRunOptions,
   onStdout: (chunk: Buffer) => void
 ): Promise<{ stderr: string; exitCode: number }> {
@@ -65,7 +93,7 @@ function spawnGit(
   const timeoutMs = options.timeoutMs ?? 120_000
   return new Promise((resolve, reject) => {
     spawned += 1
-    const child = spawn('git', [...SAFE_CONFIG, ...args], {
+    const child = spawn('git', [...SAFE_CONFIG, ...hardening, ...args], {
       cwd,
       env: GIT_ENV,
       stdio: ['pipe', 'pipe', 'pipe']
