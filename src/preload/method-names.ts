@@ -36,7 +36,24 @@ export const METHOD_NAMES = [
   'deployments.history',
   'hosts.scan',
   'hosts.trustKey',
-  'credentials.setPassphrase'
+  'credentials.setPassphrase',
+  'team.sync',
+  'team.status',
+  'tickets.list',
+  'tickets.get',
+  'tickets.create',
+  'tickets.edit',
+  'tickets.startWork',
+  'pullRequests.list',
+  'pullRequests.get',
+  'pullRequests.open',
+  'pullRequests.review',
+  'pullRequests.comment',
+  'pullRequests.files',
+  'pullRequests.diff',
+  'pullRequests.merge',
+  'pullRequests.close',
+  'pullRequests.deleteBranch'
 ] as const satisfies readonly Method[]
 
 // Fails to compile when the contract gains a method this list lacks.

@@ -2,7 +2,10 @@ import type { z } from 'zod'
 import { branchMethods, type BranchEvents } from './contract-branches'
 import { deployMethods, type DeployEvents } from './contract-deploy'
 import type { MethodEffect } from './contract-method'
+import { pullRequestMethods, type PullRequestEvents } from './contract-pull-requests'
+import { teamMethods, type TeamEvents } from './contract-team'
 import { testMethods, type TestEvents } from './contract-test-runs'
+import { ticketMethods, type TicketEvents } from './contract-tickets'
 import { workspaceMethods, type WorkspaceEvents } from './contract-workspace'
 import type { ApiResult } from './errors'
 
@@ -16,7 +19,10 @@ export const contract = {
   ...workspaceMethods,
   ...branchMethods,
   ...testMethods,
-  ...deployMethods
+  ...deployMethods,
+  ...teamMethods,
+  ...ticketMethods,
+  ...pullRequestMethods
 } as const
 
 /** Every method name, `domain.verb`. */
@@ -42,7 +48,13 @@ export function isMethod(name: unknown): name is Method {
 }
 
 /** Events pushed from the backend: name → payload (each domain declares its own). */
-export type EventMap = WorkspaceEvents & BranchEvents & TestEvents & DeployEvents
+export type EventMap = WorkspaceEvents &
+  BranchEvents &
+  TestEvents &
+  DeployEvents &
+  TeamEvents &
+  TicketEvents &
+  PullRequestEvents
 /** Every event name. */
 export type EventName = keyof EventMap
 /** One event as it travels over a transport. */

@@ -20,6 +20,7 @@ export const API_ERROR_CODES = [
   'health-check-failed',
   'build-failed',
   'deploy-failed',
+  'checks-failed',
   'internal'
 ] as const
 
@@ -67,6 +68,15 @@ export interface RequestIssue {
   readonly code: string
 }
 
+/** Details of `checks-failed`: a merge refused, with every check that did not pass. */
+export interface ChecksFailedDetails {
+  readonly checks: readonly {
+    readonly name: string
+    readonly status: 'failed' | 'pending'
+    readonly summary: string
+  }[]
+}
+
 /** Details of `bad-request` when the router refused a request. */
 export interface BadRequestDetails {
   readonly method?: string
@@ -88,6 +98,7 @@ export type OtherDetails = Readonly<Record<string, unknown>>
 // Codes whose details a caller reads; every other code carries OtherDetails.
 interface TypedDetails {
   'bad-request': BadRequestDetails
+  'checks-failed': ChecksFailedDetails
   'git-failed': GitFailedDetails
   'host-key-unknown': HostKeyDetails
   'host-key-changed': HostKeyChangedDetails

@@ -1,6 +1,7 @@
 import type { testMethods } from '../../shared/contract-test-runs'
 import { assertNever } from '../../shared/errors'
 import type { Workspace } from '../../shared/models'
+import type { TestRun } from '../../shared/test-models'
 import { ExpectedError } from '../services/errors'
 import { readStoredRuns, TestService, type TestServiceEvent } from '../services/test-runs'
 import { workspaceDataDir } from '../services/workspace'
@@ -27,7 +28,22 @@ interface LazyTestService {
  * so testing begins before a browser connects). Closing the workspace stops it, killing its
  * runs' process trees.
  */
-export function createTestHandlers(ctx: HandlerContext): DomainHandlers<TestMethod> {
+/** The test domain: its handlers, and the open workspace's test runs for other domains. */
+export interface TestDomain {
+  readonly handlers: DomainHandlers<TestMethod>
+  /**
+   * The open workspace's TestService, started now if it was not (paused in a one-shot router,
+   * where only requested runs run).
+   */
+  service(): Promise<TestService>
+  /** The stored runs (newest first), read without starting the service when it is not running. */
+  runs(): Promise<TestRun[]>
+  /** True when the open workspace has a test command. */
+  configured(): boolean
+}
+
+/** Handlers of the test-run methods, and the service under them for pull requests. */
+export function createTestDomain(ctx: HandlerContext): TestDomain {
   // Created per workspace; the service itself starts on the first call that needs it.
   const opened = perWorkspace(
     ctx.session,
@@ -62,7 +78,7 @@ export function createTestHandlers(ctx: HandlerContext): DomainHandlers<TestMeth
     return starting
   }
 
-  return {
+  const handlers: DomainHandlers<TestMethod> = {
     'tests.branchStates': async () => (await service()).branchStates(),
     'tests.queue': async () => (await service()).queue(),
     'tests.run': async ({ id }) => (await service()).run(id),
@@ -92,6 +108,17 @@ export function createTestHandlers(ctx: HandlerContext): DomainHandlers<TestMeth
       return null
     },
     'tests.log': async ({ id, offset, length }) => (await service()).readLog(id, offset, length)
+  }
+
+  return {
+    handlers,
+    service,
+    configured: () => opened().workspace.config.test !== undefined,
+    runs: async () => {
+      const entry = opened()
+      if (entry.service) return (await entry.service).runs({})
+      return readStoredRuns(await workspaceDataDir(ctx.dataDir, entry.workspace.path))
+    }
   }
 }
 

@@ -3,7 +3,10 @@ import type { AppInfo } from '../../shared/models'
 import type { SettingsStore } from '../services/workspace'
 import { createBranchHandlers } from './handlers-branches'
 import { createDeployHandlers } from './handlers-deploy'
-import { createTestHandlers } from './handlers-test-runs'
+import { createPullRequestHandlers } from './handlers-pull-requests'
+import { createTeamDomain, mergeTestsFrom } from './handlers-team'
+import { createTestDomain } from './handlers-test-runs'
+import { createTicketHandlers } from './handlers-tickets'
 import { createWorkspaceHandlers } from './handlers-workspace'
 import type { Session } from './session'
 import type { ErrorLog } from './to-api-error'
@@ -39,10 +42,15 @@ export type DomainHandlers<M extends Method> = Pick<Handlers, M>
  * service; a domain missing here fails to compile.
  */
 export function createHandlers(ctx: HandlerContext): Handlers {
+  const tests = createTestDomain(ctx)
+  const team = createTeamDomain(ctx, () => mergeTestsFrom(tests))
   return {
     ...createWorkspaceHandlers(ctx),
     ...createBranchHandlers(ctx),
-    ...createTestHandlers(ctx),
-    ...createDeployHandlers(ctx)
+    ...tests.handlers,
+    ...createDeployHandlers(ctx),
+    ...team.handlers,
+    ...createTicketHandlers(ctx, team),
+    ...createPullRequestHandlers(ctx, team, null)
   } satisfies Handlers
 }

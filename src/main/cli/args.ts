@@ -1,6 +1,7 @@
 import { UsageError, given, parseWith } from './parse-options'
 import { parseDeployCommand, type DeployCliCommand } from './deploy-args'
 import { DEPLOY_HELP } from './deploy-help'
+import { parseTeamCommand, TEAM_HELP, type TeamCliCommand } from './team-args'
 import {
   parseRunsCommand,
   parseTestCommand,
@@ -30,6 +31,7 @@ export type CliCommand =
   | TestCliCommand
   | RunsCliCommand
   | DeployCliCommand
+  | TeamCliCommand
 
 /** The `--help` text. */
 export const HELP_TEXT = `Usage: slipway <command> [options]
@@ -48,10 +50,10 @@ Commands:
   serve [--workspace PATH] [--port N] [--open]
         Serve the Slipway board on http://127.0.0.1 (default: the demo workspace).
         Prints the URL, with its access token, and runs until Ctrl-C.
-${DEPLOY_HELP}
+${DEPLOY_HELP}${TEAM_HELP}
 Options:
   -w, --workspace PATH   the git repository to open
-      --json             (branches, runs) print JSON
+      --json             (branches, runs, ticket, pr, sync) print JSON
   -p, --port N           (serve) port on 127.0.0.1; default: a free one
       --open             (serve) open the URL in the default browser
       --data-dir PATH    settings and demo workspace folder
@@ -130,6 +132,9 @@ export function parseCli(argv: readonly string[], cwd: string): CliCommand {
     case 'runs':
       return parseRunsCommand(rest, cwd) ?? { kind: 'help' }
     default: {
+      const team = parseTeamCommand(first, rest, cwd)
+      if (team === null) return { kind: 'help' }
+      if (team) return team
       const deploy = parseDeployCommand(first, rest, cwd)
       if (deploy === null) return { kind: 'help' }
       if (deploy) return deploy

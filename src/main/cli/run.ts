@@ -14,6 +14,7 @@ import { CliFailure, EXIT, openStrict, unwrap, withRouter, type CliIo } from './
 import { runDeployCommand } from './deploy-command'
 import { openInBrowser } from './open-url'
 import { runRunsCommand } from './runs-command'
+import { runTeamCommand } from './team-command'
 import { runTestCommand } from './test-command'
 
 export { EXIT, type CliIo } from './cli-router'
@@ -53,6 +54,18 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       case 'rollback':
       case 'hosts-trust':
         return await runDeployCommand(command, io)
+      case 'ticket-new':
+      case 'ticket-list':
+      case 'ticket-show':
+      case 'ticket-start':
+      case 'pr-open':
+      case 'pr-list':
+      case 'pr-show':
+      case 'pr-review':
+      case 'pr-merge':
+      case 'pr-delete-branch':
+      case 'sync':
+        return await runTeamCommand(command, io)
     }
   } catch (err) {
     if (err instanceof CliFailure) {

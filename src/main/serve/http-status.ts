@@ -14,6 +14,7 @@ export function httpStatusFor(code: ApiErrorCode): number {
     case 'host-key-changed':
       return 400
     case 'locked':
+    case 'checks-failed':
       return 409
     case 'cancelled':
     case 'timeout':

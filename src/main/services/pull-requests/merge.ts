@@ -107,9 +107,15 @@ function refuseUnlessMergeable(view: PullRequestView): void {
   if (failing.length === 0 && view.head && view.mainSha) return
   const reasons = failing.map((c: Check) => `${c.name}: ${c.summary}`)
   throw new ExpectedError(
-    'conflict',
+    'checks-failed',
     `cannot merge ${view.pullRequest.branch}: ${reasons.join('; ') || 'the branch or main is missing'}`,
-    { checks: failing.map((c) => ({ name: c.name, status: c.status, summary: c.summary })) }
+    {
+      checks: failing.map((c) => ({
+        name: c.name,
+        status: c.status === 'pending' ? ('pending' as const) : ('failed' as const),
+        summary: c.summary
+      }))
+    }
   )
 }
 
