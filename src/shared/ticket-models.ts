@@ -80,12 +80,29 @@ export const TicketPullSchema = z.object({
   state: z.enum(['open', 'merged', 'closed'])
 })
 
+/** A release that brought a ticket (its commits name the ticket). */
+export const TicketReleaseSchema = z.object({
+  id: z.string(),
+  commit: z.string(),
+  createdAt: z.string()
+})
+
+/** An environment running a release that contains the ticket (as deployed from here). */
+export const TicketEnvironmentSchema = z.object({
+  name: z.string(),
+  release: z.string(),
+  /** When that deployment finished. */
+  at: z.string()
+})
+
 /** A ticket with what links to it. */
 export const TicketDetailSchema = z.object({
   ticket: TicketSchema,
   branches: z.array(TicketBranchSchema),
   commits: z.array(TicketCommitSchema),
-  pullRequests: z.array(TicketPullSchema)
+  pullRequests: z.array(TicketPullSchema),
+  releases: z.array(TicketReleaseSchema),
+  environments: z.array(TicketEnvironmentSchema)
 })
 export type TicketDetail = z.output<typeof TicketDetailSchema>
 

@@ -3,6 +3,7 @@ import type { Workspace } from '../../shared/models'
 import type { MergeTests } from '../services/pull-requests'
 import type { TestDomain } from './handlers-test-runs'
 import { Team, type SyncStatus } from '../services/team'
+import { workspaceDataDir } from '../services/workspace'
 import type { DomainHandlers, HandlerContext } from './handlers'
 import { perWorkspace } from './per-workspace'
 
@@ -47,12 +48,15 @@ export function createTeamDomain(
     const entry = opened()
     if (entry.team) return entry.team
     const { workspace } = entry
-    const opening = Team.open({
-      repo: workspace.path,
-      config: workspace.config,
-      mainBranch: workspace.mainBranch,
-      mergeTests: mergeTests()
-    })
+    const opening = workspaceDataDir(ctx.dataDir, workspace.path).then((dataDir) =>
+      Team.open({
+        repo: workspace.path,
+        config: workspace.config,
+        mainBranch: workspace.mainBranch,
+        mergeTests: mergeTests(),
+        dataDir
+      })
+    )
     entry.team = opening
     opening.catch(() => {
       if (entry.team === opening) entry.team = null

@@ -39,6 +39,12 @@ export function formatTicket(d: TicketDetail): string {
     lines.push(`  ${short(c.sha)}  ${c.onMain ? 'main' : '    '}  ${c.subject}`)
   }
   if (d.commits.length === 0) lines.push('  (none)')
+  lines.push('Releases:')
+  for (const r of d.releases) lines.push(`  ${r.id}  ${short(r.commit)}`)
+  if (d.releases.length === 0) lines.push('  (none)')
+  lines.push('Reached:')
+  for (const e of d.environments) lines.push(`  ${e.name}  ${e.release}`)
+  if (d.environments.length === 0) lines.push('  (no environment yet)')
   return `${lines.join('\n')}\n`
 }
 

@@ -20,6 +20,8 @@ export interface TeamOptions {
   readonly listBranches?: () => Promise<BranchListing>
   /** Merge-result testing (the workspace's TestService); null without test.command. */
   readonly mergeTests?: MergeTests | null
+  /** The workspace's data folder (releases and deployments, for a ticket's view). */
+  readonly dataDir?: string
 }
 
 const STATUS_ORDER = ['open', 'in-progress', 'in-review', 'done', 'closed'] as const
@@ -81,6 +83,7 @@ export class Team {
       ticketPattern: options.config.tickets.pattern,
       tracker,
       listBranches,
+      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
       pullRequestsOf: async (key) =>
         (await pullRequests.list())
           .filter((p) => p.ticket === key)

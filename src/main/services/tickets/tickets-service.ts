@@ -14,6 +14,7 @@ import type {
 import { readIdentity } from '../team-state/git-write'
 import { startWorkBranch } from './start-work'
 import { branchesOf, commitsOf } from './ticket-links'
+import { releasesOf } from './ticket-releases'
 import type { NewTicket, Tracker } from './tracker'
 
 /** Filters of the tickets view; all optional, combined with "and". */
@@ -36,6 +37,8 @@ export interface TicketsServiceOptions {
   readonly listBranches: () => Promise<BranchListing>
   /** Pull requests whose branch or title names the ticket. */
   readonly pullRequestsOf?: (key: string) => Promise<TicketDetail['pullRequests']>
+  /** The workspace's data folder (releases, deployment records), when there is one. */
+  readonly dataDir?: string
 }
 
 /** The tickets of one workspace. */
@@ -59,15 +62,25 @@ export class TicketsService {
     })
   }
 
-  /** One ticket with its branches, commits and pull requests. */
+  /** One ticket with its branches, commits, pull requests, releases and environments. */
   async detail(key: string): Promise<TicketDetail> {
     const ticket = await this.options.tracker.get(key)
     const listing = await this.options.listBranches()
-    const [commits, pullRequests] = await Promise.all([
+    const dataDir = this.options.dataDir
+    const [commits, pullRequests, shipped] = await Promise.all([
       commitsOf(this.options.repo, ticket.key, this.options.ticketPattern, listing.mainSha),
-      this.options.pullRequestsOf?.(ticket.key) ?? Promise.resolve([])
+      this.options.pullRequestsOf?.(ticket.key) ?? Promise.resolve([]),
+      dataDir
+        ? releasesOf(dataDir, ticket.key)
+        : Promise.resolve({ releases: [], environments: [] })
     ])
-    return { ticket, branches: branchesOf(listing, ticket.key), commits, pullRequests }
+    return {
+      ticket,
+      branches: branchesOf(listing, ticket.key),
+      commits,
+      pullRequests,
+      ...shipped
+    }
   }
 
   /** Creates a ticket. */

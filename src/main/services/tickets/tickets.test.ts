@@ -1,5 +1,8 @@
-import { writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { recordLocalDeployment } from '../deploy/local-records'
+import { createRelease } from '../releases'
 import { afterEach, describe, expect, it } from 'vitest'
 import { SlipwayConfigSchema } from '../../../shared/config-schema'
 import { Team } from '../team'
@@ -155,6 +158,58 @@ describe('tickets (embedded tracker)', { timeout: 180_000 }, () => {
       ])
     )
     expect(detail.commits).toHaveLength(2)
+  })
+})
+
+describe('a ticket after main', { timeout: 180_000 }, () => {
+  it('shows the releases that brought it and the environments running them (or later ones)', async () => {
+    repos = TeamRepos.create()
+    const a = repos.clone('ana', 'Ana Lima', 'ana@example.com')
+    const dataDir = mkdtempSync(join(tmpdir(), 'slipway-ticket-data-'))
+    try {
+      const withBuild = SlipwayConfigSchema.parse({
+        ...config,
+        build: { command: 'mkdir -p dist && git rev-parse HEAD > dist/commit', artifact: 'dist' }
+      })
+      const t = await Team.open({ repo: a, config: withBuild, mainBranch: 'main', dataDir })
+      const ticket = await t.tickets.create({ title: 'Ship it' })
+      const release = (subject: string): ReturnType<typeof createRelease> => {
+        commit(a, `${subject.length}.txt`, subject)
+        return createRelease({
+          workspacePath: a,
+          dir: join(dataDir, 'releases'),
+          config: withBuild,
+          mainBranch: 'main',
+          ticketPattern: withBuild.tickets.pattern,
+          createdBy: 'ana@laptop'
+        })
+      }
+      const before = await release('Unrelated work')
+      const shipped = await release(`${ticket.key} Ship it`)
+      const later = await release('Later work, still containing it')
+      const deployed = async (environment: string, id: string): Promise<void> =>
+        recordLocalDeployment(dataDir, {
+          id: `${environment}-${id}`,
+          kind: 'deploy',
+          release: id,
+          environment,
+          status: 'succeeded',
+          startedBy: 'ana',
+          version: 1,
+          startedAt: new Date().toISOString(),
+          finishedAt: new Date().toISOString(),
+          hosts: [],
+          log: [],
+          summary: 'deployed'
+        })
+      await deployed('production', before.id)
+      await deployed('staging', later.id)
+      const detail = await t.tickets.detail(ticket.key)
+      expect(detail.releases.map((r) => r.id)).toEqual([shipped.id])
+      expect(detail.environments.map((e) => [e.name, e.release])).toEqual([['staging', later.id]])
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true })
+    }
   })
 })
 
