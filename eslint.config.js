@@ -2,6 +2,7 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 import reactHooks from 'eslint-plugin-react-hooks'
 import globals from 'globals'
+import slipwayLayers from './scripts/eslint-layers.mjs'
 
 const noElectron = {
   group: ['electron', 'electron/*'],
@@ -26,7 +27,9 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     languageOptions: { globals: { ...globals.node } },
+    plugins: { slipway: slipwayLayers },
     rules: {
+      'slipway/layers': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       'no-restricted-imports': ['error', { patterns: [noElectron] }]
     }

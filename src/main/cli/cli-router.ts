@@ -1,7 +1,14 @@
 import type { ApiError, ApiResult } from '../../shared/errors'
 import type { Workspace } from '../../shared/models'
-import { createRouter, memorySettingsStore, type ErrorLog, type Router } from '../api'
-import { defaultDataDir, formatConfigProblem, type SettingsStore } from '../services/workspace'
+import {
+  createRouter,
+  defaultDataDir,
+  formatConfigProblem,
+  memorySettingsStore,
+  type ErrorLog,
+  type Router,
+  type SettingsStore
+} from '../api'
 
 /** Exit codes: 0 done, 1 the operation failed, 2 the command line was wrong. */
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const

@@ -3,11 +3,11 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli, runCliSync, type CliRun } from '../testing/cli-process'
 import { startAgent, stopDemoApp } from '../testing/deploy-support'
+import { buildDemoRepository } from '../testing/fixture-repos'
 import { freePort } from '../testing/ports'
 import { sshdUnavailableReason, startSshFleet, type SshTestFleet } from '../testing/sshd-hosts'
 import { removeDir, tempDir } from '../testing/temp-dir'
 import { commitFile, git } from '../testing/test-repo'
-import { buildDemoRepository } from '../services/workspace'
 
 describe('slipway release / deploy / status / rollback (real process, demo workspace)', () => {
   let demo: string

@@ -7,7 +7,7 @@ import {
   defaultDataDir,
   formatConfigProblem,
   type SettingsStore
-} from '../services/workspace'
+} from '../api'
 import { HELP_TEXT, UsageError, parseCli, type CliCommand } from './args'
 import { branchRows, formatBranchTable } from './branch-table'
 import { CliFailure, EXIT, openStrict, unwrap, withRouter, type CliIo } from './cli-router'

@@ -1,10 +1,5 @@
 import Store from 'electron-store'
-import {
-  DEFAULT_SETTINGS,
-  validSetting,
-  type Settings,
-  type SettingsStore
-} from '../services/workspace'
+import { DEFAULT_SETTINGS, validSetting, type Settings, type SettingsStore } from '../api'
 
 /**
  * The desktop {@link SettingsStore}: electron-store's `settings.json` in `cwd` (the app's

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { ensurePrivateDir, PRIVATE_FILE } from '../services/private-files'
+import { ensurePrivateDir, PRIVATE_FILE } from '../api'
 
 const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 

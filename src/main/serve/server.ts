@@ -1,8 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { ApiError, ApiResult } from '../../shared/errors'
-import type { Router } from '../api'
-import { ExpectedError } from '../services/errors'
+import { ExpectedError, type Router } from '../api'
 import { EventStreams } from './event-stream'
 import { httpStatusFor } from './http-status'
 import {

@@ -5,6 +5,9 @@ import { join } from 'node:path'
 import { SlipwayConfigSchema, type SlipwayConfig } from '../../shared/config-schema'
 import { commitFile, TestRepo } from './test-repo'
 
+/** The demo repository (what `serve` without --workspace opens), built in `dir`. */
+export { buildDemoRepository } from '../services/workspace'
+
 /**
  * A repository with `main` (2 commits) and `feature/ORD-1-login` (2 commits ahead, 1 behind
  * after a third main commit), plus `fix/no-ticket` at main. Answers its path.

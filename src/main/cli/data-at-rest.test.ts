@@ -3,11 +3,10 @@ import { join, relative } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ApiResult } from '../../shared/errors'
 import type { TestRun } from '../../shared/test-models'
-import { createFileLog } from '../cli/file-log'
-import { createConfSettingsStore } from '../services/workspace'
 import { removeDir, tempDir } from '../testing/temp-dir'
 import { TestRepo } from '../testing/test-repo'
-import { createRouter, type Router } from './router'
+import { createConfSettingsStore, createRouter, type Router } from '../api'
+import { createFileLog } from './file-log'
 
 function value<T>(result: ApiResult<T>): T {
   if (!result.ok) throw new Error(`expected a value, got ${JSON.stringify(result.error)}`)
