@@ -6,6 +6,7 @@ import { DRAWER_COMMIT_LIMIT } from '../stores/branches-store'
 import { DrawerTests } from './RunHistory'
 import { TicketChip } from './TicketChip'
 import { CloseButton } from './ui/CloseButton'
+import { useEffect, useRef } from 'react'
 
 /** The side drawer for one branch: its facts and the commits it carries ahead of main. */
 export function BranchDrawer({
@@ -23,8 +24,16 @@ export function BranchDrawer({
   readonly onClose: () => void
   readonly onRetry: () => void
 }): React.JSX.Element {
+  const ref = useRef<HTMLElement>(null)
+  // Opening (by Enter in the filter, or a click) moves focus into the drawer; moving the
+  // selection with the arrows while it is open does not take it again.
+  useEffect(() => {
+    ref.current?.focus({ preventScroll: true })
+  }, [])
   return (
     <aside
+      ref={ref}
+      tabIndex={-1}
       className="drawer"
       data-testid="branch-drawer"
       role="dialog"

@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef } from 'react'
 import { CloseButton } from './ui/CloseButton'
+import { keepTabInside } from '../lib/focus-trap'
 
 /**
  * A modal dialog for the deploy domain: labelled by its title, focus moved inside on open and
@@ -32,26 +33,7 @@ export function DeployModal({
     }
   }, [])
   // Tab and Shift+Tab cycle inside the dialog: the board behind it is not reachable.
-  const keepFocusInside = (e: KeyboardEvent): void => {
-    const box = ref.current
-    if (!box) return
-    const focusable = [
-      ...box.querySelectorAll<HTMLElement>(
-        'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])'
-      )
-    ]
-    const first = focusable[0]
-    const last = focusable.at(-1)
-    if (!first || !last) return
-    const active = document.activeElement
-    if (e.shiftKey && (active === first || !box.contains(active))) {
-      e.preventDefault()
-      last.focus()
-    } else if (!e.shiftKey && (active === last || !box.contains(active))) {
-      e.preventDefault()
-      first.focus()
-    }
-  }
+  const keepFocusInside = (e: KeyboardEvent): void => keepTabInside(ref.current, e)
   useEffect(() => {
     const onTab = (e: KeyboardEvent): void => {
       if (e.key === 'Tab' && !onClose) keepFocusInside(e)

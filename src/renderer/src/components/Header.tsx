@@ -1,7 +1,7 @@
 import type { Workspace } from '../../../shared'
 import { useWorkspace } from '../stores/hooks'
 import { ConfigProblems } from './ConfigProblems'
-import { QueueButton } from './QueuePanel'
+import { QueueButton, QueuePanel } from './QueuePanel'
 import { FolderOpen } from 'lucide-react'
 
 /** The workspace header: name, path, main branch, config source, and what needs attention. */
@@ -43,6 +43,8 @@ export function Header({ workspace }: { readonly workspace: Workspace }): React.
           </div>
         </dl>
         <QueueButton />
+        {/* Right after its button in the DOM: Tab goes from the button into the panel and on. */}
+        <QueuePanel />
         <button type="button" onClick={showPicker}>
           <FolderOpen size={14} aria-hidden="true" />
           Switch workspace

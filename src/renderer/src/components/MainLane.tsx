@@ -2,6 +2,7 @@ import type { BranchListing } from '../../../shared'
 import { formatAbsolute, formatRelative, plural, shortSha } from '../lib/format'
 import { boardBranches } from '../stores/filter-branches'
 import { TestStatusLine, TestsUnavailable } from './TestStatusLine'
+import { useStores } from '../stores/hooks'
 
 /** The main lane: the tip of the main branch and how many branches are in flight. */
 export function MainLane({
@@ -15,6 +16,7 @@ export function MainLane({
   readonly loading: boolean
   readonly now: number
 }): React.JSX.Element {
+  const { branches } = useStores()
   const tip =
     listing?.branches.find((b) => b.isMain && b.kind === 'local') ??
     listing?.branches.find((b) => b.isMain) ??
@@ -35,7 +37,19 @@ export function MainLane({
         <p className="lane-empty">The branch {mainBranch} does not exist yet.</p>
       )}
       {listing && listing.mainSha !== null && (
-        <div className="tip-card">
+        <div
+          className="tip-card openable"
+          role="button"
+          tabIndex={0}
+          data-testid="main-tip"
+          aria-label={`${mainBranch} tip ${shortSha(listing.mainSha)}: open its details and test runs`}
+          onClick={() => branches.getState().openDrawer(mainBranch)}
+          onKeyDown={(e) => {
+            if (e.key !== 'Enter' && e.key !== ' ') return
+            e.preventDefault()
+            branches.getState().openDrawer(mainBranch)
+          }}
+        >
           <div className="tip-label">Tip</div>
           <code className="sha selectable" title={listing.mainSha}>
             {shortSha(listing.mainSha)}

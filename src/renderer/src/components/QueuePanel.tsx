@@ -1,10 +1,10 @@
 import { useEffect, useRef } from 'react'
 import type { TestRun } from '../../../shared'
 import { shortSha } from '../lib/format'
-import { useStores } from '../stores/hooks'
 import { useTests } from '../stores/use-tests'
 import { TestStatus } from './TestStatus'
 import { CloseButton } from './ui/CloseButton'
+import { useBranches, useStores } from '../stores/hooks'
 
 function QueueItem({ run }: { readonly run: TestRun }): React.JSX.Element {
   const { tests } = useStores()
@@ -62,6 +62,8 @@ export function QueuePanel(): React.JSX.Element | null {
   const { tests } = useStores()
   const queue = useTests((s) => s.queue)
   const open = useTests((s) => s.queueOpen)
+  // With the drawer open the panel stands beside it, never over its close button.
+  const besideDrawer = useBranches((s) => s.drawerOpen)
   const panelRef = useRef<HTMLElement>(null)
 
   useEffect(() => {
@@ -77,15 +79,34 @@ export function QueuePanel(): React.JSX.Element | null {
     return () => document.removeEventListener('keydown', onKeyDown, true)
   }, [open, tests])
 
+  // A run that ends leaves the list; if its Log or Cancel had focus, focus would fall to the
+  // page. It goes back to the panel instead, so Tab carries on from there.
+  const focusInside = useRef(false)
+  useEffect(() => {
+    if (!open || !focusInside.current) return
+    const active = document.activeElement
+    if (!active || active === document.body) panelRef.current?.focus({ preventScroll: true })
+  })
+
   if (!open || !queue) return null
   return (
     <section
       ref={panelRef}
       id="queue-panel"
-      className="queue-panel"
+      className={besideDrawer ? 'queue-panel beside-drawer' : 'queue-panel'}
       data-testid="queue-panel"
       aria-labelledby="queue-panel-title"
       tabIndex={-1}
+      onFocus={() => (focusInside.current = true)}
+      onBlur={(e) => {
+        if (e.relatedTarget === null) {
+          // The focused control left the DOM (or the click landed on nothing focusable).
+          const panel = e.currentTarget
+          setTimeout(() => {
+            if (panel.isConnected && document.activeElement === document.body) panel.focus()
+          })
+        } else if (!e.currentTarget.contains(e.relatedTarget)) focusInside.current = false
+      }}
     >
       <div className="queue-panel-header">
         <h2 id="queue-panel-title">Test queue</h2>

@@ -7,7 +7,6 @@ import { DeployOverlay } from '../components/DeployOverlay'
 import { EnvironmentLane, NoEnvironmentsLane } from '../components/EnvironmentLane'
 import { Header } from '../components/Header'
 import { MainLane } from '../components/MainLane'
-import { QueuePanel } from '../components/QueuePanel'
 import { useNow } from '../lib/use-now'
 import { useBranches, useStores } from '../stores/hooks'
 import { RunView } from './RunView'
@@ -148,7 +147,6 @@ export function BoardView({ workspace }: { readonly workspace: Workspace }): Rea
           />
         )}
       </div>
-      <QueuePanel />
       <RunView />
       <DeployOverlay />
     </div>

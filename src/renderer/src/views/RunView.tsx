@@ -6,6 +6,7 @@ import { summaryBeyondStatus, TestStatus } from '../components/TestStatus'
 import { useStores } from '../stores/hooks'
 import { useTests } from '../stores/use-tests'
 import { CloseButton } from '../components/ui/CloseButton'
+import { keepTabInside } from '../lib/focus-trap'
 
 /**
  * The run open from a card, the drawer or the queue: what was tested, its result, Re-run and
@@ -18,12 +19,15 @@ export function RunView(): React.JSX.Element | null {
   const log = useTests((s) => s.log)
   const error = useTests((s) => s.error)
   const closeRef = useRef<HTMLButtonElement>(null)
+  const boxRef = useRef<HTMLElement>(null)
 
   useEffect(() => {
     if (!runId) return
     const previous = document.activeElement
     closeRef.current?.focus()
     const onKeyDown = (e: KeyboardEvent): void => {
+      // A modal: Tab cycles inside the run view, never to the board behind it.
+      if (e.key === 'Tab') return keepTabInside(boxRef.current, e)
       if (e.key !== 'Escape') return
       e.preventDefault()
       e.stopPropagation()
@@ -49,6 +53,7 @@ export function RunView(): React.JSX.Element | null {
       }}
     >
       <section
+        ref={boxRef}
         className="run-view"
         data-testid="run-view"
         role="dialog"
