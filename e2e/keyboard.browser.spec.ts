@@ -106,10 +106,18 @@ test.describe('layout with the drawer open', () => {
     const panelBox = await panel.boundingBox()
     if (!panelBox) throw new Error('no queue panel box')
     expect(panelBox.x + panelBox.width).toBeLessThanOrEqual(drawerBox.x)
-    for (const cancel of await panel.getByRole('button', { name: 'Cancel', exact: true }).all()) {
-      const box = await cancel.boundingBox()
-      if (!box) continue
-      expect(box.x + box.width).toBeLessThanOrEqual(panelBox.x + panelBox.width)
+    // Read every row's Cancel at once: runs finish and leave the list while the test reads.
+    const cancelRights = await panel
+      .getByRole('button', { name: 'Cancel', exact: true })
+      .evaluateAll((buttons) =>
+        buttons.map(
+          (b) =>
+            (b as unknown as { getBoundingClientRect(): { right: number } }).getBoundingClientRect()
+              .right
+        )
+      )
+    for (const right of cancelRights) {
+      expect(right).toBeLessThanOrEqual(panelBox.x + panelBox.width + 0.5)
     }
     const close = drawer.getByRole('button', { name: 'Close branch details' })
     const closeBox = await close.boundingBox()

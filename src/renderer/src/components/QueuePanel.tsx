@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react'
+import { useEffect, useLayoutEffect, useRef, type RefObject } from 'react'
 import type { TestRun } from '../../../shared'
 import { shortSha } from '../lib/format'
 import { useTests } from '../stores/use-tests'
@@ -6,10 +6,25 @@ import { TestStatus } from './TestStatus'
 import { CloseButton } from './ui/CloseButton'
 import { useBranches, useStores } from '../stores/hooks'
 
-function QueueItem({ run }: { readonly run: TestRun }): React.JSX.Element {
+function QueueItem({
+  run,
+  panel
+}: {
+  readonly run: TestRun
+  readonly panel: RefObject<HTMLElement | null>
+}): React.JSX.Element {
   const { tests } = useStores()
+  const itemRef = useRef<HTMLLIElement>(null)
+  // A run that ends leaves the list. If its Log or Cancel has focus, the focus goes to the
+  // panel before the row is removed (the row is still in the page here), never to the page.
+  useLayoutEffect(() => {
+    const item = itemRef.current
+    return () => {
+      if (item?.contains(document.activeElement)) panel.current?.focus({ preventScroll: true })
+    }
+  }, [panel])
   return (
-    <li className="queue-item" data-testid="queue-item" data-status={run.status}>
+    <li ref={itemRef} className="queue-item" data-testid="queue-item" data-status={run.status}>
       <TestStatus run={run} kind={run.kind} compact />
       <span className="queue-branch" title={run.branch}>
         {run.branch}
@@ -117,8 +132,11 @@ export function QueuePanel(): React.JSX.Element | null {
         </button>
         <button
           type="button"
-          onClick={() => void tests.getState().cancelAll()}
-          disabled={queue.running.length + queue.queued.length === 0}
+          onClick={() => {
+            if (queue.running.length + queue.queued.length > 0) void tests.getState().cancelAll()
+          }}
+          // aria-disabled, not disabled: a focused button that turns disabled drops focus.
+          aria-disabled={queue.running.length + queue.queued.length === 0}
         >
           Cancel all
         </button>
@@ -133,7 +151,7 @@ export function QueuePanel(): React.JSX.Element | null {
       ) : (
         <ul className="queue-list">
           {queue.running.map((run) => (
-            <QueueItem key={run.id} run={run} />
+            <QueueItem key={run.id} run={run} panel={panelRef} />
           ))}
         </ul>
       )}
@@ -143,7 +161,7 @@ export function QueuePanel(): React.JSX.Element | null {
       ) : (
         <ul className="queue-list">
           {queue.queued.map((run) => (
-            <QueueItem key={run.id} run={run} />
+            <QueueItem key={run.id} run={run} panel={panelRef} />
           ))}
         </ul>
       )}
