@@ -94,13 +94,18 @@ export function QueuePanel(): React.JSX.Element | null {
     return () => document.removeEventListener('keydown', onKeyDown, true)
   }, [open, tests])
 
-  // A run that ends leaves the list; if its Log or Cancel had focus, focus would fall to the
-  // page. It goes back to the panel instead, so Tab carries on from there.
+  // Runs start, end and move between the lists while the user tabs. A focused row that is
+  // removed hands focus to the panel itself (QueueItem). A focused row that React moves (a
+  // keyed reorder re-inserts the node) loses focus in Chromium without being removed: right
+  // after the commit, before any key press is handled, focus goes back to that same control.
   const focusInside = useRef(false)
-  useEffect(() => {
+  const lastFocused = useRef<HTMLElement | null>(null)
+  useLayoutEffect(() => {
     if (!open || !focusInside.current) return
     const active = document.activeElement
-    if (!active || active === document.body) panelRef.current?.focus({ preventScroll: true })
+    if (active && active !== document.body) return
+    const target = lastFocused.current?.isConnected ? lastFocused.current : panelRef.current
+    target?.focus({ preventScroll: true })
   })
 
   if (!open || !queue) return null
@@ -112,7 +117,10 @@ export function QueuePanel(): React.JSX.Element | null {
       data-testid="queue-panel"
       aria-labelledby="queue-panel-title"
       tabIndex={-1}
-      onFocus={() => (focusInside.current = true)}
+      onFocus={(e) => {
+        focusInside.current = true
+        lastFocused.current = e.target
+      }}
       onBlur={(e) => {
         if (e.relatedTarget === null) {
           // The focused control left the DOM (or the click landed on nothing focusable).
