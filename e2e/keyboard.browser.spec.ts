@@ -63,11 +63,26 @@ test.describe('keyboard and focus', () => {
     await page.goto(host.url)
     await page.getByTestId('queue-button').click()
     await expect(page.getByTestId('queue-panel')).toBeVisible()
-    for (let i = 0; i < 25; i++) {
+    // Runs start and end while we tab (rows move between the lists or leave them). Every press
+    // lands on a control: inside the panel, and then on the control after it in the header.
+    const describe = `(() => { const a = document.activeElement; return a === document.body ? 'body' : (a?.tagName ?? '') + ' ' + (a?.getAttribute('aria-label') ?? a?.textContent?.slice(0, 30) ?? '') })()`
+    let before = (await page.evaluate(describe)) as string
+    for (let i = 0; i < 60; i++) {
+      const rows = (await page.evaluate(
+        `document.querySelectorAll('[data-testid="queue-item"]').length`
+      )) as number
       await page.keyboard.press('Tab')
-      const onBody = await page.evaluate('document.activeElement === document.body')
-      expect(onBody, `after ${i + 1} presses`).toBe(false)
+      const now = (await page.evaluate(describe)) as string
+      expect(now, `after ${i + 1} presses, from ${before} with ${rows} rows`).not.toBe('body')
+      if (!(await focusIn(page, 'queue-panel'))) {
+        // Out of the panel: on the next control of the header (past the end of the page the
+        // browser itself takes focus, which is not what this test is about).
+        await expect(page.getByRole('button', { name: 'Switch workspace' })).toBeFocused()
+        return
+      }
+      before = now
     }
+    throw new Error('60 presses did not leave the queue panel')
   })
 })
 
