@@ -4,6 +4,7 @@ import type { Deployment } from '../../../shared/deploy-models'
 import type { LogBase } from './activation'
 import { closeHosts, connectHosts, type ConnectedHost } from './connect-hosts'
 import type { DeploymentTracker } from './deployment-tracker'
+import { recordLocalDeployment } from './local-records'
 import type { DeployContext } from './types'
 
 /** The fields every host-log entry of one deployment or rollback carries. */
@@ -19,7 +20,8 @@ export function logBase(
 /**
  * The frame of a deployment or rollback: runs `body` with the hosts' connections (made here,
  * unless the caller connected them already: one connection per host per operation), always
- * closes them, then publishes the final Deployment (the hosts keep its record). Listeners
+ * closes them, then publishes the final Deployment (the hosts keep its record) and records it
+ * on this machine too, where tickets read which environments their releases reached. Listeners
  * hear "finished" only once locks are released and connections closed.
  */
 export async function runOperation(
@@ -36,5 +38,7 @@ export async function runOperation(
   } finally {
     await closeHosts(hosts)
   }
-  return tracker.publish()
+  const final = tracker.publish()
+  await recordLocalDeployment(ctx.dataDir, final).catch(() => undefined)
+  return final
 }

@@ -95,7 +95,8 @@ async function runProbe(
     }),
     mainBranch: 'main',
     fetchIntervalMs: 0,
-    onEvent: () => {}
+    onEvent: () => {},
+    log: () => {}
   })
   cleanups.push(() => service.stop())
   // As `slipway test` does: only the run asked for, no continual testing.
