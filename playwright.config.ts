@@ -14,8 +14,9 @@ const chromiumArgs = [
 
 export default defineConfig({
   testDir: 'e2e',
-  // Builds a stale out/ first.
+  // Builds a stale out/ first; fails the run when a process a spec started outlives it.
   globalSetup: './e2e/global-setup.ts',
+  globalTeardown: './e2e/global-teardown.ts',
   outputDir: 'test-results',
   timeout: 60_000,
   workers: 1,

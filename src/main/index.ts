@@ -3,7 +3,7 @@
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { app, BrowserWindow, ipcMain, protocol, session, shell } from 'electron'
-import { createRouter, type Router } from './api'
+import { createRouter, stopLocalProcesses, type Router } from './api'
 import {
   APP_PAGE_URL,
   APP_SCHEME,
@@ -79,6 +79,8 @@ if (!app.requestSingleInstanceLock()) {
   app.on('before-quit', () => {
     router?.dispose()
     router = null
+    // What deploy hooks started on local hosts (the demo's apps) lives as long as the app does.
+    void stopLocalProcesses()
   })
   start().catch((err: unknown) => {
     console.error('[slipway] start-up failed', err)

@@ -14,3 +14,5 @@ export {
 } from '../services/workspace'
 export { ExpectedError } from '../services/errors'
 export { ensurePrivateDir, PRIVATE_FILE } from '../services/private-files'
+// Long-lived hosts (serve, the desktop app) end what local hosts' hooks started when they stop.
+export { stopLocalProcesses } from '../services/transport/local-processes'

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Workspace } from '../../shared/models'
+import { stopLocalProcesses, type Router } from '../api'
 import { removeLaunchFile, startServer, writeLaunchFile, type RunningServer } from '../serve'
 import {
   createConfSettingsStore,
@@ -134,9 +135,18 @@ async function serve(command: Extract<CliCommand, { kind: 'serve' }>, io: CliIo)
     await io.untilStopped()
     if (launchFile) await removeLaunchFile(launchFile)
     await server.close()
+    await stopEverything(router, io)
     io.stderr('slipway: stopped\n')
     return EXIT.ok
   })
+}
+
+/** Stops the services (test runs, watchers) and what deploy hooks started on local hosts. */
+async function stopEverything(router: Router, io: CliIo): Promise<void> {
+  await router.dispose()
+  // The demo's apps on its local hosts live as long as serve does.
+  const ended = await stopLocalProcesses()
+  if (ended > 0) io.stderr(`slipway: ended what ran on local hosts (${ended} process group(s))\n`)
 }
 
 /**

@@ -5,6 +5,7 @@ import { resolve } from 'node:path'
 import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { ExpectedError } from '../errors'
+import { recordLocalGroup } from './local-processes'
 import type { ExecOptions, ExecResult, Transport, UploadOptions } from './types'
 
 /** Options for {@link createLocalTransport}. */
@@ -44,6 +45,7 @@ export function createLocalTransport(options: LocalTransportOptions): Transport 
         stdio: ['pipe', 'pipe', 'pipe']
       })
       const pid = child.pid
+      if (pid !== undefined) recordLocalGroup(pid)
       const out: Buffer[] = []
       const err: Buffer[] = []
       let ended: 'timeout' | 'cancelled' | null = null
