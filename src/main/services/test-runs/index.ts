@@ -8,15 +8,15 @@
  * --no-commit` of the sha for a merge-result run), restore or run the setup, run
  * `sh -c test.command` in its own process group, read the JUnit report, record the result.
  */
+export { TestService } from './test-service'
 export {
-  TestService,
   DEFAULT_FETCH_INTERVAL_MS,
   BRANCH_HISTORY,
   MAX_KEPT_RUNS,
   type TestServiceEvent,
   type TestServiceOptions,
   type TestRequest
-} from './test-service'
+} from './test-service-options'
 export { parseJUnitFailures, decodeXmlText } from './junit'
 export {
   ResultsStore,

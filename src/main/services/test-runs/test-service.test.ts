@@ -6,7 +6,8 @@ import { SlipwayConfigSchema } from '../../../shared/config-schema'
 import { isFinished, type TestRun } from '../../../shared/test-models'
 import type { ErrorLog } from '../log'
 import { isProcessAlive } from './process-tree'
-import { TestService, type TestServiceEvent } from './test-service'
+import { TestService } from './test-service'
+import type { TestServiceEvent } from './test-service-options'
 import { TestRepo } from '../../testing/test-repo'
 
 const cleanups: (() => Promise<void> | void)[] = []
