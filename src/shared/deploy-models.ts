@@ -88,6 +88,23 @@ export const DeployStepSchema = z.enum([
 ])
 export type DeployStep = z.output<typeof DeployStepSchema>
 
+/**
+ * How a release reached one host: `full` (the whole tarball), `delta` (only changed files sent,
+ * the rest copied on the host from release `base`) or `present` (already there, nothing sent).
+ */
+export const HostTransferSchema = z.object({
+  mode: z.enum(['full', 'delta', 'present']),
+  /** Bytes this machine sent to the host for the upload (payload counted in the transport). */
+  bytesSent: z.number().int().nonnegative(),
+  /** Bytes of files the host copied from `base` instead of receiving them. */
+  bytesReused: z.number().int().nonnegative(),
+  /** The release the unchanged files came from (delta only). */
+  base: z.string().nullable(),
+  /** Why a delta was not used or failed, when it was considered. */
+  fallback: z.string().nullable()
+})
+export type HostTransfer = z.output<typeof HostTransferSchema>
+
 /** Where one host stands in a deployment. */
 export const HostDeployStateSchema = z.object({
   host: z.string(),
@@ -95,7 +112,9 @@ export const HostDeployStateSchema = z.object({
   state: z.enum(['pending', 'running', 'done', 'failed', 'skipped', 'rolled-back']),
   /** Upload progress, 0..1, when uploading. */
   progress: z.number().nullable(),
-  message: z.string()
+  message: z.string(),
+  /** What the upload sent and reused (absent before the upload, and in older records). */
+  transfer: HostTransferSchema.optional()
 })
 export type HostDeployState = z.output<typeof HostDeployStateSchema>
 

@@ -15,11 +15,13 @@ import { DeploymentTracker, newDeploymentId } from './deployment-tracker'
 import { DEFAULT_LOCK_STALE_AFTER_MS, describeLock, parseLock } from './host-lock'
 import { appendHostLog } from './host-log'
 import { readHostSnapshot, type HostSnapshot } from './host-read'
-import { markBadOnHost, pruneHostReleases, uploadPath, uploadRelease } from './host-steps'
+import { deltaPaths } from './delta-upload'
+import { markBadOnHost, pruneHostReleases, uploadPath } from './host-steps'
 import { recordLocalBadRelease } from './local-records'
 import { lockHosts } from './lock-session'
 import { logBase, runOperation } from './operation'
 import { assertReleaseId, errorMessage } from './remote'
+import { DeltaPlans, readyMessage, sendRelease } from './send-release'
 import type { DeployContext } from './types'
 import { plural } from '../../../shared/plural'
 
@@ -197,6 +199,9 @@ export async function deployRelease(
     const uploadStop = new AbortController()
     const uploadSignal = signal ? AbortSignal.any([signal, uploadStop.signal]) : uploadStop.signal
     const uploadStarted = Date.now()
+    const deltas = ctx.findRelease
+      ? new DeltaPlans(release, env.shared ?? [], ctx.findRelease)
+      : null
     const uploads = await Promise.all(
       ready.map(async (r) => {
         const i = r.host.index
@@ -207,19 +212,37 @@ export async function deployRelease(
             'skipped',
             `${release.id} already on the host with the same sha256`
           )
+          tracker.transfer(i, {
+            mode: 'present',
+            bytesSent: 0,
+            bytesReused: 0,
+            base: null,
+            fallback: null
+          })
           return true
         }
         tracker.host(i, 'upload', 'running', `${release.sizeBytes} bytes`)
         try {
-          await uploadRelease(r.host.transport, release, env.shared ?? [], {
-            signal: uploadSignal,
-            onProgress: (sent, total) => tracker.progress(i, total > 0 ? sent / total : 1),
-            onUploaded: () => {
-              tracker.progress(i, 1)
-              tracker.host(i, 'unpack', 'running', 'verifying sha256 and unpacking')
+          const transfer = await sendRelease(
+            r.host.transport,
+            release,
+            r.snapshot,
+            env.shared ?? [],
+            deltas,
+            {
+              signal: uploadSignal,
+              onProgress: (sent, total) => tracker.progress(i, total > 0 ? sent / total : 1),
+              onUploaded: () => {
+                tracker.progress(i, 1)
+                tracker.host(i, 'unpack', 'running', 'verifying and unpacking')
+              },
+              log: (line) => tracker.log(line, r.host.label),
+              onFull: () =>
+                tracker.host(i, 'upload', 'running', `${release.sizeBytes} bytes (whole release)`)
             }
-          })
-          tracker.host(i, 'unpack', 'done', `releases/${release.id} ready (sha256 verified)`)
+          )
+          tracker.transfer(i, transfer)
+          tracker.host(i, 'unpack', 'done', readyMessage(release.id, transfer))
           return true
         } catch (error) {
           const stoppedByOther = uploadStop.signal.aborted && !signal?.aborted
@@ -233,15 +256,16 @@ export async function deployRelease(
           return false
         }
       })
-    )
+    ).finally(() => deltas?.dispose())
     if (uploads.some((ok) => !ok)) {
       await Promise.all(
         ready.map(async (r) => {
           const file = uploadPath(r.host.transport, release.id)
           const tmp = `${r.host.transport.basePath.replace(/\/+$/, '')}/releases/${release.id}.tmp`
+          const delta = deltaPaths(r.host.transport, release.id)
           await r.host.transport
             .exec(
-              `rm -rf -- ${shellQuote(file)} ${shellQuote(`${file}.sha256`)} ${shellQuote(tmp)}`,
+              `rm -rf -- ${shellQuote(file)} ${shellQuote(`${file}.sha256`)} ${shellQuote(tmp)} ${shellQuote(delta.file)} ${shellQuote(delta.list)}`,
               { timeoutMs: 10_000 }
             )
             .catch(() => undefined)

@@ -78,11 +78,13 @@ export class DeployService {
   }
 
   private async context(onEvent?: (e: DeployEvent) => void): Promise<DeployContext> {
+    const releasesDir = await this.releasesDir()
     return {
       workspacePath: this.options.workspace.path,
       dataDir: await this.options.dataDir,
       transport: this.options.transport,
       actor: this.options.actor,
+      findRelease: (id) => getRelease(releasesDir, id).catch(() => null),
       ...(onEvent ? { onEvent } : {})
     }
   }

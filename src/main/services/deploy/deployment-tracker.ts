@@ -1,5 +1,10 @@
 import { randomBytes } from 'node:crypto'
-import type { Deployment, DeployStep, HostDeployState } from '../../../shared/deploy-models'
+import type {
+  Deployment,
+  DeployStep,
+  HostDeployState,
+  HostTransfer
+} from '../../../shared/deploy-models'
 import type { DeployEvent } from './types'
 
 type HostState = HostDeployState['state']
@@ -110,6 +115,13 @@ export class DeploymentTracker {
         this.emit()
       }, 100)
     }
+  }
+
+  /** Records what the upload sent to and reused on one host. */
+  transfer(index: number, transfer: HostTransfer): void {
+    const hosts = this.deployment.hosts.map((h, i) => (i === index ? { ...h, transfer } : h))
+    this.change({ hosts })
+    this.emit()
   }
 
   /** The host state of one host. */

@@ -1,4 +1,5 @@
 import type { Deployment } from '../../../shared/deploy-models'
+import type { StoredRelease } from '../releases'
 import type { TransportContext } from '../transport'
 
 /** What the engine pushes while it works: the whole Deployment, re-sent on every change. */
@@ -15,4 +16,9 @@ export interface DeployContext {
   /** A lock whose heartbeat is older than this is stale; default 10 minutes. */
   readonly lockStaleAfterMs?: number
   readonly onEvent?: (e: DeployEvent) => void
+  /**
+   * A release of the local store by id, or null: the base a delta upload is made against.
+   * Without it every upload sends the whole release.
+   */
+  readonly findRelease?: (id: string) => Promise<StoredRelease | null>
 }

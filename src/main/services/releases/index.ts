@@ -12,3 +12,4 @@ export {
 } from './release-store'
 export { isReleaseId } from './release-id'
 export { packArtifact, type PackOptions, type PackResult } from './pack-artifact'
+export { padding, tarEnd, tarHeader, type TarEntry } from './tar-header'

@@ -26,6 +26,7 @@ export function createLocalTransport(options: LocalTransportOptions): Transport 
   const basePath = resolve(options.workspacePath, options.folder)
   const label = options.label ?? basePath
   let closed = false
+  let bytesSent = 0
 
   const ensureOpen = (): void => {
     if (closed)
@@ -37,6 +38,7 @@ export function createLocalTransport(options: LocalTransportOptions): Transport 
     if (opts.signal?.aborted) {
       return Promise.reject(cancelled(label, command))
     }
+    bytesSent += Buffer.byteLength(command) + Buffer.byteLength(opts.stdin ?? '')
     return new Promise((resolvePromise, reject) => {
       const child = spawn('/bin/sh', ['-c', command], {
         cwd: existsSync(basePath) ? basePath : options.workspacePath,
@@ -127,6 +129,7 @@ export function createLocalTransport(options: LocalTransportOptions): Transport 
     const counter = new Transform({
       transform(chunk: Buffer, _enc, done) {
         sent += chunk.length
+        bytesSent += chunk.length
         opts.onProgress?.(sent, total)
         done(null, chunk)
       }
@@ -158,6 +161,9 @@ export function createLocalTransport(options: LocalTransportOptions): Transport 
     label,
     address: '127.0.0.1',
     basePath,
+    get bytesSent() {
+      return bytesSent
+    },
     exec,
     upload,
     close: async () => {

@@ -79,6 +79,7 @@ class SshTransport implements Transport {
   private lost: ExpectedError | null = null
   private readonly inFlight = new Set<(e: ExpectedError) => void>()
   private readonly closed: Promise<void>
+  private sent = 0
 
   constructor(options: SshTransportOptions, clients: readonly Client[]) {
     this.label = options.label
@@ -101,6 +102,10 @@ class SshTransport implements Transport {
       c.on('error', (e: Error) => fail(e.message))
       c.on('close', () => fail('closed'))
     }
+  }
+
+  get bytesSent(): number {
+    return this.sent
   }
 
   exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
@@ -134,6 +139,7 @@ class SshTransport implements Transport {
       // channel's own signal request here.
       // Like the local transport, start in the deploy folder when it exists.
       const line = `printf '%s\\n' "$$" >&2; cd ${shellQuote(this.basePath)} 2>/dev/null || :\n${command}`
+      this.sent += Buffer.byteLength(line) + Buffer.byteLength(options.stdin ?? '')
       this.client.exec(line, (err, stream) => {
         if (err) {
           return reject(
@@ -244,6 +250,7 @@ class SshTransport implements Transport {
     const what = `upload ${remotePath}`
     const sftp = await this.openSftp()
     options.onProgress?.(0, total)
+    let acked = 0
     await this.tracked<void>(what, (resolve, reject) => {
       if (options.signal?.aborted) return reject(this.cancelled(what))
       let cancelled = false
@@ -261,10 +268,15 @@ class SshTransport implements Transport {
         {
           concurrency: 64,
           chunkSize: 32 * 1024,
-          step: (sent) => options.onProgress?.(sent, total)
+          step: (sent) => {
+            this.sent += sent - acked
+            acked = sent
+            options.onProgress?.(sent, total)
+          }
         },
         (err) => {
           options.signal?.removeEventListener('abort', onAbort)
+          if (!err) this.sent += total - acked
           if (cancelled) return
           if (err) {
             reject(

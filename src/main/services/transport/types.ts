@@ -45,6 +45,11 @@ export interface Transport {
   exec(command: string, options?: ExecOptions): Promise<ExecResult>
   /** Streams a local file to an absolute path on the host (ssh: SFTP; local: copy), with progress; throws ExpectedError('unreachable'|'cancelled') on failure. */
   upload(localPath: string, remotePath: string, options?: UploadOptions): Promise<void>
+  /**
+   * Payload bytes this side has sent so far: command lines, stdin and file bytes (ssh: before
+   * SSH framing and encryption, which add well under 1 % to bulk transfers).
+   */
+  readonly bytesSent: number
   /** Closes the connection; further calls throw ExpectedError('unreachable'). */
   close(): Promise<void>
 }
