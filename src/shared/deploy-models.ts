@@ -147,7 +147,9 @@ export const HistoryHostSchema = z.object({
   /** The last event the host logged for it (`started`, `finished`, `failed`…). */
   last: z.string(),
   /** What went wrong (the step or the error), when the host said. */
-  detail: z.string().nullable()
+  detail: z.string().nullable(),
+  /** What the upload sent to and reused on the host, when it logged it (deploys since #14). */
+  transfer: HostTransferSchema.optional()
 })
 
 /**

@@ -13,7 +13,7 @@ import { fetchText, readHostDisk } from '../../testing/host-disk'
 import { freePort } from '../../testing/ports'
 import { sshdUnavailableReason, startSshFleet, type SshTestFleet } from '../../testing/sshd-hosts'
 import { TEST_APP_HOOK, makeTestRelease, stopTestApp, testReleaseId } from '../../testing/test-app'
-import { deployRelease, readLocalDeployments, rollbackEnvironment, type DeployContext } from '.'
+import { deployRelease, readDeploymentHistory, rollbackEnvironment, type DeployContext } from '.'
 
 const run = promisify(execFile)
 const skip = sshdUnavailableReason()
@@ -162,12 +162,14 @@ describe.skipIf(skip !== null)('delta uploads to real sshd hosts', () => {
       expect(await hashTree(releaseDir(i, r1.id))).toEqual(before[i])
       expect(JSON.parse(await health(i))).toEqual({ status: 'ok', release: r2.id })
     }
-    // The deployment record on this machine keeps the per-host figures.
-    const stored = (await readLocalDeployments(join(scratch, 'data'))).find(
-      (d) => d.id === second.id
-    )
-    expect(stored?.hosts.map((h) => h.transfer?.mode)).toEqual(['delta', 'delta', 'delta'])
-    expect(stored?.hosts[0].transfer?.bytesSent).toBe(second.hosts[0].transfer?.bytesSent)
+    // The deployment record (each host's own log, merged) keeps the per-host figures.
+    const history = await readDeploymentHistory(env, context())
+    const record = history.records.find((d) => d.id === second.id)
+    for (const [i, h] of second.hosts.entries()) {
+      const logged = record?.hosts.find((x) => x.host === h.host)
+      expect(logged?.last).toBe('finished')
+      expect(logged?.transfer).toEqual(second.hosts[i].transfer)
+    }
 
     const back = await rollbackEnvironment(env, context())
     expectSucceeded(back)

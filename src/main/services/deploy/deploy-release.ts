@@ -1,5 +1,5 @@
 import type { EnvironmentConfig } from '../../../shared/config-schema'
-import type { Deployment } from '../../../shared/deploy-models'
+import type { Deployment, HostTransfer } from '../../../shared/deploy-models'
 import type { StoredRelease } from '../releases'
 import { hostLabel, shellQuote } from '../transport'
 import {
@@ -334,16 +334,16 @@ export async function deployRelease(
     }
     await Promise.all(
       members.map((m) =>
-        appendHostLog(
-          m.target.transport,
-          entry(
+        appendHostLog(m.target.transport, {
+          ...entry(
             log,
             cancelled ? 'cancelled' : 'failed',
             release.id,
             m.beforeCurrent,
             failure ?? 'cancelled'
-          )
-        ).catch(() => undefined)
+          ),
+          ...transferOf(m.index)
+        }).catch(() => undefined)
       )
     )
     const backTo = [...new Set(switched.map((m) => m.beforeCurrent ?? 'nothing'))].join(', ')
@@ -361,6 +361,12 @@ export async function deployRelease(
         ? 'rolled-back'
         : 'failed'
     return tracker.finish(status, `${what}; ${after}.`)
+  }
+
+  /** The host's transfer, for its log entry, when the upload step recorded one. */
+  function transferOf(index: number): { transfer?: HostTransfer } {
+    const transfer = tracker.stateOf(index).transfer
+    return transfer ? { transfer } : {}
   }
 
   async function succeed(members: readonly ActivationHost[]): Promise<Deployment> {
@@ -381,10 +387,10 @@ export async function deployRelease(
         } catch (error) {
           tracker.host(m.index, 'cleanup', 'failed', errorMessage(error))
         }
-        await appendHostLog(
-          m.target.transport,
-          entry(log, 'finished', release.id, m.beforeCurrent)
-        ).catch(() => undefined)
+        await appendHostLog(m.target.transport, {
+          ...entry(log, 'finished', release.id, m.beforeCurrent),
+          ...transferOf(m.index)
+        }).catch(() => undefined)
       })
     )
     return tracker.finish(

@@ -68,7 +68,8 @@ export function mergeHostLogs(
       const last = sorted[sorted.length - 1] ?? first
       const end = [...sorted].reverse().find((e) => ENDS.has(e.event)) ?? null
       const release = sorted.find((e) => e.release)?.release ?? null
-      return { host, last, end, release }
+      const transfer = [...sorted].reverse().find((e) => e.transfer)?.transfer ?? null
+      return { host, last, end, release, transfer }
     })
     const ends = parts.map((p) => p.end)
     const outcome: DeploymentRecord['outcome'] = ends.some((e) => e === null)
@@ -94,7 +95,12 @@ export function mergeHostLogs(
       finishedAt,
       outcome,
       hosts: parts
-        .map((p) => ({ host: p.host, last: p.last.event, detail: p.last.detail ?? null }))
+        .map((p) => ({
+          host: p.host,
+          last: p.last.event,
+          detail: p.last.detail ?? null,
+          ...(p.transfer ? { transfer: p.transfer } : {})
+        }))
         .sort((a, b) => a.host.localeCompare(b.host))
     }
   })

@@ -1,3 +1,4 @@
+import type { HostTransfer } from '../../../shared/deploy-models'
 import { shellQuote, type Transport } from '../transport'
 import { execChecked, hostPaths } from './remote'
 
@@ -24,6 +25,8 @@ export interface HostLogEntry {
   readonly by: string
   readonly machine?: string
   readonly detail?: string
+  /** What the upload sent and reused (`finished` and `failed` of a deploy). */
+  readonly transfer?: HostTransfer
   /** The lock that was broken (`lock-broken`). */
   readonly lock?: {
     readonly holder: string

@@ -7,7 +7,8 @@ import { shellQuote, type Transport } from '../transport'
 import { deltaPaths, planDelta, uploadDelta, type DeltaPlan } from './delta-upload'
 import type { HostSnapshot } from './host-read'
 import { uploadRelease } from './host-steps'
-import { errorCode, errorMessage } from './remote'
+import { ExpectedError } from '../errors'
+import { errorMessage } from './remote'
 
 /**
  * The deltas of one deployment, planned once per base release and shared by every host that
@@ -91,7 +92,7 @@ export async function sendRelease(
           fallback: null
         }
       } catch (error) {
-        const code = errorCode(error)
+        const code = error instanceof ExpectedError ? error.code : null
         if (options.signal?.aborted || code === 'unreachable' || code === 'cancelled') throw error
         fallback = `delta from ${baseId} failed: ${errorMessage(error)}`
         const { file, list } = deltaPaths(transport, release.id)
