@@ -1,4 +1,5 @@
 import type { Deployment, EnvironmentStatus, HostDeployState } from '../../shared/deploy-models'
+import { describeTransfer } from '../../shared/transfer-text'
 
 /** One row of `slipway status --json`: what is really on one host. */
 export interface StatusRow {
@@ -73,6 +74,7 @@ export function formatStatus(status: EnvironmentStatus): string {
 export function progressPrinter(print: (line: string) => void): (d: Deployment) => void {
   const seen = new Map<string, string>()
   const quarter = new Map<string, number>()
+  const transfers = new Set<string>()
   let ended = false
   const hostLine = (h: HostDeployState): string | null => {
     const key = `${h.step}:${h.state}`
@@ -91,6 +93,10 @@ export function progressPrinter(print: (line: string) => void): (d: Deployment) 
     for (const h of d.hosts) {
       const line = hostLine(h)
       if (line) print(line)
+      if (h.transfer && !transfers.has(h.host)) {
+        transfers.add(h.host)
+        print(`${h.host}: ${describeTransfer(h.transfer)}`)
+      }
     }
     if (d.status !== 'running' && !ended) {
       ended = true
