@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { ticketPatternProblem } from './ticket-pattern'
+import { DEFAULT_TICKET_PATTERN, ticketPatternFor, ticketPatternProblem } from './ticket-pattern'
 
 /** Names used in paths, URLs and logs: letters, digits, dot, dash, underscore; never a leading dash. */
 export const SafeName = z
@@ -83,17 +83,21 @@ export const SlipwayConfigSchema = z
     mainBranch: z.string().min(1).optional(),
     tickets: z
       .object({
+        /** The ticket keys' pattern; default: from `projects`, else {@link DEFAULT_TICKET_PATTERN}. */
         pattern: z
           .string()
-          .default('[A-Z][A-Z0-9]+-[0-9]+')
           .superRefine((p, ctx) => {
             const problem = ticketPatternProblem(p)
             if (problem) ctx.addIssue({ code: 'custom', message: problem })
-          }),
+          })
+          .optional(),
+        /** The ticket prefixes in use (`[ORD, PAY]`): only their keys are ticket keys. */
+        projects: z.array(TicketPrefix).min(1, 'list at least one prefix, e.g. [ORD]').optional(),
         /** Keys of new tickets: `<prefix>-<number>` (default: from `project`). */
         prefix: TicketPrefix.optional()
       })
       .strict()
+      .transform((t) => ({ ...t, pattern: t.pattern ?? ticketPatternFor(t.projects) }))
       .superRefine((t, ctx) => {
         // A key Slipway hands out must be found again in branch names and commit subjects.
         if (!t.prefix || !TicketPrefix.safeParse(t.prefix).success) return
@@ -104,11 +108,11 @@ export const SlipwayConfigSchema = z
           ctx.addIssue({
             code: 'custom',
             path: ['prefix'],
-            message: `keys like ${sample} do not match tickets.pattern`
+            message: `keys like ${sample} do not match ${t.projects ? 'tickets.projects' : 'tickets.pattern'}`
           })
         }
       })
-      .default({ pattern: '[A-Z][A-Z0-9]+-[0-9]+' }),
+      .default({ pattern: DEFAULT_TICKET_PATTERN }),
     pullRequests: z
       .object({
         /** Approvals needed, from reviewers who authored none of the branch's commits. */

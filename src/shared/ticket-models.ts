@@ -118,11 +118,13 @@ export const StartWorkResultSchema = z.object({
 export type StartWorkResult = z.output<typeof StartWorkResultSchema>
 
 /**
- * The prefix of new ticket keys: `tickets.prefix`, else the first three letters of `project`
- * in capitals (`orders` → `ORD`), else null (the user must set one).
+ * The prefix of new ticket keys: `tickets.prefix`, else the first of `tickets.projects`, else
+ * the first three letters of `project` in capitals (`orders` → `ORD`), else null (the user
+ * must set one).
  */
 export function ticketPrefixOf(config: SlipwayConfig): string | null {
   if (config.tickets.prefix) return config.tickets.prefix
+  if (config.tickets.projects) return config.tickets.projects[0]
   const letters = (config.project ?? '').replace(/[^A-Za-z]/g, '').toUpperCase()
   return letters ? letters.slice(0, 3) : null
 }

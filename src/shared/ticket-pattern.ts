@@ -1,5 +1,23 @@
 import { checkRegexSafety } from './regex-safety'
 
+/**
+ * Ticket keys when slipway.yml names no projects: capitals and digits, a dash, a number. The
+ * number must not go on with more digits or another `-<digit>`, so `CVE-2026-4867` (an id
+ * with two dashes) is no ticket at all rather than ticket `CVE-2026`.
+ */
+export const DEFAULT_TICKET_PATTERN = '[A-Z][A-Z0-9]+-[0-9]+(?!-?[0-9])'
+
+/**
+ * The ticket pattern of `tickets.projects` (the prefixes in use): exactly those prefixes, not
+ * inside a longer word (`XORD-1` is not `ORD-1`), the whole number. Without projects, the
+ * {@link DEFAULT_TICKET_PATTERN}.
+ */
+export function ticketPatternFor(projects: readonly string[] | undefined): string {
+  if (!projects || projects.length === 0) return DEFAULT_TICKET_PATTERN
+  // Prefixes are validated as [A-Z][A-Z0-9]*: nothing to escape.
+  return `(?<![A-Z0-9])(?:${[...new Set(projects)].join('|')})-[0-9]+(?![0-9])`
+}
+
 // Configs are validated on every open and by every CLI command; patterns rarely change.
 const verdicts = new Map<string, string | null>()
 const REMEMBERED = 64

@@ -4,6 +4,8 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { parseDocument } from 'yaml'
 import { SlipwayConfigSchema } from '../../../shared/config-schema'
+import { DEFAULT_TICKET_PATTERN } from '../../../shared/ticket-pattern'
+import { findTickets } from '../git'
 import { ExpectedError } from '../errors'
 import { runGit } from '../git'
 import {
@@ -35,7 +37,7 @@ describe('loadConfig', () => {
   it('gives the defaults and no problems when there is no file', async () => {
     const loaded = await loadConfig(dir)
     expect(loaded).toEqual({ config: DEFAULT_CONFIG, source: 'defaults', problems: [] })
-    expect(loaded.config.tickets.pattern).toBe('[A-Z][A-Z0-9]+-[0-9]+')
+    expect(loaded.config.tickets.pattern).toBe(DEFAULT_TICKET_PATTERN)
     expect(loaded.config.environments).toEqual([])
   })
 
@@ -202,6 +204,40 @@ describe('loadConfig', () => {
     expect(bad).toHaveLength(2)
     expect(bad[0]).toMatch(/^slipway\.yml:2:3: pullRequests\.approvals: /)
     expect(bad[1]).toMatch(/^slipway\.yml:3:3: pullRequests\.mergeMethod: /)
+  })
+
+  // Issue 13 defect 8: the default pattern read CVE-2026-4867 as ticket CVE-2026.
+  it('narrows ticket keys to tickets.projects, and never reads a CVE id as a ticket', async () => {
+    const subject = 'Fix CVE-2026-4867 for ORD-12 (see XORD-5, PAY-3)'
+    const defaults = await loadConfig(dir)
+    expect(findTickets(subject, defaults.config.tickets.pattern)).toEqual(['ORD-12', 'XORD-5', 'PAY-3'])
+
+    await writeFile(join(dir, 'slipway.yml'), 'tickets:\n  projects: [ORD, PAY]\n')
+    const narrowed = await loadConfig(dir)
+    expect(narrowed.problems).toEqual([])
+    expect(findTickets(subject, narrowed.config.tickets.pattern)).toEqual(['ORD-12', 'PAY-3'])
+    expect(findTickets('feature/ORD-123-checkout', narrowed.config.tickets.pattern)).toEqual([
+      'ORD-123'
+    ])
+
+    // An explicit pattern is the user's word; projects only shape the default.
+    await writeFile(
+      join(dir, 'slipway.yml'),
+      "tickets:\n  projects: [ORD]\n  pattern: '[A-Z]+-[0-9]+'\n"
+    )
+    expect((await loadConfig(dir)).config.tickets.pattern).toBe('[A-Z]+-[0-9]+')
+  })
+
+  it('validates tickets.projects and keeps tickets.prefix among them', async () => {
+    expect(await problemsFor('tickets:\n  projects: [ord]\n')).toEqual([
+      'slipway.yml:2:14: tickets.projects[0]: capital letters and digits, a letter first (e.g. ORD)'
+    ])
+    expect(await problemsFor('tickets:\n  projects: [ORD]\n  prefix: PAY\n')).toEqual([
+      'slipway.yml:3:3: tickets.prefix: keys like PAY-123 do not match tickets.projects'
+    ])
+    expect(await problemsFor("tickets:\n  pattern: '(['\n  projects: [ORD]\n")).toEqual([
+      'slipway.yml:2:3: tickets.pattern: not a valid regular expression'
+    ])
   })
 
   it('defaults pull requests to one approval and merge commits, and reads them when given', async () => {

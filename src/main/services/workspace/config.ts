@@ -126,9 +126,10 @@ export function starterConfig(project: string, mainBranch: string): string {
 project: ${q(project)}
 mainBranch: ${q(mainBranch)}
 
-# Ticket keys are found in branch names and commit subjects (e.g. ORD-123).
-tickets:
-  pattern: '[A-Z][A-Z0-9]+-[0-9]+'
+# Ticket keys are found in branch names and commit subjects (e.g. ORD-123). Name the
+# prefixes in use so that ids like CVE-2026-4867 are never read as tickets:
+# tickets:
+#   projects: [ORD]
 
 # Run at every new commit of every branch, in an isolated git worktree.
 test:
