@@ -78,6 +78,15 @@ export const VIEWS: readonly View[] = [
     }
   },
   {
+    name: 'history-dialog',
+    async open(page, host) {
+      await board(page, host)
+      await page.getByTestId('history-staging').click()
+      await expect(page.getByTestId('history-dialog')).toBeVisible()
+      await expect(page.getByTestId('history-dialog').getByRole('status')).not.toHaveText(/Reading/)
+    }
+  },
+  {
     name: 'picker',
     async open(page, host) {
       await board(page, host)

@@ -68,7 +68,13 @@ export const deployMethods = defineMethods({
   },
   /** Makes the previous good release (or `to`) current on every host; returns at once, running. */
   'environments.rollback': {
-    request: z.object({ environment: SafeName, to: ReleaseIdSchema.optional() }).strict(),
+    request: z
+      .object({
+        environment: SafeName,
+        to: ReleaseIdSchema.optional(),
+        reason: z.string().max(500).optional()
+      })
+      .strict(),
     response: DeploymentSchema,
     effect: 'change'
   },
@@ -101,7 +107,7 @@ export const deployMethods = defineMethods({
     response: DeploymentSchema,
     effect: 'change'
   },
-  /** Deployments and rollbacks started in this session, newest first. */
+  /** The open workspace's deployments (this session's, then this machine's records), newest first. */
   'deployments.list': { request: Empty, response: z.array(DeploymentSchema), effect: 'read' },
   /**
    * Every deployment and rollback of an environment as its hosts recorded them (each host's
@@ -160,6 +166,8 @@ export interface DeployEvents {
   'releases.changed': ReleasesChange
   /** An environment's hosts changed (deploy finished, lock broken); carries a fresh reading. */
   'environments.changed': {
+    /** The workspace (repository root) the environment belongs to. */
+    readonly workspace: string
     readonly environment: string
     readonly status: EnvironmentStatus | null
   }

@@ -121,6 +121,8 @@ export type HostDeployState = z.output<typeof HostDeployStateSchema>
 /** A deployment of one release to one environment; `status` is its lifecycle. */
 export const DeploymentSchema = z.object({
   id: z.string(),
+  /** The workspace (repository root) it belongs to: the board of another shows none of it. */
+  workspace: z.string(),
   kind: z.enum(['deploy', 'rollback']),
   release: z.string(),
   environment: z.string(),
@@ -166,6 +168,8 @@ export const DeploymentRecordSchema = z.object({
   from: z.string().nullable(),
   by: z.string(),
   machine: z.string().nullable(),
+  /** Why, as the user said when starting it; null when not said. */
+  reason: z.string().nullable(),
   startedAt: z.string(),
   /** When the last host logged its end; null while a host has not. */
   finishedAt: z.string().nullable(),

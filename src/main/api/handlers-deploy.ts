@@ -41,7 +41,8 @@ export function createDeployHandlers(
     'releases.create': async ({ commit }) => deploy().createRelease(commit),
     'releases.prune': async ({ keep }) => ({ removed: await deploy().pruneReleases(keep) }),
     'environments.status': async ({ environment }) => deploy().status(environment),
-    'environments.rollback': async ({ environment, to }) => deploy().rollback(environment, to),
+    'environments.rollback': async ({ environment, to, reason }) =>
+      deploy().rollback(environment, to, reason),
     'environments.breakLock': async ({ environment, reason }) => {
       await deploy().breakLock(environment, reason)
       return { ok: true as const }
@@ -56,7 +57,7 @@ export function createDeployHandlers(
       deployments.cancel(id)
       return deployments.get(id) ?? deployment
     },
-    'deployments.list': async () => deployments.list(),
+    'deployments.list': async () => deploy().listDeployments(),
     'deployments.history': async ({ environment, limit }) => deploy().history(environment, limit),
     'hosts.scan': async ({ environment }) => deploy().scanHosts(environment),
     'hosts.trustKey': async ({ host, port, keyType, key }) => {

@@ -37,6 +37,8 @@ export interface LogBase {
   readonly environment: string
   readonly by: string
   readonly machine: string
+  /** Why, as the user said it; written with the `started` entry. */
+  readonly reason?: string
 }
 
 /** Runs `hooks.afterActivate` in `<base>/current` with the hook environment. */
@@ -176,6 +178,7 @@ export function entry(
     from,
     by: log.by,
     machine: log.machine,
+    ...(event === 'started' && log.reason ? { reason: log.reason } : {}),
     ...(detail ? { detail } : {})
   }
 }

@@ -116,6 +116,7 @@ export async function deployRelease(
   const tracker = new DeploymentTracker(
     {
       id,
+      workspace: ctx.workspacePath,
       kind: 'deploy',
       release: release.id,
       environment: env.name,
@@ -124,7 +125,7 @@ export async function deployRelease(
     },
     ctx.onEvent
   )
-  const log = logBase('deploy', id, env, ctx)
+  const log = logBase('deploy', id, env, ctx, options.reason)
   const batchSize = env.strategy?.batchSize ?? 1
   tracker.log(
     `deploying ${release.id} to ${env.name}: ${plural(labels.length, 'host')}, batch size ${batchSize}`

@@ -24,6 +24,7 @@ import { deployRelease } from './deploy-release'
 import type { DeploymentRegistry } from './deployment-registry'
 import { readDeploymentHistory } from './deployment-history'
 import { readEnvironmentStatus } from './environment-status'
+import { readLocalDeployments } from './local-records'
 import { scanHostKeys } from './host-keys'
 import { closeHosts, connectHosts, needsUserError, type ConnectedHost } from './connect-hosts'
 import { rollbackEnvironment } from './rollback-environment'
@@ -187,6 +188,30 @@ export class DeployService {
     return readDeploymentHistory(this.environment(name), await this.context(), limit)
   }
 
+  /**
+   * This workspace's deployments, newest first: those of this process, then those this machine
+   * recorded before (a restart keeps them, with their logs). Never another workspace's.
+   */
+  async listDeployments(limit = 50): Promise<Deployment[]> {
+    const path = this.options.workspace.path
+    const live = this.options.deployments.list().filter((d) => d.workspace === path)
+    const seen = new Set(live.map((d) => d.id))
+    let recorded: Deployment[] = []
+    try {
+      recorded = await readLocalDeployments(await this.options.dataDir)
+    } catch {
+      // No data folder yet: nothing recorded.
+    }
+    const earlier = recorded
+      // Records written before deployments carried their workspace are this workspace's: the
+      // data folder is per workspace.
+      .map((d) => (d.workspace ? d : { ...d, workspace: path }))
+      .filter((d) => d.workspace === path && !seen.has(d.id))
+    return [...live, ...earlier]
+      .sort((a, b) => b.startedAt.localeCompare(a.startedAt))
+      .slice(0, limit)
+  }
+
   /** Starts deploying `releaseId` to `name`; resolves with the running deployment. */
   async deploy(releaseId: string, name: string, reason: string | undefined): Promise<Deployment> {
     const env = this.environment(name)
@@ -197,10 +222,19 @@ export class DeployService {
   }
 
   /** Starts a rollback of `name` (to `to`, else the previous good release). */
-  async rollback(name: string, to: string | undefined): Promise<Deployment> {
+  async rollback(
+    name: string,
+    to: string | undefined,
+    reason: string | undefined
+  ): Promise<Deployment> {
     const env = this.environment(name)
     return this.start(env, (ctx, signal, hosts) =>
-      rollbackEnvironment(env, ctx, { signal, hosts, ...(to ? { to } : {}) })
+      rollbackEnvironment(env, ctx, {
+        signal,
+        hosts,
+        ...(to ? { to } : {}),
+        ...(reason ? { reason } : {})
+      })
     )
   }
 
@@ -300,13 +334,13 @@ export class DeployService {
       const status = await readEnvironmentStatus(env, await this.context())
       this.options.emit({
         event: 'environments.changed',
-        payload: { environment: env.name, status }
+        payload: { workspace: this.options.workspace.path, environment: env.name, status }
       })
     } catch (err) {
       this.options.log(`could not read ${env.name} after a change`, err)
       this.options.emit({
         event: 'environments.changed',
-        payload: { environment: env.name, status: null }
+        payload: { workspace: this.options.workspace.path, environment: env.name, status: null }
       })
     }
   }

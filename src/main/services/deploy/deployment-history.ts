@@ -69,7 +69,8 @@ export function mergeHostLogs(
       const end = [...sorted].reverse().find((e) => ENDS.has(e.event)) ?? null
       const release = sorted.find((e) => e.release)?.release ?? null
       const transfer = [...sorted].reverse().find((e) => e.transfer)?.transfer ?? null
-      return { host, last, end, release, transfer }
+      const started = sorted.find((e) => e.event === 'started') ?? null
+      return { host, last, end, release, transfer, started }
     })
     const ends = parts.map((p) => p.end)
     const outcome: DeploymentRecord['outcome'] = ends.some((e) => e === null)
@@ -91,6 +92,8 @@ export function mergeHostLogs(
       from: first.from ?? null,
       by: first.by,
       machine: first.machine ?? null,
+      reason:
+        parts.map((p) => p.started?.reason).find((r): r is string => typeof r === 'string') ?? null,
       startedAt: first.at,
       finishedAt,
       outcome,

@@ -33,6 +33,7 @@ export class DeploymentTracker {
   constructor(
     init: {
       id: string
+      workspace: string
       kind: Deployment['kind']
       release: string
       environment: string
@@ -44,6 +45,7 @@ export class DeploymentTracker {
     this.onEvent = onEvent
     this.deployment = {
       id: init.id,
+      workspace: init.workspace,
       kind: init.kind,
       release: init.release,
       environment: init.environment,

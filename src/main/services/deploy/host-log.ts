@@ -24,6 +24,8 @@ export interface HostLogEntry {
   readonly from?: string | null
   readonly by: string
   readonly machine?: string
+  /** Why the user started it (`started`). */
+  readonly reason?: string
   readonly detail?: string
   /** What the upload sent and reused (`finished` and `failed` of a deploy). */
   readonly transfer?: HostTransfer
@@ -49,10 +51,18 @@ export async function appendHostLog(transport: Transport, entry: HostLogEntry): 
   )
 }
 
-/** Reads and parses a host's log; unparsable lines (a torn write) are skipped. */
-export async function readHostLog(transport: Transport): Promise<HostLogEntry[]> {
+/**
+ * Reads and parses a host's log (its last `lastLines` lines when given); unparsable lines (a
+ * torn write) are skipped.
+ */
+export async function readHostLog(
+  transport: Transport,
+  lastLines?: number
+): Promise<HostLogEntry[]> {
   const p = hostPaths(transport.basePath)
-  const out = await execChecked(transport, 'read host log', `cat -- ${p.log} 2>/dev/null; true`)
+  const read =
+    lastLines === undefined ? `cat -- ${p.log}` : `tail -n ${Math.floor(lastLines)} -- ${p.log}`
+  const out = await execChecked(transport, 'read host log', `${read} 2>/dev/null; true`)
   const entries: HostLogEntry[] = []
   for (const line of out.split('\n')) {
     if (line.trim() === '') continue

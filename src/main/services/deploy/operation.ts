@@ -12,9 +12,11 @@ export function logBase(
   kind: LogBase['kind'],
   deployment: string,
   env: EnvironmentConfig,
-  ctx: DeployContext
+  ctx: DeployContext,
+  reason?: string
 ): LogBase {
-  return { deployment, kind, environment: env.name, by: ctx.actor, machine: hostname() }
+  const base = { deployment, kind, environment: env.name, by: ctx.actor, machine: hostname() }
+  return reason?.trim() ? { ...base, reason: reason.trim() } : base
 }
 
 /**

@@ -64,6 +64,8 @@ export async function rollbackEnvironment(
   ctx: DeployContext,
   options: {
     to?: string
+    /** Why, as the user said it: in the lock and the hosts' logs. */
+    reason?: string
     signal?: AbortSignal
     /** The hosts' connections when the caller made them (they are closed here). */
     hosts?: readonly ConnectedHost[]
@@ -77,6 +79,7 @@ export async function rollbackEnvironment(
   const tracker = new DeploymentTracker(
     {
       id,
+      workspace: ctx.workspacePath,
       kind: 'rollback',
       release: options.to ?? '',
       environment: env.name,
@@ -85,7 +88,7 @@ export async function rollbackEnvironment(
     },
     ctx.onEvent
   )
-  const log = logBase('rollback', id, env, ctx)
+  const log = logBase('rollback', id, env, ctx, options.reason)
   return runOperation(env, ctx, tracker, run, options.hosts)
 
   async function run(hosts: readonly ConnectedHost[]): Promise<Deployment> {
@@ -162,7 +165,7 @@ export async function rollbackEnvironment(
         actor: ctx.actor,
         deployment: id,
         environment: env.name,
-        reason: `rollback to ${target}`,
+        reason: log.reason ? `rollback to ${target}: ${log.reason}` : `rollback to ${target}`,
         staleAfterMs
       }
     )

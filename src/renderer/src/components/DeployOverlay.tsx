@@ -7,6 +7,7 @@ import { BreakLockDialog } from './BreakLockDialog'
 import { DeployProgress } from './DeployProgress'
 import { HostKeyPrompt } from './HostKeyPrompt'
 import { PassphrasePrompt } from './PassphrasePrompt'
+import { HistoryDialog } from './HistoryDialog'
 import { RollbackDialog } from './RollbackDialog'
 
 /** The deploy domain's dialogs and prompts, whichever the deploy store says is open. */
@@ -67,12 +68,15 @@ export function DeployOverlay(): React.JSX.Element | null {
         <RollbackDialog
           environment={dialog.environment}
           status={environments[dialog.environment]?.status ?? null}
+          {...(dialog.to ? { initial: dialog.to } : {})}
           pending={pending === 'rollback'}
           error={error?.message ?? null}
-          onConfirm={(to) => void actions.rollback(dialog.environment, to)}
+          onConfirm={(to, reason) => void actions.rollback(dialog.environment, to, reason)}
           onClose={close}
         />
       )
+    case 'history':
+      return <HistoryDialog environment={dialog.environment} onClose={close} />
     case 'break-lock': {
       const status = environments[dialog.environment]?.status
       const lock = status?.hosts.find((h) => h.lock)?.lock ?? null

@@ -1,12 +1,13 @@
-import { useCallback } from 'react'
+import { useCallback, useEffect } from 'react'
 import type { ConfigProblem, EnvironmentConfig, HostConfig } from '../../../shared'
 import { formatAbsolute, formatRelative } from '../lib/format'
 import { useVisibleInterval } from '../lib/use-visible-interval'
 import { useStores } from '../stores/hooks'
-import { useDeploy } from '../stores/use-deploy'
+import { useDeploy, useHistory } from '../stores/use-deploy'
 import { HostRow } from './HostRow'
 import { DEPLOYMENT_STATUS_TEXT } from '../lib/deploy-labels'
-import { RefreshCw, Rocket, Undo2 } from 'lucide-react'
+import { History, RefreshCw, Rocket, Undo2 } from 'lucide-react'
+import { Outcome, When } from './HistoryDialog'
 import { InvalidConfigNote } from './ConfigProblems'
 
 /** How a host reads on the board: its name, and where it is. */
@@ -41,7 +42,7 @@ export function EnvironmentLane({
   readonly now: number
 }): React.JSX.Element {
   const name = environment.name
-  const { deploy: store } = useStores()
+  const { deploy: store, history } = useStores()
   const reading = useDeploy((s) => s.environments[name])
   const running = useDeploy((s) =>
     s.deployments.find((d) => d.environment === name && d.status === 'running')
@@ -49,8 +50,16 @@ export function EnvironmentLane({
   const last = useDeploy((s) =>
     s.deployments.find((d) => d.environment === name && d.status !== 'running')
   )
+  // The newest deployment the hosts recorded: after a restart, or one made from another machine.
+  const recorded = useHistory((s) => s.histories[name]?.history?.records[0])
   const loadStatus = useCallback(() => void store.getState().loadStatus(name), [store, name])
   useVisibleInterval(loadStatus, STATUS_REFRESH_MS)
+  useEffect(() => void history.getState().load(name), [history, name])
+  // This window's own record has the log; the hosts' is shown when it is newer.
+  const showRecorded =
+    !running &&
+    recorded &&
+    (!last || (recorded.id !== last.id && recorded.startedAt > last.startedAt))
 
   const titleId = `lane-env-${name}-title`
   const facts: string[] = []
@@ -107,6 +116,15 @@ export function EnvironmentLane({
           <RefreshCw size={14} aria-hidden="true" />
           {reading?.loading ? 'Reading…' : 'Refresh'}
         </button>
+        <button
+          type="button"
+          data-testid={`history-${name}`}
+          onClick={() => store.getState().openHistory(name)}
+          aria-label={`History of ${name}`}
+        >
+          <History size={14} aria-hidden="true" />
+          History
+        </button>
       </div>
       {running && (
         <button
@@ -119,7 +137,19 @@ export function EnvironmentLane({
           progress
         </button>
       )}
-      {!running && last && (
+      {showRecorded && recorded && (
+        <button
+          type="button"
+          className={`env-last link-button`}
+          data-testid={`last-${name}`}
+          onClick={() => store.getState().openHistory(name)}
+        >
+          Last {recorded.kind}: {recorded.release ?? 'unknown release'}{' '}
+          <Outcome outcome={recorded.outcome} />, <When iso={recorded.startedAt} now={now} /> by{' '}
+          {recorded.by}
+        </button>
+      )}
+      {!running && !showRecorded && last && (
         <button
           type="button"
           className={`env-last link-button status-${last.status}`}

@@ -12,6 +12,7 @@ export function rollbackTarget(status: EnvironmentStatus | null | undefined): st
 export function RollbackDialog({
   environment,
   status,
+  initial,
   pending,
   error,
   onConfirm,
@@ -19,9 +20,11 @@ export function RollbackDialog({
 }: {
   readonly environment: string
   readonly status: EnvironmentStatus | null
+  /** The release picked in the history, when the dialog was opened from there. */
+  readonly initial?: string
   readonly pending: boolean
   readonly error: string | null
-  readonly onConfirm: (to: string | undefined) => void
+  readonly onConfirm: (to: string | undefined, reason: string) => void
   readonly onClose: () => void
 }): React.JSX.Element {
   const fallback = rollbackTarget(status)
@@ -30,7 +33,10 @@ export function RollbackDialog({
     .filter((id) => id !== current)
     .sort()
     .reverse()
-  const [to, setTo] = useState<string>(fallback ?? present[0] ?? '')
+  const [to, setTo] = useState<string>(
+    initial && present.includes(initial) ? initial : (fallback ?? present[0] ?? '')
+  )
+  const [reason, setReason] = useState('')
   const bad = new Set(status?.badReleases ?? [])
   return (
     <DeployModal title={`Roll back ${environment}`} testId="rollback-dialog" onClose={onClose}>
@@ -38,7 +44,7 @@ export function RollbackDialog({
         className="modal-body"
         onSubmit={(e) => {
           e.preventDefault()
-          if (to) onConfirm(to === fallback ? undefined : to)
+          if (to) onConfirm(to === fallback ? undefined : to, reason)
         }}
       >
         <p>
@@ -60,6 +66,17 @@ export function RollbackDialog({
             </select>
           </label>
         )}
+        <label className="field">
+          <span>Reason (kept in the hosts' history)</span>
+          <input
+            type="text"
+            value={reason}
+            maxLength={500}
+            onChange={(e) => setReason(e.target.value)}
+            placeholder="e.g. ORD-150 totals wrong after the deploy"
+            data-testid="rollback-reason"
+          />
+        </label>
         {error && (
           <p className="form-error" role="alert">
             {error}

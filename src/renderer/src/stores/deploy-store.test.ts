@@ -12,6 +12,7 @@ const RELEASE = '20261126.1204-abc1234'
 function deployment(overrides: Partial<Deployment> = {}): Deployment {
   return {
     id: 'd1',
+    workspace: '/repos/orders',
     kind: 'deploy',
     release: RELEASE,
     environment: 'staging',

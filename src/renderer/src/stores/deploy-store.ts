@@ -18,7 +18,8 @@ export interface EnvironmentReading {
 /** Which dialog of the deploy domain is open. */
 export type DeployDialog =
   | { readonly kind: 'deploy'; readonly environment: string }
-  | { readonly kind: 'rollback'; readonly environment: string }
+  | { readonly kind: 'rollback'; readonly environment: string; readonly to?: string }
+  | { readonly kind: 'history'; readonly environment: string }
   | { readonly kind: 'break-lock'; readonly environment: string }
   | { readonly kind: 'progress'; readonly id: string }
 
@@ -45,13 +46,15 @@ export interface DeployActions {
   /** A `deployments.changed` event. */
   deploymentChanged(deployment: Deployment): void
   openDeploy(environment: string): void
-  openRollback(environment: string): void
+  /** Opens the rollback dialog, with `to` chosen when given (from the history). */
+  openRollback(environment: string, to?: string): void
+  openHistory(environment: string): void
   openBreakLock(environment: string): void
   showProgress(id: string): void
   closeDialog(): void
   /** Starts a deployment; true when it started (the progress dialog opens). */
   deploy(release: string, environment: string, reason?: string): Promise<boolean>
-  rollback(environment: string, to?: string): Promise<boolean>
+  rollback(environment: string, to?: string, reason?: string): Promise<boolean>
   cancel(id: string): Promise<void>
   breakLock(environment: string, reason: string): Promise<boolean>
   /**
@@ -222,8 +225,11 @@ export function createDeployStore(
       openDeploy(environment) {
         set({ dialog: { kind: 'deploy', environment }, error: null })
       },
-      openRollback(environment) {
-        set({ dialog: { kind: 'rollback', environment }, error: null })
+      openRollback(environment, to) {
+        set({ dialog: { kind: 'rollback', environment, ...(to ? { to } : {}) }, error: null })
+      },
+      openHistory(environment) {
+        set({ dialog: { kind: 'history', environment }, error: null })
       },
       openBreakLock(environment) {
         set({ dialog: { kind: 'break-lock', environment }, error: null })
@@ -247,11 +253,12 @@ export function createDeployStore(
         })
       },
 
-      rollback(environment, to) {
+      rollback(environment, to, reason) {
         return guarded('rollback', async () => {
           const deployment = await client.call('environments.rollback', {
             environment,
-            ...(to ? { to } : {})
+            ...(to ? { to } : {}),
+            ...(reason?.trim() ? { reason: reason.trim() } : {})
           })
           started(deployment)
         })

@@ -2,6 +2,7 @@ import type { StoreApi } from 'zustand'
 import type { ApiClient } from '../api/client'
 import { createBranchesStore, type BranchesStore } from './branches-store'
 import { createDeployStore, type DeployStore } from './deploy-store'
+import { createHistoryStore, type HistoryStore } from './history-store'
 import { createReleasesStore, type ReleasesStore } from './releases-store'
 import { createTestsStore, type TestsStore } from './tests-store'
 import { createWorkspaceStore, type WorkspaceStore } from './workspace-store'
@@ -12,6 +13,7 @@ export interface Stores {
   readonly branches: StoreApi<BranchesStore>
   readonly releases: StoreApi<ReleasesStore>
   readonly deploy: StoreApi<DeployStore>
+  readonly history: StoreApi<HistoryStore>
   readonly tests: StoreApi<TestsStore>
 }
 
@@ -22,6 +24,7 @@ export function createStores(client: ApiClient): Stores {
     branches: createBranchesStore(client),
     releases: createReleasesStore(client),
     deploy: createDeployStore(client),
+    history: createHistoryStore(client),
     tests: createTestsStore(client)
   }
 }

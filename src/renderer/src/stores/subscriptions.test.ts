@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import type { Deployment, EnvironmentStatus } from '../../../shared'
 import { createFakeClient, makeBranch, makeListing, makeWorkspace } from '../test/fake-client'
 import { createStores } from './stores'
 import { connectSubscriptions } from './subscriptions'
@@ -114,5 +115,55 @@ describe('subscriptions', () => {
     expect(client.listenerCount()).toBe(0)
     client.emit({ event: 'workspace.changed', payload: { workspace: makeWorkspace() } })
     expect(stores.workspace.getState().workspace).toBeNull()
+  })
+
+  // Issue 13 defect 3: "Last deploy" leaked between workspaces (kept by environment name).
+  it("keeps another workspace's deployments and environment readings off this board", async () => {
+    const { client, stores } = setup()
+    client.emit({ event: 'workspace.changed', payload: { workspace: makeWorkspace() } })
+    const deployment = (workspace: string, id: string): Deployment => ({
+      id,
+      workspace,
+      kind: 'deploy',
+      release: '20261126.1204-abc1234',
+      environment: 'staging',
+      status: 'succeeded',
+      startedBy: 'ada@laptop',
+      startedAt: '2026-11-26T12:04:00.000Z',
+      finishedAt: '2026-11-26T12:05:00.000Z',
+      hosts: [],
+      log: [],
+      summary: 'Deployed',
+      version: 3
+    })
+    const status = (release: string): EnvironmentStatus => ({
+      environment: 'staging',
+      hosts: [],
+      drift: false,
+      badReleases: [release],
+      readAt: '2026-11-26T12:05:00.000Z'
+    })
+    // Another repository's staging finishes a deployment while this one is open.
+    client.emit({
+      event: 'deployments.changed',
+      payload: { deployment: deployment('/repos/other', 'd-other') }
+    })
+    client.emit({
+      event: 'environments.changed',
+      payload: { workspace: '/repos/other', environment: 'staging', status: status('other') }
+    })
+    expect(stores.deploy.getState().deployments).toEqual([])
+    expect(stores.deploy.getState().environments.staging).toBeUndefined()
+
+    client.emit({
+      event: 'deployments.changed',
+      payload: { deployment: deployment('/repos/orders', 'd-own') }
+    })
+    client.emit({
+      event: 'environments.changed',
+      payload: { workspace: '/repos/orders', environment: 'staging', status: status('own') }
+    })
+    expect(stores.deploy.getState().deployments.map((d) => d.id)).toEqual(['d-own'])
+    expect(stores.deploy.getState().environments.staging?.status?.badReleases).toEqual(['own'])
   })
 })

@@ -37,10 +37,16 @@ export function connectSubscriptions(
         if (stores.workspace.getState().workspace) refreshBranches.request()
         return
       case 'deployments.changed':
+        // A deployment of another workspace (it runs on after a switch) is not this board's.
+        if (!isOpen(event.payload.deployment.workspace)) return
         stores.deploy.getState().deploymentChanged(event.payload.deployment)
         return
       case 'environments.changed':
+        // Environments are named per workspace: another's "staging" is not this one's.
+        if (!isOpen(event.payload.workspace)) return
         stores.deploy.getState().statusChanged(event.payload.environment, event.payload.status)
+        // Its hosts' logs have a new ending: the history and "Last deploy" follow.
+        stores.history.getState().reloadKnown(event.payload.environment)
         return
       case 'releases.changed':
         stores.releases.getState().changed(event.payload)
@@ -66,6 +72,9 @@ export function connectSubscriptions(
     }
   })
 
+  const isOpen = (workspace: string): boolean =>
+    stores.workspace.getState().workspace?.path === workspace
+
   // Events sent while the stream was down are lost: re-read what the board shows.
   const offReconnect =
     client.onReconnect?.(() => {
@@ -82,6 +91,7 @@ export function connectSubscriptions(
   const reloadDeploys = (): void => {
     void stores.releases.getState().load()
     void stores.deploy.getState().loadDeployments()
+    stores.history.getState().reloadKnown()
     // Lanes already shown re-read their hosts (deploy events may have been missed).
     for (const name of Object.keys(stores.deploy.getState().environments)) {
       void stores.deploy.getState().loadStatus(name)
@@ -90,6 +100,7 @@ export function connectSubscriptions(
   const resetDeploys = (): void => {
     stores.releases.getState().reset()
     stores.deploy.getState().reset()
+    stores.history.getState().reset()
   }
 
   let listedFor = listingKey(stores.workspace.getState().workspace)

@@ -1,5 +1,6 @@
 import { useStore } from 'zustand'
 import type { DeployStore } from './deploy-store'
+import type { HistoryStore } from './history-store'
 import { useStores } from './hooks'
 import type { ReleasesStore } from './releases-store'
 
@@ -11,4 +12,9 @@ export function useDeploy<T>(selector: (state: DeployStore) => T): T {
 /** One value from the releases store; re-renders only when that value changes. */
 export function useReleases<T>(selector: (state: ReleasesStore) => T): T {
   return useStore(useStores().releases, selector)
+}
+
+/** One value from the history store; re-renders only when that value changes. */
+export function useHistory<T>(selector: (state: HistoryStore) => T): T {
+  return useStore(useStores().history, selector)
 }

@@ -54,6 +54,7 @@ describe('DeployDialog', () => {
         environment === 'staging' ? running('staging', r2.id) : running('production', r1.id),
       'deployments.start': ({ release, environment }) => ({
         id: 'd9',
+        workspace: '/repos/orders',
         kind: 'deploy',
         release,
         environment,
