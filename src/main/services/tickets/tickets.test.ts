@@ -190,6 +190,7 @@ describe('a ticket after main', { timeout: 180_000 }, () => {
       const deployed = async (environment: string, id: string): Promise<void> =>
         recordLocalDeployment(dataDir, {
           id: `${environment}-${id}`,
+          workspace: a,
           kind: 'deploy',
           release: id,
           environment,
