@@ -91,6 +91,6 @@ test.describe('environment history (serve mode)', () => {
     await expect(rows).toHaveCount(3)
     await expect(rows.nth(0)).toContainText(`Rollback to ${first} from ${second}`)
     await expect(rows.nth(0)).toContainText('“totals wrong on the second cut”')
-    await expect(rows.nth(0)).toHaveAttribute('data-outcome', 'succeeded')
+    await expect(rows.nth(0)).toHaveAttribute('data-outcome', 'finished')
   })
 })
