@@ -1,6 +1,8 @@
 import { useState } from 'react'
 import type { EnvironmentStatus } from '../../../shared'
 import { DeployModal } from './DeployModal'
+import { LockNotice } from './LockNotice'
+import { useNow } from '../lib/use-now'
 
 /** The release a rollback goes to by default: the previous one most hosts have. */
 export function rollbackTarget(status: EnvironmentStatus | null | undefined): string | null {
@@ -38,6 +40,7 @@ export function RollbackDialog({
   )
   const [reason, setReason] = useState('')
   const bad = new Set(status?.badReleases ?? [])
+  const now = useNow(30_000)
   return (
     <DeployModal title={`Roll back ${environment}`} testId="rollback-dialog" onClose={onClose}>
       <form
@@ -52,6 +55,7 @@ export function RollbackDialog({
           <strong data-testid="rollback-target">{to || 'no release'}</strong> current on every host,
           one batch at a time with health checks, without uploading anything.
         </p>
+        {status && <LockNotice status={status} now={now} />}
         {present.length > 1 && (
           <label className="field">
             <span>Release to make current</span>

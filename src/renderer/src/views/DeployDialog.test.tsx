@@ -111,4 +111,55 @@ describe('DeployDialog', () => {
     ])
     expect(stores.deploy.getState().dialog).toEqual({ kind: 'progress', id: 'd9' })
   })
+
+  // Issue 13: locks visible before acting, with the exact time on hover (never raw ISO).
+  it("shows the environment's lock before the user deploys", async () => {
+    const since = new Date(Date.now() - 12 * 60_000).toISOString()
+    const locked = running('staging', r1.id)
+    const host = locked.hosts[0]
+    if (!host) throw new Error('no host')
+    const client = createFakeClient({
+      'releases.list': () => [r2, r1],
+      'environments.status': () => ({
+        ...locked,
+        hosts: [
+          {
+            ...host,
+            lock: {
+              holder: 'bo@desk',
+              machine: 'desk',
+              reason: 'ORD-150 hotfix',
+              since,
+              heartbeatAt: new Date().toISOString(),
+              stale: false
+            }
+          }
+        ]
+      })
+    })
+    const stores = createStores(client)
+    stores.workspace.setState({
+      workspace: makeWorkspace({
+        config: {
+          tickets: { pattern: '[A-Z]+-[0-9]+' },
+          pullRequests: { approvals: 1, mergeMethod: 'merge' },
+          environments: [{ name: 'staging', hosts: [{ local: 'a' }], keepReleases: 5 }]
+        }
+      })
+    })
+    render(
+      <StoresContext.Provider value={stores}>
+        <DeployDialog environment="staging" />
+      </StoresContext.Provider>
+    )
+    const notice = await screen.findByTestId('deploy-lock', {}, { timeout: 2000 })
+    expect(notice.textContent).toContain('staging is locked by bo@desk on desk')
+    expect(notice.textContent).toContain('12 minutes ago')
+    expect(notice.textContent).toContain('“ORD-150 hotfix”')
+    expect(notice.textContent).toContain('refused while the lock is held')
+    expect(notice.textContent).not.toContain(since)
+    expect(notice.querySelector('time')?.getAttribute('title')).toMatch(
+      /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/
+    )
+  })
 })

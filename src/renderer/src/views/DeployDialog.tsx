@@ -3,6 +3,7 @@ import type { EnvironmentStatus } from '../../../shared'
 import { DeployModal } from '../components/DeployModal'
 import { ReleaseChangesView } from '../components/ReleaseChanges'
 import { formatRelative } from '../lib/format'
+import { LockNotice } from '../components/LockNotice'
 import { useNow } from '../lib/use-now'
 import { useStores, useWorkspace } from '../stores/hooks'
 import { useDeploy, useReleases } from '../stores/use-deploy'
@@ -141,6 +142,7 @@ export function DeployDialog({
           {environment} runs {deployed ? <code>{deployed}</code> : 'nothing yet'}
           {status?.drift ? ' (hosts differ)' : ''}
         </p>
+        {status && <LockNotice status={status} now={now} />}
         {release && <ReleaseChangesView releases={releases} deployed={deployed} target={release} />}
         <label className="field">
           <span>Reason (optional, recorded in the hosts&apos; logs and the lock)</span>
