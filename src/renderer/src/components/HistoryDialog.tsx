@@ -90,7 +90,7 @@ export function HistoryDialog({
             {reading?.loading
               ? "Reading the hosts' logs…"
               : history
-                ? `${plural(history.records.length, 'deployment')} from the hosts' logs, read ${formatRelative(new Date(reading?.readAt ?? now).toISOString(), now)}`
+                ? `${history.records.length > 0 ? `${plural(history.records.length, 'deployment')} from the hosts' logs` : "The hosts' logs"}, read ${formatRelative(new Date(reading?.readAt ?? now).toISOString(), now)}`
                 : ''}
           </span>
           <button type="button" onClick={load} disabled={reading?.loading ?? false}>
