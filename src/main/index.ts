@@ -14,7 +14,7 @@ import { electronCsp } from './electron/csp'
 import { connectIpc } from './electron/ipc'
 import { applySessionPolicy, hardenWebContents } from './electron/harden'
 import { createElectronSettingsStore } from './electron/settings-store'
-import { windowOptions } from './electron/window'
+import { createMainWindow } from './electron/window'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 const preloadPath = join(here, '../preload/index.cjs')
@@ -54,7 +54,7 @@ async function start(): Promise<void> {
   protocol.handle(APP_SCHEME, appProtocolHandler(rendererDir, csp))
   applySessionPolicy(session.defaultSession, appUrl, csp)
 
-  const win = new BrowserWindow(windowOptions(preloadPath, { production: !development }))
+  const win = createMainWindow(BrowserWindow, preloadPath, { production: !development })
   const disconnect = connectIpc(ipcMain, r, win.webContents, appUrl)
   win.on('closed', disconnect)
   win.once('ready-to-show', () => win.show())

@@ -1,14 +1,18 @@
 import type { BrowserWindowConstructorOptions } from 'electron'
 
 /**
- * The main window's options: sandboxed renderer with context isolation, no Node, web security
- * on, the one preload; devtools only when not packaged for production.
+ * Creates the main window with `BrowserWindow` (Electron's, or a stand-in in tests): a
+ * sandboxed renderer with context isolation, no Node, web security on, the one preload, no
+ * middle-click new windows (Auxclick off); DevTools only when not running as production.
+ * The options are one literal inside `new BrowserWindow(…)` so Electronegativity reads each
+ * setting rather than reporting what it cannot see.
  */
-export function windowOptions(
+export function createMainWindow<W>(
+  BrowserWindow: new (options: BrowserWindowConstructorOptions) => W,
   preloadPath: string,
   options: { readonly production: boolean }
-): BrowserWindowConstructorOptions {
-  return {
+): W {
+  return new BrowserWindow({
     width: 1280,
     height: 820,
     minWidth: 800,
@@ -27,8 +31,9 @@ export function windowOptions(
       webSecurity: true,
       allowRunningInsecureContent: false,
       webviewTag: false,
+      disableBlinkFeatures: 'Auxclick',
       spellcheck: false,
       devTools: !options.production
     }
-  }
+  })
 }
