@@ -77,7 +77,7 @@ describe('known_hosts', () => {
     expect(matchesHostPatterns(hashHostName('web1', salt), 'web2')).toBe(false)
   })
 
-  it('tells trusted, unknown, changed and revoked apart; ignores comments and @cert-authority', () => {
+  it('tells trusted, unknown, changed and revoked apart; never trusts a @cert-authority key', () => {
     const [ed, ecdsa, rsa, ed2] = keys
     const text = [
       '# a comment',
@@ -90,7 +90,8 @@ describe('known_hosts', () => {
       `web3 ssh-ed25519 not*base64`
     ].join('\n')
     const entries = parseKnownHosts(text, 'kh')
-    expect(entries).toHaveLength(3)
+    // The CA line is read (host matching agrees with OpenSSH) but its key is no host key.
+    expect(entries.map((e) => e.marker)).toEqual([null, null, 'cert-authority', 'revoked'])
     expect(checkHostKey(entries, 'web1', 22, ed.blob)).toEqual({ kind: 'trusted', source: 'kh:3' })
     expect(checkHostKey(entries, 'web1', 2222, ecdsa.blob).kind).toBe('trusted')
     expect(checkHostKey(entries, 'web1', 2222, ed.blob)).toEqual({
