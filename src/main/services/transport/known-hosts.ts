@@ -80,7 +80,7 @@ export function validKeyBlob(declared: string, blob: Buffer): boolean {
   if (!fields) return false
   const values: Buffer[] = []
   let at = 0
-  for (const _ of ['type', ...fields]) {
+  for (let field = 0; field <= fields.length; field++) {
     if (at + 4 > blob.length) return false
     const len = blob.readUInt32BE(at)
     if (len > blob.length - at - 4) return false
