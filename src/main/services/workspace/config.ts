@@ -1,6 +1,14 @@
 import { readFile, stat, writeFile } from 'node:fs/promises'
 import { basename, join } from 'node:path'
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml'
+import {
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  visit,
+  type Node as YamlNode
+} from 'yaml'
 import type { z } from 'zod'
 import { SlipwayConfigSchema, type SlipwayConfig } from '../../../shared/config-schema'
 import type { ConfigProblem } from '../../../shared/models'
@@ -81,7 +89,16 @@ export function parseConfigText(
   try {
     raw = doc.toJS({ maxAliasCount: 100 }) ?? {}
   } catch (e) {
-    return { config: null, problems: [problem(file, null, firstLine((e as Error).message))] }
+    // Alias errors (unresolved, too many: a billion-laughs file) carry no position: point at
+    // the first alias, else the document's start, so the problem still reads file:line:col.
+    let offset = doc.contents?.range?.[0] ?? 0
+    visit(doc, {
+      Alias(_key, node) {
+        offset = node.range?.[0] ?? offset
+        return visit.BREAK
+      }
+    })
+    return { config: null, problems: [problem(file, at(offset), firstLine((e as Error).message))] }
   }
   if (typeof raw !== 'object' || Array.isArray(raw) || raw === null) {
     const where = at(doc.contents?.range?.[0])
@@ -223,7 +240,22 @@ function problem(
   where: { line: number; column: number } | null,
   message: string
 ): ConfigProblem {
-  return { file, line: where?.line ?? null, column: where?.column ?? null, message }
+  return {
+    file,
+    line: where?.line ?? null,
+    column: where?.column ?? null,
+    message: oneLine(message)
+  }
+}
+
+// Keys and values in messages come from the file: control characters (a CR in a key) are
+// escaped and a long value is cut, so a problem always prints as one readable line.
+function oneLine(message: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is escaped
+  const escaped = message.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) =>
+    c === '\n' ? ' ' : JSON.stringify(c).slice(1, -1)
+  )
+  return escaped.length > 300 ? `${escaped.slice(0, 299)}…` : escaped
 }
 
 function firstLine(message: string): string {
