@@ -53,7 +53,8 @@ export const METHOD_NAMES = [
   'pullRequests.diff',
   'pullRequests.merge',
   'pullRequests.close',
-  'pullRequests.deleteBranch'
+  'pullRequests.deleteBranch',
+  'mergeReleases.list'
 ] as const satisfies readonly Method[]
 
 // Fails to compile when the contract gains a method this list lacks.

@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import { branchMethods, type BranchEvents } from './contract-branches'
 import { deployMethods, type DeployEvents } from './contract-deploy'
+import { mergeReleaseMethods, type MergeReleaseEvents } from './contract-merge-release'
 import type { MethodEffect } from './contract-method'
 import { pullRequestMethods, type PullRequestEvents } from './contract-pull-requests'
 import { teamMethods, type TeamEvents } from './contract-team'
@@ -20,6 +21,7 @@ export const contract = {
   ...branchMethods,
   ...testMethods,
   ...deployMethods,
+  ...mergeReleaseMethods,
   ...teamMethods,
   ...ticketMethods,
   ...pullRequestMethods
@@ -52,6 +54,7 @@ export type EventMap = WorkspaceEvents &
   BranchEvents &
   TestEvents &
   DeployEvents &
+  MergeReleaseEvents &
   TeamEvents &
   TicketEvents &
   PullRequestEvents

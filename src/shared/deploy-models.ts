@@ -68,6 +68,8 @@ export const EnvironmentStatusSchema = z.object({
   drift: z.boolean(),
   /** Releases known bad for this environment (failed a deploy). */
   badReleases: z.array(z.string()),
+  /** Why a release was marked bad, where this machine knows it: release id → reason. */
+  badReasons: z.record(z.string(), z.string()).optional(),
   readAt: z.string()
 })
 export type EnvironmentStatus = z.output<typeof EnvironmentStatusSchema>

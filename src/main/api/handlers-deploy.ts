@@ -8,10 +8,15 @@ import type { DomainHandlers, HandlerContext } from './handlers'
 import { perWorkspace } from './per-workspace'
 import type { ErrorLog } from '../services/log'
 
-/** Handlers of the release, deployment and environment methods. */
-export function createDeployHandlers(
-  ctx: HandlerContext
-): DomainHandlers<keyof typeof deployMethods> {
+/** The deploy domain as the handler table and its neighbours (merge and release) see it. */
+export interface DeployDomain {
+  readonly handlers: DomainHandlers<keyof typeof deployMethods>
+  /** The open workspace's deploy service (`ExpectedError('no-workspace')` when none is open). */
+  service(): DeployService
+}
+
+/** Handlers of the release, deployment and environment methods, and the service under them. */
+export function createDeployDomain(ctx: HandlerContext): DeployDomain {
   // Failures of background deployments are bugs of Slipway: the router's log keeps their stack.
   const log: ErrorLog = ctx.log
   // One trust store and one credential store per router: passphrases live as long as it does.
@@ -36,7 +41,7 @@ export function createDeployHandlers(
     })
   })
 
-  return {
+  const handlers: DeployDomain['handlers'] = {
     'releases.list': async () => deploy().listReleases(),
     'releases.create': async ({ commit }) => deploy().createRelease(commit),
     'releases.prune': async ({ keep }) => ({ removed: await deploy().pruneReleases(keep) }),
@@ -69,4 +74,5 @@ export function createDeployHandlers(
       return { ok: true as const }
     }
   }
+  return { handlers, service: deploy }
 }

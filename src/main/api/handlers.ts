@@ -2,7 +2,8 @@ import type { AppEvent, Method, ParsedRequestOf, ResponseOf } from '../../shared
 import type { AppInfo } from '../../shared/models'
 import type { SettingsStore } from '../services/workspace'
 import { createBranchHandlers } from './handlers-branches'
-import { createDeployHandlers } from './handlers-deploy'
+import { createDeployDomain } from './handlers-deploy'
+import { createMergeReleaseDomain } from './handlers-merge-release'
 import { createPullRequestHandlers } from './handlers-pull-requests'
 import { createTeamDomain, mergeTestsFrom } from './handlers-team'
 import { createTestDomain } from './handlers-test-runs'
@@ -44,13 +45,17 @@ export type DomainHandlers<M extends Method> = Pick<Handlers, M>
 export function createHandlers(ctx: HandlerContext): Handlers {
   const tests = createTestDomain(ctx)
   const team = createTeamDomain(ctx, () => mergeTestsFrom(tests))
+  const deploy = createDeployDomain(ctx)
+  const mergeRelease = createMergeReleaseDomain(ctx, deploy)
   return {
     ...createWorkspaceHandlers(ctx),
     ...createBranchHandlers(ctx),
     ...tests.handlers,
-    ...createDeployHandlers(ctx),
+    ...deploy.handlers,
+    ...mergeRelease.handlers,
     ...team.handlers,
     ...createTicketHandlers(ctx, team),
-    ...createPullRequestHandlers(ctx, team, null)
+    // A merge hands main's new commit on to be released and deployed on merge.
+    ...createPullRequestHandlers(ctx, team, mergeRelease.afterMerge)
   } satisfies Handlers
 }

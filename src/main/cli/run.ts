@@ -117,6 +117,8 @@ async function serve(command: Extract<CliCommand, { kind: 'serve' }>, io: CliIo)
     // The tests service starts on first use; a long-lived host wants continual testing now,
     // before any browser connects. A workspace without test.command just answers bad-config.
     if (workspace.config.test) void router.call('tests.queue', {})
+    // Likewise, merges to main are released (and deployed on merge) whether or not a browser is open.
+    void router.call('mergeReleases.list', {})
     if (!existsSync(join(io.rendererDir, 'index.html'))) {
       io.stderr(
         `slipway: warning: the renderer is not built (${io.rendererDir}); run npm run build\n`

@@ -331,7 +331,12 @@ export async function deployRelease(
       await Promise.all(
         members.map((m) => markBadOnHost(m.target.transport, release.id).catch(() => undefined))
       )
-      await recordLocalBadRelease(ctx.dataDir, env.name, release.id)
+      await recordLocalBadRelease(
+        ctx.dataDir,
+        env.name,
+        release.id,
+        cancelled ? 'cancelled during its deploy' : `failed on ${failure ?? 'a host'}`
+      )
     }
     await Promise.all(
       members.map((m) =>

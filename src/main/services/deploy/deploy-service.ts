@@ -24,9 +24,9 @@ import { deployRelease } from './deploy-release'
 import type { DeploymentRegistry } from './deployment-registry'
 import { readDeploymentHistory } from './deployment-history'
 import { readEnvironmentStatus } from './environment-status'
-import { readLocalDeployments } from './local-records'
 import { scanHostKeys } from './host-keys'
 import { closeHosts, connectHosts, needsUserError, type ConnectedHost } from './connect-hosts'
+import { readLocalDeployments, recordLocalBadRelease } from './local-records'
 import { rollbackEnvironment } from './rollback-environment'
 import type { DeployContext, DeployEvent } from './types'
 
@@ -42,6 +42,12 @@ export interface DeployServiceOptions {
   readonly log: ErrorLog
   /** Deployments of this process, shared across workspaces so a switch does not lose them. */
   readonly deployments: DeploymentRegistry
+}
+
+/** A deployment that started: its first state, and its end. */
+interface Started {
+  readonly first: Promise<Deployment>
+  readonly finished: Promise<Deployment>
 }
 
 /** A release as the API shows it (the tarball path stays on this machine). */
@@ -101,8 +107,20 @@ export class DeployService {
     return (await listReleases(await this.releasesDir(), skipped)).map(publicRelease)
   }
 
+  /**
+   * Builds a release from `commit` after any build already running (the merge pipeline's way,
+   * where two builds must queue rather than refuse); `onStep` gets each line of progress.
+   */
+  async createReleaseQueued(commit: string, onStep: (line: string) => void): Promise<Release> {
+    while (this.creating) await this.creating.catch(() => undefined)
+    return this.createRelease(commit, onStep)
+  }
+
   /** Builds a release (one at a time); progress goes out as `releases.changed`. */
-  async createRelease(commit: string | undefined): Promise<Release> {
+  async createRelease(
+    commit: string | undefined,
+    onStep?: (line: string) => void
+  ): Promise<Release> {
     if (this.creating) {
       throw new ExpectedError('conflict', 'a release is already being built; wait for it to finish')
     }
@@ -125,6 +143,15 @@ export class DeployService {
           ...(commit ? { commit } : {}),
           createdBy: this.options.actor,
           onProgress: (p) => {
+            if (onStep && p.kind !== 'done') {
+              onStep(
+                p.kind === 'worktree'
+                  ? 'checking out the commit'
+                  : p.kind === 'pack'
+                    ? `packed ${p.files} files`
+                    : p.line
+              )
+            }
             switch (p.kind) {
               case 'worktree':
                 emit({
@@ -214,6 +241,38 @@ export class DeployService {
 
   /** Starts deploying `releaseId` to `name`; resolves with the running deployment. */
   async deploy(releaseId: string, name: string, reason: string | undefined): Promise<Deployment> {
+    const { first, finished } = await this.startDeploy(releaseId, name, reason)
+    return Promise.race([first, finished])
+  }
+
+  /**
+   * Deploys `releaseId` to `name` and resolves with the final deployment (whatever its status);
+   * `onStarted` gets the running deployment as soon as it exists. Refusals before the start
+   * (unknown host key, a deployment already running there) reject.
+   */
+  async deployToEnd(
+    releaseId: string,
+    name: string,
+    reason: string,
+    onStarted: (deployment: Deployment) => void
+  ): Promise<Deployment> {
+    const { first, finished } = await this.startDeploy(releaseId, name, reason)
+    void first.then(onStarted)
+    return finished
+  }
+
+  /** Marks `releaseId` bad for the environment on this machine, with the reason. */
+  async markBad(name: string, releaseId: string, reason: string): Promise<void> {
+    this.environment(name)
+    await recordLocalBadRelease(await this.options.dataDir, name, releaseId, reason)
+    void this.announceStatus(this.environment(name))
+  }
+
+  private async startDeploy(
+    releaseId: string,
+    name: string,
+    reason: string | undefined
+  ): Promise<Started> {
     const env = this.environment(name)
     const release = await getRelease(await this.releasesDir(), releaseId)
     return this.start(env, (ctx, signal, hosts) =>
@@ -228,7 +287,7 @@ export class DeployService {
     reason: string | undefined
   ): Promise<Deployment> {
     const env = this.environment(name)
-    return this.start(env, (ctx, signal, hosts) =>
+    const { first, finished } = await this.start(env, (ctx, signal, hosts) =>
       rollbackEnvironment(env, ctx, {
         signal,
         hosts,
@@ -236,6 +295,7 @@ export class DeployService {
         ...(reason ? { reason } : {})
       })
     )
+    return Promise.race([first, finished])
   }
 
   /** Breaks the environment's lock on every host, recording `reason`. */
@@ -262,7 +322,7 @@ export class DeployService {
       signal: AbortSignal,
       hosts: readonly ConnectedHost[]
     ) => Promise<Deployment>
-  ): Promise<Deployment> {
+  ): Promise<Started> {
     const { deployments, emit, log } = this.options
     const key = this.envKey(env.name)
     const unreserve = deployments.reserve(key, env.name)
@@ -325,7 +385,7 @@ export class DeployService {
         unreserve()
         void this.announceStatus(env)
       })
-    return Promise.race([first, finished])
+    return { first, finished }
   }
 
   /** Reads the environment again and pushes it, so every board shows the hosts' truth. */

@@ -4,7 +4,7 @@ import { healthOnce } from './activation'
 import { closeHosts, connectFailure, connectHosts } from './connect-hosts'
 import { DEFAULT_LOCK_STALE_AFTER_MS, parseLock } from './host-lock'
 import { readHostSnapshot } from './host-read'
-import { readLocalBadReleases } from './local-records'
+import { readLocalBadReasons, readLocalBadReleases } from './local-records'
 import { errorMessage } from './remote'
 import type { DeployContext } from './types'
 
@@ -20,6 +20,7 @@ export async function readEnvironmentStatus(
   const staleAfterMs = ctx.lockStaleAfterMs ?? DEFAULT_LOCK_STALE_AFTER_MS
   const hosts = await connectHosts(env, ctx.transport)
   const bad = new Set(await readLocalBadReleases(ctx.dataDir, env.name))
+  const badReasons = await readLocalBadReasons(ctx.dataDir, env.name)
   try {
     const statuses = await Promise.all(
       hosts.map(async (h): Promise<HostStatus> => {
@@ -64,6 +65,7 @@ export async function readEnvironmentStatus(
       hosts: statuses,
       drift: running.size > 1,
       badReleases: [...bad].sort().reverse(),
+      badReasons,
       readAt: new Date().toISOString()
     }
   } finally {

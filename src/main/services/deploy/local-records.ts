@@ -24,26 +24,63 @@ export async function readLocalBadReleases(
   }
 }
 
-/** Adds `release` to the environment's bad list (write to a temp file, then rename). */
+/** Why releases were marked bad on this machine, per environment: release id → reason. */
+export async function readLocalBadReasons(
+  dataDir: string,
+  environment: string
+): Promise<Record<string, string>> {
+  const all = await readJson(join(recordsDir(dataDir), 'bad-reasons.json'))
+  const reasons = all[environment]
+  const out: Record<string, string> = {}
+  if (reasons && typeof reasons === 'object' && !Array.isArray(reasons)) {
+    for (const [id, reason] of Object.entries(reasons as Record<string, unknown>)) {
+      if (typeof reason === 'string') out[id] = reason
+    }
+  }
+  return out
+}
+
+/**
+ * Adds `release` to the environment's bad list, with the reason when one is given (the first
+ * reason stays: it is what made the release bad). Files are written to a temp name, then renamed.
+ */
 export async function recordLocalBadRelease(
   dataDir: string,
   environment: string,
-  release: string
+  release: string,
+  reason?: string
 ): Promise<void> {
   const dir = recordsDir(dataDir)
   await mkdir(dir, { recursive: true, mode: PRIVATE_DIR })
   const file = join(dir, 'bad-releases.json')
-  let all: Record<string, string[]> = {}
-  try {
-    all = JSON.parse(await readFile(file, 'utf8')) as Record<string, string[]>
-  } catch {
-    all = {}
-  }
-  const list = new Set(all[environment] ?? [])
+  const all = (await readJson(file)) as Record<string, string[]>
+  const list = new Set(Array.isArray(all[environment]) ? all[environment] : [])
   list.add(release)
   all[environment] = [...list].sort()
+  await writeJson(file, all)
+  if (reason === undefined) return
+  const reasonsFile = join(dir, 'bad-reasons.json')
+  const reasons = (await readJson(reasonsFile)) as Record<string, Record<string, string>>
+  const forEnv = { ...(reasons[environment] ?? {}) }
+  forEnv[release] ??= reason
+  reasons[environment] = forEnv
+  await writeJson(reasonsFile, reasons)
+}
+
+async function readJson(file: string): Promise<Record<string, unknown>> {
+  try {
+    const parsed: unknown = JSON.parse(await readFile(file, 'utf8'))
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : {}
+  } catch {
+    return {}
+  }
+}
+
+async function writeJson(file: string, value: unknown): Promise<void> {
   const tmp = `${file}.${process.pid}.tmp`
-  await writeFile(tmp, JSON.stringify(all, null, 2) + '\n', { mode: PRIVATE_FILE })
+  await writeFile(tmp, JSON.stringify(value, null, 2) + '\n', { mode: PRIVATE_FILE })
   await rename(tmp, file)
 }
 

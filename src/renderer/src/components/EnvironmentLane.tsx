@@ -9,6 +9,7 @@ import { DEPLOYMENT_STATUS_TEXT } from '../lib/deploy-labels'
 import { History, RefreshCw, Rocket, Undo2 } from 'lucide-react'
 import { Outcome, When } from './HistoryDialog'
 import { InvalidConfigNote } from './ConfigProblems'
+import { MergeReleaseNote } from './MergeReleaseNote'
 
 /** How a host reads on the board: its name, and where it is. */
 function describeHost(host: HostConfig): { readonly label: string; readonly detail: string } {
@@ -161,13 +162,19 @@ export function EnvironmentLane({
           {last.finishedAt ? `, ${formatRelative(last.finishedAt, now)}` : ''}
         </button>
       )}
+      {environment.deployOn === 'merge' && <MergeReleaseNote environment={name} now={now} />}
       {status?.drift && (
         <p className="env-warning" role="status" data-testid={`drift-${name}`}>
           Drift: the hosts do not all run the same release.
         </p>
       )}
       {status && status.badReleases.length > 0 && (
-        <p className="env-facts" title={status.badReleases.join(', ')}>
+        <p
+          className="env-facts"
+          title={status.badReleases
+            .map((id) => `${id}${status.badReasons?.[id] ? `: ${status.badReasons[id]}` : ''}`)
+            .join('\n')}
+        >
           Marked bad here: {status.badReleases.join(', ')}
         </p>
       )}

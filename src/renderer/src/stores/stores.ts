@@ -3,6 +3,7 @@ import type { ApiClient } from '../api/client'
 import { createBranchesStore, type BranchesStore } from './branches-store'
 import { createDeployStore, type DeployStore } from './deploy-store'
 import { createHistoryStore, type HistoryStore } from './history-store'
+import { createMergeReleasesStore, type MergeReleasesStore } from './merge-release-store'
 import { createReleasesStore, type ReleasesStore } from './releases-store'
 import { createTestsStore, type TestsStore } from './tests-store'
 import { createWorkspaceStore, type WorkspaceStore } from './workspace-store'
@@ -15,6 +16,7 @@ export interface Stores {
   readonly deploy: StoreApi<DeployStore>
   readonly history: StoreApi<HistoryStore>
   readonly tests: StoreApi<TestsStore>
+  readonly mergeReleases: StoreApi<MergeReleasesStore>
 }
 
 /** Creates the app's stores over `client` (the real one in main.tsx, a fake one in tests). */
@@ -25,6 +27,7 @@ export function createStores(client: ApiClient): Stores {
     releases: createReleasesStore(client),
     deploy: createDeployStore(client),
     history: createHistoryStore(client),
-    tests: createTestsStore(client)
+    tests: createTestsStore(client),
+    mergeReleases: createMergeReleasesStore(client)
   }
 }

@@ -51,6 +51,9 @@ export function connectSubscriptions(
       case 'releases.changed':
         stores.releases.getState().changed(event.payload)
         return
+      case 'mergeReleases.changed':
+        stores.mergeReleases.getState().changed(event.payload.mergeRelease)
+        return
       case 'tests.runChanged':
         stores.tests.getState().runChanged(event.payload.run)
         return
@@ -92,6 +95,7 @@ export function connectSubscriptions(
     void stores.releases.getState().load()
     void stores.deploy.getState().loadDeployments()
     stores.history.getState().reloadKnown()
+    void stores.mergeReleases.getState().load()
     // Lanes already shown re-read their hosts (deploy events may have been missed).
     for (const name of Object.keys(stores.deploy.getState().environments)) {
       void stores.deploy.getState().loadStatus(name)
@@ -101,6 +105,7 @@ export function connectSubscriptions(
     stores.releases.getState().reset()
     stores.deploy.getState().reset()
     stores.history.getState().reset()
+    stores.mergeReleases.getState().reset()
   }
 
   let listedFor = listingKey(stores.workspace.getState().workspace)
