@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runGit } from '../git'
 import { buildDemoRepository, ensureDemoWorkspace, isDemoRepository } from './demo'
 import { DEMO_BRANCHES } from './demo-history'
+import { DEMO_REVIEWER, demoTeamPaths } from './demo-team'
 import { loadWorkspace } from './workspace'
 
 let dataDir: string
@@ -66,7 +67,7 @@ describe('ensureDemoWorkspace', () => {
   it('creates a real repository with the demo pipeline', async () => {
     expect(demo).toBe(join(dataDir, 'demo', 'orders'))
     expect(await isDemoRepository(demo)).toBe(true)
-    expect(await readdir(join(dataDir, 'demo'))).toEqual(['orders'])
+    expect(await readdir(join(dataDir, 'demo'))).toEqual(['orders', 'origin', 'reviewer'])
     expect(await git('status', '--porcelain')).toBe('')
     expect(await git('symbolic-ref', '--short', 'HEAD')).toBe('main')
 
@@ -100,7 +101,8 @@ describe('ensureDemoWorkspace', () => {
     try {
       await buildDemoRepository(other)
       const refs = async (repo: string): Promise<string> =>
-        (await runGit(repo, ['for-each-ref', '--format=%(objectname) %(refname)'])).stdout
+        (await runGit(repo, ['for-each-ref', '--format=%(objectname) %(refname)', 'refs/heads']))
+          .stdout
       expect(await refs(other)).toBe(await refs(demo))
     } finally {
       await rm(other, { recursive: true, force: true })
@@ -194,6 +196,33 @@ describe('ensureDemoWorkspace', () => {
     expect(await git('status', '--porcelain')).toBe('')
   })
 
+  it('has a team: a local bare origin with every branch, and the reviewer’s own clone', async () => {
+    const { origin, reviewerClone } = demoTeamPaths(demo)
+    expect(origin).toBe(join(dataDir, 'demo', 'origin', 'orders.git'))
+    expect(await git('config', 'remote.origin.url')).toBe(origin)
+    const heads = async (repo: string, prefix: string): Promise<string> =>
+      (await runGit(repo, ['for-each-ref', '--format=%(objectname) %(refname:lstrip=2)', prefix]))
+        .stdout
+    expect(await heads(origin, 'refs/heads')).toBe(await heads(demo, 'refs/heads'))
+    // The checkout knows origin's branches and tracks them, as after a clone.
+    const remote = await git('for-each-ref', '--format=%(refname:short)', 'refs/remotes/origin')
+    expect(remote.split('\n')).toContain('origin/main')
+    expect(await git('rev-parse', '--abbrev-ref', 'main@{upstream}')).toBe('origin/main')
+    expect(await git('status', '--porcelain')).toBe('')
+    // The reviewer works in a clone of their own, as themselves.
+    const reviewer = async (...args: string[]): Promise<string> =>
+      (await runGit(reviewerClone, args)).stdout.trim()
+    expect(await reviewer('config', 'remote.origin.url')).toBe(origin)
+    expect(await reviewer('config', 'user.name')).toBe(DEMO_REVIEWER.name)
+    expect(await reviewer('config', 'user.email')).toBe(DEMO_REVIEWER.email)
+    expect(await reviewer('rev-parse', 'HEAD')).toBe(await git('rev-parse', 'main'))
+
+    // A deleted origin is made again from the checkout.
+    await rm(join(dataDir, 'demo', 'origin'), { recursive: true, force: true })
+    expect(await ensureDemoWorkspace(dataDir)).toBe(demo)
+    expect(await heads(origin, 'refs/heads')).toBe(await heads(demo, 'refs/heads'))
+  })
+
   it('leaves a valid demo alone', async () => {
     await writeFile(join(demo, 'notes.txt'), 'mine\n')
     const main = await git('rev-parse', 'refs/heads/main')
@@ -216,7 +245,7 @@ describe('ensureDemoWorkspace', () => {
     expect(await ensureDemoWorkspace(dataDir)).toBe(demo)
     expect(await isDemoRepository(demo)).toBe(true)
     expect(await stat(join(demo, 'stray.txt')).catch(() => null)).toBeNull()
-    expect(await readdir(join(dataDir, 'demo'))).toEqual(['orders'])
+    expect(await readdir(join(dataDir, 'demo'))).toEqual(['orders', 'origin', 'reviewer'])
   })
 
   it('survives concurrent first runs', async () => {
@@ -225,7 +254,7 @@ describe('ensureDemoWorkspace', () => {
       const paths = await Promise.all([ensureDemoWorkspace(fresh), ensureDemoWorkspace(fresh)])
       expect(paths[0]).toBe(paths[1])
       expect(await isDemoRepository(paths[0])).toBe(true)
-      expect(await readdir(join(fresh, 'demo'))).toEqual(['orders'])
+      expect(await readdir(join(fresh, 'demo'))).toEqual(['orders', 'origin', 'reviewer'])
     } finally {
       await rm(fresh, { recursive: true, force: true })
     }

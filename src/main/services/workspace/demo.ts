@@ -12,6 +12,7 @@ import {
 import { join, resolve } from 'node:path'
 import { runGit } from '../git'
 import { demoFiles, type DemoFeature } from './demo-app'
+import { ensureDemoTeam } from './demo-team'
 import { DEMO_COMMITS, DEMO_EPOCH_SECONDS, type DemoCommit } from './demo-history'
 import { PRIVATE_DIR } from '../private-files'
 
@@ -22,19 +23,24 @@ export const DEMO_REPOSITORY_NAME = 'orders'
  * The demo's version, kept in `.git/slipway-demo-version`. Bump it whenever the demo's files or
  * history change, so a demo built by an older Slipway is rebuilt rather than used as it is.
  */
-export const DEMO_VERSION = 2
+export const DEMO_VERSION = 3
 
 const VERSION_FILE = 'slipway-demo-version'
 
 /**
  * The path of the demo repository `<dataDir>/demo/orders`, creating it when it is missing or
- * not a valid repository. An existing valid one is left exactly as it is (one `git` call).
+ * not a valid repository, with its team (a local bare origin and the reviewer's clone, see
+ * demo-team.ts). An existing valid one is left exactly as it is (one `git` call).
  * It is built in a temporary folder and renamed into place, so a crash never leaves half a demo.
  */
 export async function ensureDemoWorkspace(dataDir: string): Promise<string> {
   const demoRoot = join(resolve(dataDir), 'demo')
   const target = join(demoRoot, DEMO_REPOSITORY_NAME)
-  if (await isDemoRepository(target)) return target
+  if (await isDemoRepository(target)) {
+    // A deleted origin or reviewer clone is made again from the checkout as it is.
+    await ensureDemoTeam(target)
+    return target
+  }
   await mkdir(demoRoot, { recursive: true, mode: PRIVATE_DIR })
   const staging = await mkdtemp(join(demoRoot, `.${DEMO_REPOSITORY_NAME}-`))
   try {
@@ -46,6 +52,13 @@ export async function ensureDemoWorkspace(dataDir: string): Promise<string> {
       await rename(staging, target)
     } catch (err) {
       if (await isDemoRepository(target)) return target
+      throw err
+    }
+    try {
+      await ensureDemoTeam(target)
+    } catch (err) {
+      // Without its origin the demo is not whole: the next start builds it again.
+      await rm(join(target, '.git', VERSION_FILE), { force: true })
       throw err
     }
     return target

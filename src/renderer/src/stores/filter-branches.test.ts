@@ -46,3 +46,22 @@ describe('boardBranches', () => {
     expect(boardBranches([main, ...branches])).toHaveLength(branches.length)
   })
 })
+
+describe('boardBranches with an origin', () => {
+  it('shows a pushed branch once, and its remote twin again when the two differ', () => {
+    const main = makeBranch({ name: 'main', isMain: true })
+    const originMain = makeBranch({ name: 'origin/main', kind: 'remote', sha: main.sha })
+    const pushed = makeBranch({ name: 'ORD-1-x' })
+    const pushedTwin = makeBranch({ name: 'origin/ORD-1-x', kind: 'remote', sha: pushed.sha })
+    const moved = makeBranch({ name: 'ORD-2-y' })
+    const movedTwin = makeBranch({ name: 'origin/ORD-2-y', kind: 'remote' })
+    const theirs = makeBranch({ name: 'origin/ORD-3-z', kind: 'remote' })
+    const all = [main, originMain, pushed, pushedTwin, moved, movedTwin, theirs]
+    expect(boardBranches(all).map((b) => b.name)).toEqual([
+      'ORD-1-x',
+      'ORD-2-y',
+      'origin/ORD-2-y',
+      'origin/ORD-3-z'
+    ])
+  })
+})

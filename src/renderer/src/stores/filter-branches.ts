@@ -13,7 +13,17 @@ export function filterBranches(branches: readonly Branch[], text: string): reado
   })
 }
 
-/** The branches the board lists: everything except main itself. */
+/**
+ * The branches the board lists: everything except main itself, and except `origin/x` while the
+ * local `x` (or main, for `origin/main`) is at the very same commit: a pushed branch is one card,
+ * and its remote twin shows up again as soon as the two differ.
+ */
 export function boardBranches(branches: readonly Branch[]): readonly Branch[] {
-  return branches.filter((b) => !b.isMain)
+  const local = new Map<string, string>()
+  for (const b of branches) if (b.kind === 'local') local.set(b.name, b.sha)
+  return branches.filter((b) => {
+    if (b.isMain) return false
+    if (b.kind !== 'remote' || !b.name.startsWith('origin/')) return true
+    return local.get(b.name.slice('origin/'.length)) !== b.sha
+  })
 }
