@@ -67,7 +67,8 @@ describe('merge and release: a merge to main builds a release and staging deploy
     value(await router.openWorkspace(demo.path))
     // The board's first read starts watching main.
     expect(value(await router.call('mergeReleases.list', {}))).toEqual([])
-  }, 30_000)
+    // Making the demo (a fast-import, its origin and the reviewer's clone) took 40 s under load.
+  }, 120_000)
 
   afterAll(async () => {
     await stopDemoApp(join(demo.path, '.slipway', 'hosts', 'staging-1'))
