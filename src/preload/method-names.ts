@@ -54,7 +54,8 @@ export const METHOD_NAMES = [
   'pullRequests.merge',
   'pullRequests.close',
   'pullRequests.deleteBranch',
-  'mergeReleases.list'
+  'mergeReleases.list',
+  'demo.review'
 ] as const satisfies readonly Method[]
 
 // Fails to compile when the contract gains a method this list lacks.

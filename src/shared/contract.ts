@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import { branchMethods, type BranchEvents } from './contract-branches'
 import { deployMethods, type DeployEvents } from './contract-deploy'
+import { demoMethods } from './contract-demo'
 import { mergeReleaseMethods, type MergeReleaseEvents } from './contract-merge-release'
 import type { MethodEffect } from './contract-method'
 import { pullRequestMethods, type PullRequestEvents } from './contract-pull-requests'
@@ -24,7 +25,8 @@ export const contract = {
   ...mergeReleaseMethods,
   ...teamMethods,
   ...ticketMethods,
-  ...pullRequestMethods
+  ...pullRequestMethods,
+  ...demoMethods
 } as const
 
 /** Every method name, `domain.verb`. */

@@ -2,6 +2,7 @@ import type { AppEvent, Method, ParsedRequestOf, ResponseOf } from '../../shared
 import type { AppInfo } from '../../shared/models'
 import type { SettingsStore } from '../services/workspace'
 import { createBranchHandlers } from './handlers-branches'
+import { createDemoHandlers } from './handlers-demo'
 import { createDeployDomain } from './handlers-deploy'
 import { createMergeReleaseDomain } from './handlers-merge-release'
 import { createPullRequestHandlers } from './handlers-pull-requests'
@@ -56,6 +57,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     ...team.handlers,
     ...createTicketHandlers(ctx, team),
     // A merge hands main's new commit on to be released and deployed on merge.
-    ...createPullRequestHandlers(ctx, team, mergeRelease.afterMerge)
+    ...createPullRequestHandlers(ctx, team, mergeRelease.afterMerge),
+    ...createDemoHandlers(ctx, team)
   } satisfies Handlers
 }

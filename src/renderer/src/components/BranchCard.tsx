@@ -1,6 +1,7 @@
 import type { Branch } from '../../../shared'
 import { formatAbsolute, formatRelative, shortSha } from '../lib/format'
 import { AheadBehind } from './AheadBehind'
+import { PullBadge } from './PullBadge'
 import { TestStatusLine } from './TestStatusLine'
 import { TicketChip } from './TicketChip'
 
@@ -47,6 +48,7 @@ export function BranchCard({
           ))}
         </span>
         <span className="branch-meta">
+          <PullBadge branch={branch.name} />
           <TestStatusLine branch={branch.name} />
           <code className="sha" title={branch.sha}>
             {shortSha(branch.sha)}

@@ -3,6 +3,7 @@ import { assertNever } from '../../../shared/errors'
 import { formatAbsolute, formatRelative, plural, shortSha } from '../lib/format'
 import type { BranchCommits } from '../stores/branches-store'
 import { DRAWER_COMMIT_LIMIT } from '../stores/branches-store'
+import { DrawerPull } from './DrawerPull'
 import { DrawerTests } from './RunHistory'
 import { TicketChip } from './TicketChip'
 import { CloseButton } from './ui/CloseButton'
@@ -78,6 +79,7 @@ export function BranchDrawer({
           <div className="muted">{branch.subject}</div>
         </dd>
       </dl>
+      <DrawerPull branch={branch} />
       <DrawerTests branch={branch.name} now={now} />
       <section
         className="drawer-commits"

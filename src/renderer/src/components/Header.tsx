@@ -2,6 +2,9 @@ import type { Workspace } from '../../../shared'
 import { useWorkspace } from '../stores/hooks'
 import { ConfigProblems } from './ConfigProblems'
 import { QueueButton, QueuePanel } from './QueuePanel'
+import { SyncIndicator } from './SyncIndicator'
+import { useStores } from '../stores/hooks'
+import { useNow } from '../lib/use-now'
 import { FolderOpen } from 'lucide-react'
 
 /** The workspace header: name, path, main branch, config source, and what needs attention. */
@@ -10,6 +13,8 @@ export function Header({ workspace }: { readonly workspace: Workspace }): React.
   const writeStarterConfig = useWorkspace((s) => s.writeStarterConfig)
   const pending = useWorkspace((s) => s.pending)
   const error = useWorkspace((s) => s.error)
+  const { tickets } = useStores()
+  const now = useNow()
   const offerStarter =
     workspace.configSource === 'defaults' && workspace.configProblems.length === 0
 
@@ -42,6 +47,14 @@ export function Header({ workspace }: { readonly workspace: Workspace }): React.
             </dd>
           </div>
         </dl>
+        <SyncIndicator now={now} />
+        <button
+          type="button"
+          data-testid="open-tickets"
+          onClick={() => tickets.getState().showView()}
+        >
+          Tickets
+        </button>
         <QueueButton />
         {/* Right after its button in the DOM: Tab goes from the button into the panel and on. */}
         <QueuePanel />

@@ -4,7 +4,10 @@ import { createBranchesStore, type BranchesStore } from './branches-store'
 import { createDeployStore, type DeployStore } from './deploy-store'
 import { createHistoryStore, type HistoryStore } from './history-store'
 import { createMergeReleasesStore, type MergeReleasesStore } from './merge-release-store'
+import { createPullsStore, type PullsStore } from './pulls-store'
 import { createReleasesStore, type ReleasesStore } from './releases-store'
+import { createTeamStore, type TeamStore } from './team-store'
+import { createTicketsStore, type TicketsStore } from './tickets-store'
 import { createTestsStore, type TestsStore } from './tests-store'
 import { createWorkspaceStore, type WorkspaceStore } from './workspace-store'
 
@@ -17,6 +20,9 @@ export interface Stores {
   readonly history: StoreApi<HistoryStore>
   readonly tests: StoreApi<TestsStore>
   readonly mergeReleases: StoreApi<MergeReleasesStore>
+  readonly team: StoreApi<TeamStore>
+  readonly tickets: StoreApi<TicketsStore>
+  readonly pulls: StoreApi<PullsStore>
 }
 
 /** Creates the app's stores over `client` (the real one in main.tsx, a fake one in tests). */
@@ -28,6 +34,9 @@ export function createStores(client: ApiClient): Stores {
     deploy: createDeployStore(client),
     history: createHistoryStore(client),
     tests: createTestsStore(client),
-    mergeReleases: createMergeReleasesStore(client)
+    mergeReleases: createMergeReleasesStore(client),
+    team: createTeamStore(client),
+    tickets: createTicketsStore(client),
+    pulls: createPullsStore(client)
   }
 }

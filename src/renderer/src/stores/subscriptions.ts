@@ -64,11 +64,16 @@ export function connectSubscriptions(
         stores.tests.getState().queueChanged(event.payload.queue)
         return
       case 'team.synced':
+        stores.team.getState().synced(event.payload.status)
+        return
       case 'tickets.changed':
+        stores.tickets.getState().changed()
+        return
       case 'pullRequests.changed':
+        stores.pulls.getState().changed()
+        return
       case 'pullRequests.mergeProgress':
-        // No store reads tickets or pull requests yet (their views come with issue #8's UI);
-        // branches that arrive with a sync move refs, which `branches.changed` already covers.
+        stores.pulls.getState().progress(event.payload.branch, event.payload.progress)
         return
       default:
         assertNever(event)
@@ -96,6 +101,8 @@ export function connectSubscriptions(
     void stores.deploy.getState().loadDeployments()
     stores.history.getState().reloadKnown()
     void stores.mergeReleases.getState().load()
+    void stores.team.getState().load()
+    void stores.pulls.getState().load()
     // Lanes already shown re-read their hosts (deploy events may have been missed).
     for (const name of Object.keys(stores.deploy.getState().environments)) {
       void stores.deploy.getState().loadStatus(name)
@@ -106,6 +113,9 @@ export function connectSubscriptions(
     stores.deploy.getState().reset()
     stores.history.getState().reset()
     stores.mergeReleases.getState().reset()
+    stores.team.getState().reset()
+    stores.tickets.getState().reset()
+    stores.pulls.getState().reset()
   }
 
   let listedFor = listingKey(stores.workspace.getState().workspace)

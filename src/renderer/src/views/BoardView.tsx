@@ -7,6 +7,11 @@ import { DeployOverlay } from '../components/DeployOverlay'
 import { EnvironmentLane, NoEnvironmentsLane } from '../components/EnvironmentLane'
 import { Header } from '../components/Header'
 import { MainLane } from '../components/MainLane'
+import { OpenPullDialog } from '../components/OpenPullDialog'
+import { PullRequestView } from '../components/PullRequestView'
+import { TicketDialog } from '../components/TicketDialog'
+import { TicketsView } from '../components/TicketsView'
+import '../styles/team.css'
 import { useNow } from '../lib/use-now'
 import { useBranches, useStores } from '../stores/hooks'
 import { RunView } from './RunView'
@@ -149,6 +154,10 @@ export function BoardView({ workspace }: { readonly workspace: Workspace }): Rea
       </div>
       <RunView />
       <DeployOverlay />
+      <TicketsView now={now} />
+      <TicketDialog now={now} />
+      <OpenPullDialog />
+      <PullRequestView isDemo={workspace.isDemo} now={now} />
     </div>
   )
 }

@@ -1,0 +1,20 @@
+import { useStore } from 'zustand'
+import { useStores } from './hooks'
+import type { PullsStore } from './pulls-store'
+import type { TeamStore } from './team-store'
+import type { TicketsStore } from './tickets-store'
+
+/** One value from the team (sync) store; re-renders only when that value changes. */
+export function useTeam<T>(selector: (state: TeamStore) => T): T {
+  return useStore(useStores().team, selector)
+}
+
+/** One value from the tickets store; re-renders only when that value changes. */
+export function useTickets<T>(selector: (state: TicketsStore) => T): T {
+  return useStore(useStores().tickets, selector)
+}
+
+/** One value from the pull-requests store; re-renders only when that value changes. */
+export function usePulls<T>(selector: (state: PullsStore) => T): T {
+  return useStore(useStores().pulls, selector)
+}
