@@ -40,7 +40,9 @@ test.describe('from a new ticket to a release running on staging (serve mode, de
     port = await freePort()
     const yml = join(demo, 'slipway.yml')
     writeFileSync(yml, readFileSync(yml, 'utf8').replace('port: 4301', `port: ${port}`))
-    TestRepo.open(demo).git(['commit', '--quiet', '-am', 'Staging on a free port for the e2e'])
+    const repo = TestRepo.open(demo)
+    repo.git(['commit', '--quiet', '-am', 'Staging on a free port for the e2e'])
+    repo.git(['push', '--quiet', 'origin', 'main'])
     await invoke(host, 'workspace.open', { path: demo })
   })
   test.afterAll(async () => {
@@ -62,7 +64,9 @@ test.describe('from a new ticket to a release running on staging (serve mode, de
     await page.getByTestId('ticket-title').fill('Export refunds for finance')
     await page.getByTestId('ticket-create').click()
     const dialog = page.getByTestId('ticket-dialog')
-    await expect(dialog).toBeVisible()
+    // Creating claims a block of ticket numbers on the demo's origin: allow for a loaded machine.
+    await expect(dialog).toBeVisible({ timeout: 60_000 })
+    await expect(dialog.locator('h2')).toContainText('ORD-', { timeout: 30_000 })
     const heading = (await dialog.locator('h2').textContent()) ?? ''
     const key = /^(ORD-\d+)/.exec(heading)?.[1]
     expect(key, heading).toBeTruthy()
@@ -71,7 +75,7 @@ test.describe('from a new ticket to a release running on staging (serve mode, de
     // 2. Start work: the ticket's branch from main (the checkout stays where it is).
     await page.getByTestId('ticket-start-work').click()
     const started = page.getByTestId('ticket-started')
-    await expect(started).toContainText(`${key}-export-refunds`)
+    await expect(started).toContainText(`${key}-export-refunds`, { timeout: 60_000 })
     const branch = (await started.locator('code').textContent()) ?? ''
     expect(branch.startsWith(`${key}-`)).toBe(true)
     await page.keyboard.press('Escape')
@@ -100,10 +104,13 @@ test.describe('from a new ticket to a release running on staging (serve mode, de
     await page.getByTestId('drawer-open-pull').click()
     await page.getByTestId('pull-open').click()
     const view = page.getByTestId('pull-view')
-    await expect(view).toBeVisible()
-    await expect(view.getByTestId('pull-state')).toHaveText('open')
+    // Opening pushes the branch to the demo's origin and syncs: allow for a loaded machine.
+    await expect(view).toBeVisible({ timeout: 60_000 })
+    await expect(view.getByTestId('pull-state')).toHaveText('open', { timeout: 60_000 })
     await expect(view.getByTestId('pull-commits')).toContainText('Describe the refunds export')
-    await expect(view.getByTestId('diff-view')).toContainText('Finance exports refunds as CSV.')
+    await expect(view.getByTestId('diff-view')).toContainText('Finance exports refunds as CSV.', {
+      timeout: 30_000
+    })
     const approvals = view.locator('[data-check="approvals"]')
     await expect(approvals).toHaveClass(/check-failed|check-pending/)
     await page.screenshot({ path: `${SHOTS}/flow-pull-open.png` })
@@ -113,7 +120,7 @@ test.describe('from a new ticket to a release running on staging (serve mode, de
     await expect(view.getByTestId('pull-conversation')).toContainText('Ben Okafor approved', {
       timeout: 60_000
     })
-    await expect(approvals).toHaveClass(/check-passed/)
+    await expect(approvals).toHaveClass(/check-passed/, { timeout: 30_000 })
 
     // 7. Merge: every check passes; main moves and is pushed to the demo's origin.
     await view.getByTestId('pull-merge').click()
