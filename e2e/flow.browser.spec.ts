@@ -43,7 +43,8 @@ test.describe('from a new ticket to a release running on staging (serve mode, de
     const repo = TestRepo.open(demo)
     repo.git(['commit', '--quiet', '-am', 'Staging on a free port for the e2e'])
     repo.git(['push', '--quiet', 'origin', 'main'])
-    await invoke(host, 'workspace.open', { path: demo })
+    // Reopened as the demo (workspace.open would open it as an ordinary repository: no Ben).
+    await invoke(host, 'workspace.openDemo', {})
   })
   test.afterAll(async () => {
     if (demo) await stopDemoApp(join(demo, '.slipway', 'hosts', 'staging-1'))
