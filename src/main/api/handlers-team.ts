@@ -15,7 +15,7 @@ export interface TeamDomain {
   readonly handlers: DomainHandlers<keyof typeof teamMethods>
   /** The open workspace's team services (opened on first use). */
   team(): Promise<Team>
-  /** Syncs, emits `team.synced` and, when something arrived, the domains' `changed` events. */
+  /** Syncs now (`team.synced` and, when something arrived, `changed` events follow). */
   sync(): Promise<SyncStatusModel>
 }
 
@@ -58,24 +58,29 @@ export function createTeamDomain(
       })
     )
     entry.team = opening
+    // Every sync (the button, the interval, and those inside opening, reviewing and merging
+    // pull requests or numbering tickets) tells the board when origin was last reached.
+    void opening.then((t) =>
+      t.sync.onSynced((status, out) => {
+        if (entry.closed) return
+        ctx.emit({ event: 'team.synced', payload: { status: statusModel(status) } })
+        if (out.kind === 'synced' && out.received > 0) {
+          ctx.emit({ event: 'tickets.changed', payload: { reason: 'sync' } })
+          ctx.emit({ event: 'pullRequests.changed', payload: { reason: 'sync' } })
+        }
+      })
+    )
     opening.catch(() => {
       if (entry.team === opening) entry.team = null
     })
     return opening
   }
 
+  // The events go out from the listener above, for this sync as for every other.
   const sync = async (): Promise<SyncStatusModel> => {
-    const entry = opened()
     const t = await team()
-    const out = await t.sync.sync()
-    const status = statusModel(t.sync.current())
-    if (entry.closed) return status
-    ctx.emit({ event: 'team.synced', payload: { status } })
-    if (out.kind === 'synced' && out.received > 0) {
-      ctx.emit({ event: 'tickets.changed', payload: { reason: 'sync' } })
-      ctx.emit({ event: 'pullRequests.changed', payload: { reason: 'sync' } })
-    }
-    return status
+    await t.sync.sync()
+    return statusModel(t.sync.current())
   }
 
   const startInterval = (): void => {

@@ -24,9 +24,13 @@ export interface SyncStatus {
   readonly last: SyncOutcome | null
 }
 
+/** Told after every sync attempt, whoever made it (the Sync button, a merge, a new ticket). */
+export type SyncListener = (status: SyncStatus, outcome: SyncOutcome) => void
+
 /** Syncs one workspace's team state with origin. */
 export class TeamSync {
   private running: Promise<SyncOutcome> | null = null
+  private readonly listeners = new Set<SyncListener>()
   private status: SyncStatus = { lastReachedAt: null, lastAttemptAt: null, last: null }
 
   constructor(
@@ -39,6 +43,12 @@ export class TeamSync {
   /** The last outcome and when origin was last reached. */
   current(): SyncStatus {
     return this.status
+  }
+
+  /** Calls `listener` after each sync attempt; returns the unsubscribe. */
+  onSynced(listener: SyncListener): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
   }
 
   /** True when the repository has an origin. */
@@ -78,6 +88,7 @@ export class TeamSync {
       lastReachedAt: out.kind === 'synced' ? at : this.status.lastReachedAt,
       last: out
     }
+    for (const listener of this.listeners) listener(this.status, out)
     return out
   }
 

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest'
+import type { SyncStatusModel } from '../../../shared/contract-team'
+import { ApiCallError } from '../../../shared/errors'
+import { createFakeClient } from '../test/fake-client'
+import { createTeamStore } from './team-store'
+
+describe('team store (the Sync indicator)', () => {
+  const reached = (at: string): SyncStatusModel => ({
+    lastReachedAt: at,
+    lastAttemptAt: at,
+    last: { kind: 'synced', received: 0, merged: 0, pushed: 0, attempts: 1, problems: [] }
+  })
+
+  it('takes the status of every sync event, and shows a failed Sync as its error', async () => {
+    const client = createFakeClient({
+      'team.status': () => ({ lastReachedAt: null, lastAttemptAt: null, last: null }),
+      'team.sync': () => {
+        throw new ApiCallError({ code: 'internal', message: 'git fetch failed' })
+      }
+    })
+    const store = createTeamStore(client)
+    await store.getState().load()
+    expect(store.getState().status?.lastReachedAt).toBeNull()
+    // A merge or a new ticket synced on the server: the event alone updates the indicator.
+    store.getState().synced(reached('2026-12-02T15:00:00.000Z'))
+    expect(store.getState().status?.lastReachedAt).toBe('2026-12-02T15:00:00.000Z')
+
+    await store.getState().sync()
+    expect(store.getState()).toMatchObject({
+      syncing: false,
+      error: { message: 'git fetch failed' }
+    })
+  })
+})
