@@ -134,7 +134,7 @@ test.describe('from a new ticket to a release running on staging (serve mode, de
     const staging = page.getByTestId('lane-env-staging')
     const note = staging.getByTestId('merge-release-staging')
     await expect(note).toContainText('deployed as', { timeout: 180_000 })
-    const release = /deployed as (\S+)/.exec((await note.textContent()) ?? '')?.[1] ?? ''
+    const release = /deployed as ([^\s,]+)/.exec((await note.textContent()) ?? '')?.[1] ?? ''
     expect(release).toMatch(/^\d{8}\.\d{4,6}-[0-9a-f]{7,12}(-\d+)?$/)
     await expect(staging.getByTestId('host-release').first()).toContainText(release, {
       timeout: 60_000
