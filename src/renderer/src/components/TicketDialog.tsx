@@ -31,7 +31,13 @@ export function TicketDialog({ now }: { readonly now: number }): React.JSX.Eleme
     >
       <div className="modal-body">
         {!ticket ? (
-          error ? (
+          error?.code === 'not-found' ? (
+            // A key named in branch names or commit subjects, tracked elsewhere (or nowhere).
+            <p role="status" data-testid="ticket-untracked">
+              {key} is named in branch names or commit subjects, but it is not a ticket of this
+              workspace&apos;s tracker. Its branches are on the board; filter by {key} to see them.
+            </p>
+          ) : error ? (
             <p className="form-error" role="alert">
               {error.message}
             </p>
