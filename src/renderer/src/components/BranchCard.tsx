@@ -44,7 +44,7 @@ export function BranchCard({
       <div className="branch-card-row">
         <span className="chips">
           {branch.tickets.map((t) => (
-            <TicketChip key={t} ticket={t} />
+            <TicketChip key={t} ticket={t} asText />
           ))}
         </span>
         <span className="branch-meta">
