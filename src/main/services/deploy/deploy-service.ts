@@ -15,8 +15,7 @@ import {
   getRelease,
   listReleases,
   pruneReleases,
-  type ReleaseProblem,
-  type StoredRelease
+  type ReleaseProblem
 } from '../releases'
 import type { TransportContext } from '../transport'
 import { breakLock } from './break-lock'
@@ -27,6 +26,7 @@ import { readEnvironmentStatus } from './environment-status'
 import { scanHostKeys } from './host-keys'
 import { closeHosts, connectHosts, needsUserError, type ConnectedHost } from './connect-hosts'
 import { readLocalDeployments, recordLocalBadRelease } from './local-records'
+import { publicRelease } from './public-release'
 import { rollbackEnvironment } from './rollback-environment'
 import type { DeployContext, DeployEvent } from './types'
 
@@ -48,13 +48,6 @@ export interface DeployServiceOptions {
 interface Started {
   readonly first: Promise<Deployment>
   readonly finished: Promise<Deployment>
-}
-
-/** A release as the API shows it (the tarball path stays on this machine). */
-export function publicRelease(stored: StoredRelease): Release {
-  const release: Record<string, unknown> = { ...stored }
-  delete release.tarballPath
-  return release as Release
 }
 
 /**

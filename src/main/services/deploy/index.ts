@@ -3,7 +3,8 @@
  * `DeployService` is what the API's handlers use, one per open workspace; the engine functions
  * below it are exported for benchmarks and tests.
  */
-export { DeployService, publicRelease, type DeployServiceOptions } from './deploy-service'
+export { DeployService, type DeployServiceOptions } from './deploy-service'
+export { publicRelease } from './public-release'
 export { DeploymentRegistry } from './deployment-registry'
 export { currentActor } from './actor'
 export { scanHostKeys } from './host-keys'

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { mutateString, rng, type Rng } from '../../testing/fuzz'
-import { formatConfigProblem, parseConfigText, starterConfig } from './config'
+import { formatConfigProblem, parseConfigText } from './config'
+import { starterConfig } from './starter-config'
 
 // 10,000 mutated slipway.yml files (seeded): each gives a valid config or problems that are
 // each one `slipway.yml:LINE:COLUMN: reason` line; never a throw, never over 1 s.

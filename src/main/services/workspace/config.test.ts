@@ -8,13 +8,8 @@ import { DEFAULT_TICKET_PATTERN } from '../../../shared/ticket-pattern'
 import { findTickets } from '../git'
 import { ExpectedError } from '../errors'
 import { runGit } from '../git'
-import {
-  DEFAULT_CONFIG,
-  formatConfigProblem,
-  loadConfig,
-  starterConfig,
-  writeStarterConfig
-} from './config'
+import { DEFAULT_CONFIG, formatConfigProblem, loadConfig } from './config'
+import { starterConfig, writeStarterConfig } from './starter-config'
 
 let dir: string
 
@@ -210,7 +205,11 @@ describe('loadConfig', () => {
   it('narrows ticket keys to tickets.projects, and never reads a CVE id as a ticket', async () => {
     const subject = 'Fix CVE-2026-4867 for ORD-12 (see XORD-5, PAY-3)'
     const defaults = await loadConfig(dir)
-    expect(findTickets(subject, defaults.config.tickets.pattern)).toEqual(['ORD-12', 'XORD-5', 'PAY-3'])
+    expect(findTickets(subject, defaults.config.tickets.pattern)).toEqual([
+      'ORD-12',
+      'XORD-5',
+      'PAY-3'
+    ])
 
     await writeFile(join(dir, 'slipway.yml'), 'tickets:\n  projects: [ORD, PAY]\n')
     const narrowed = await loadConfig(dir)

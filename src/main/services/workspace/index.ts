@@ -4,10 +4,9 @@ export {
   formatConfigProblem,
   loadConfig,
   parseConfigText,
-  starterConfig,
-  writeStarterConfig,
   type LoadedConfig
 } from './config'
+export { starterConfig, writeStarterConfig } from './starter-config'
 export { loadWorkspace, type LoadWorkspaceOptions } from './workspace'
 export {
   DEFAULT_SETTINGS,
