@@ -3,7 +3,7 @@ import { branchMethods, type BranchEvents } from './contract-branches'
 import { deployMethods, type DeployEvents } from './contract-deploy'
 import { demoMethods } from './contract-demo'
 import { mergeReleaseMethods, type MergeReleaseEvents } from './contract-merge-release'
-import type { MethodEffect } from './contract-method'
+import type { MethodEffect, MethodSpec } from './contract-method'
 import { pullRequestMethods, type PullRequestEvents } from './contract-pull-requests'
 import { teamMethods, type TeamEvents } from './contract-team'
 import { testMethods, type TestEvents } from './contract-test-runs'
@@ -27,7 +27,7 @@ export const contract = {
   ...ticketMethods,
   ...pullRequestMethods,
   ...demoMethods
-} as const
+} as const satisfies Record<string, MethodSpec>
 
 /** Every method name, `domain.verb`. */
 export type Method = keyof typeof contract
