@@ -60,6 +60,12 @@ export interface AppendInput {
   /** The commit subject people see in `git log`; the type when empty. */
   readonly summary?: string
   readonly mode: 'create' | 'append' | 'upsert'
+  /**
+   * Who wrote it and when, for records brought in from elsewhere (the demo's history, an
+   * import) that keep their original author and time; default: the git identity, now.
+   */
+  readonly author?: OpAuthor
+  readonly timeMs?: number
 }
 
 const APPEND_ATTEMPTS = 8
@@ -220,9 +226,9 @@ export class TeamStateStore {
       // fails the compare-and-swap below, and the retry reads the real tip.
       const guess = attempt === 0 ? this.guessTip(input) : undefined
       const parent = guess !== undefined ? guess : await this.readParent(ref, input.mode)
-      const author = await this.identity()
+      const author = input.author ?? (await this.identity())
       const clock = await this.local.tick(parent?.clock ?? 0)
-      const timeMs = Date.now()
+      const timeMs = input.timeMs ?? Date.now()
       const message = encodeMessage(input.summary ?? input.type, {
         clock,
         type: input.type,

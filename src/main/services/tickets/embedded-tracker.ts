@@ -4,7 +4,7 @@
  * clones creating tickets offline never draw the same key.
  */
 import { randomBytes } from 'node:crypto'
-import type { Ticket, TicketFields } from '../../../shared/ticket-models'
+import type { Ticket, TicketFields, TicketStatus } from '../../../shared/ticket-models'
 import { ExpectedError } from '../errors'
 import { findTickets, runGit } from '../git'
 import {
@@ -12,6 +12,7 @@ import {
   KeySequence,
   sequencePath,
   type KeyBlock,
+  type OpAuthor,
   type TeamStateStore
 } from '../team-state'
 import {
@@ -40,6 +41,17 @@ export interface EmbeddedTrackerOptions {
   /** Syncs team state; answers whether origin now has what this clone has. */
   readonly publish: () => Promise<boolean>
   readonly hasOrigin: () => Promise<boolean>
+}
+
+/**
+ * A ticket whose key was given elsewhere (named in branches and commits before it was tracked
+ * here, or brought in from another tracker), kept with its first author and time.
+ */
+export interface RecordedTicket extends NewTicket {
+  readonly key: string
+  readonly status?: TicketStatus
+  readonly author?: OpAuthor
+  readonly createdAt?: Date
 }
 
 /** The tickets stored in the repository. */
@@ -97,6 +109,47 @@ export class EmbeddedTracker implements Tracker {
     const run = this.creating.then(() => this.createNow(input))
     this.creating = run.catch(() => undefined)
     return run
+  }
+
+  /**
+   * Tracks a ticket under a key already in use elsewhere (`ORD-142` in branch names and commit
+   * subjects) rather than a drawn one. Such keys are never drawn: a sequence starts past every
+   * key named in branches and commits. Refused when the key is tracked already or is not
+   * `<PREFIX>-<number>`.
+   */
+  async record(input: RecordedTicket): Promise<Ticket> {
+    const m = /^([A-Z][A-Z0-9]{0,9})-([1-9][0-9]{0,8})$/.exec(input.key.trim().toUpperCase())
+    if (!m?.[1] || !m[2]) {
+      throw new ExpectedError('bad-request', `${input.key} is not a ticket key like ABC-123`)
+    }
+    const [key, prefix, number] = [m[0], m[1], Number(m[2])]
+    if ((await this.list()).some((t) => t.key === key)) {
+      throw new ExpectedError('conflict', `${key} is tracked already`, { key })
+    }
+    const title = input.title.trim()
+    if (!title) throw new ExpectedError('bad-request', 'a ticket needs a title')
+    const id = randomBytes(8).toString('hex')
+    await this.options.store.append({
+      path: TICKETS + id,
+      type: TICKET_CREATE,
+      // No block: the number is the key's own (see ticket-fold's NumberSource).
+      data: {
+        prefix,
+        number,
+        block: null,
+        offset: 0,
+        title,
+        description: input.description ?? '',
+        type: input.type ?? 'task',
+        status: input.status ?? 'open',
+        assignee: input.assignee ?? null
+      },
+      summary: `${key} ${title}`,
+      mode: 'create',
+      ...(input.author ? { author: input.author } : {}),
+      ...(input.createdAt ? { timeMs: input.createdAt.getTime() } : {})
+    })
+    return this.get(key)
   }
 
   /** Sets fields of a ticket (each field: the latest write in fold order wins). */

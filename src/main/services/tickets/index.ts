@@ -4,7 +4,12 @@
  * with its links (branches, commits, pull requests), and Start work.
  */
 export { TicketsService, type TicketFilter, type TicketsServiceOptions } from './tickets-service'
-export { EmbeddedTracker, TICKET_BLOCK_SIZE, type EmbeddedTrackerOptions } from './embedded-tracker'
+export {
+  EmbeddedTracker,
+  TICKET_BLOCK_SIZE,
+  type EmbeddedTrackerOptions,
+  type RecordedTicket
+} from './embedded-tracker'
 export type { NewTicket, Tracker, TrackerCapabilities } from './tracker'
 export { branchNameFor, startWorkBranch, type StartedBranch } from './start-work'
 export { foldTicket, TICKET_CREATE, TICKET_EDIT } from './ticket-fold'

@@ -6,7 +6,8 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runGit } from '../git'
 import { buildDemoRepository, ensureDemoWorkspace, isDemoRepository } from './demo'
-import { DEMO_BRANCHES } from './demo-history'
+import { DEMO_BRANCHES, DEMO_COMMITS } from './demo-history'
+import { Team } from '../team'
 import { DEMO_REVIEWER, demoTeamPaths } from './demo-team'
 import { loadWorkspace } from './workspace'
 
@@ -221,6 +222,38 @@ describe('ensureDemoWorkspace', () => {
     await rm(join(dataDir, 'demo', 'origin'), { recursive: true, force: true })
     expect(await ensureDemoWorkspace(dataDir)).toBe(demo)
     expect(await heads(origin, 'refs/heads')).toBe(await heads(demo, 'refs/heads'))
+  })
+
+  it('tracks every ticket its history names, so each ticket chip opens a real ticket', async () => {
+    const ws = await loadWorkspace(demo, { isDemo: true })
+    const named = new Set<string>()
+    for (const c of DEMO_COMMITS) for (const k of c.message.match(/ORD-[0-9]+/g) ?? []) named.add(k)
+    for (const b of DEMO_BRANCHES) for (const k of b.tickets) named.add(k)
+    const team = await Team.open({ repo: demo, config: ws.config, mainBranch: ws.mainBranch })
+    const tickets = await team.tickets.list()
+    expect(tickets.map((t) => t.key).sort()).toEqual([...named].sort())
+    expect(tickets.every((t) => t.keyConfirmed)).toBe(true)
+    const refund = await team.tickets.detail('ORD-142')
+    expect(refund.ticket).toMatchObject({
+      status: 'in-progress',
+      assignee: 'Chen Wei',
+      createdBy: { name: 'Chen Wei', email: 'chen@orders.example' }
+    })
+    expect(refund.branches.map((b) => b.name)).toContain('feature/ORD-142-refund-endpoint')
+    expect((await team.tickets.detail('ORD-115')).ticket.status).toBe('done')
+    // Kept as team state, not in the checkout.
+    expect(await git('status', '--porcelain')).toBe('')
+    // Ben sees them through origin after a sync, as a teammate would.
+    expect((await team.sync.sync()).kind).toBe('synced')
+    const ben = await Team.open({
+      repo: demoTeamPaths(demo).reviewerClone,
+      config: ws.config,
+      mainBranch: ws.mainBranch
+    })
+    expect((await ben.sync.sync()).kind).toBe('synced')
+    expect((await ben.tickets.list()).map((t) => t.key)).toEqual(tickets.map((t) => t.key))
+    // A new ticket continues after the history's keys.
+    expect((await team.tickets.create({ title: 'Export refunds for finance' })).key).toBe('ORD-151')
   })
 
   it('leaves a valid demo alone', async () => {

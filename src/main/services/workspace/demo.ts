@@ -14,6 +14,7 @@ import { runGit } from '../git'
 import { demoFiles, type DemoFeature } from './demo-app'
 import { ensureDemoTeam } from './demo-team'
 import { DEMO_COMMITS, DEMO_EPOCH_SECONDS, type DemoCommit } from './demo-history'
+import { recordDemoTickets } from './demo-tickets'
 import { PRIVATE_DIR } from '../private-files'
 
 /** The demo repository's folder name under `<dataDir>/demo/`. */
@@ -23,7 +24,7 @@ export const DEMO_REPOSITORY_NAME = 'orders'
  * The demo's version, kept in `.git/slipway-demo-version`. Bump it whenever the demo's files or
  * history change, so a demo built by an older Slipway is rebuilt rather than used as it is.
  */
-export const DEMO_VERSION = 3
+export const DEMO_VERSION = 4
 
 const VERSION_FILE = 'slipway-demo-version'
 
@@ -87,12 +88,13 @@ export async function isDemoRepository(path: string): Promise<boolean> {
 /**
  * Writes the demo history into a new repository at `dir` (which must be empty) and checks out
  * main. One `git fast-import` stream carries every commit with fixed authors and dates, so the
- * history and its shas are the same on every machine.
+ * history and its shas are the same on every machine; the tickets it names are then tracked.
  */
 export async function buildDemoRepository(dir: string): Promise<void> {
   await runGit(dir, ['init', '--quiet', '-b', 'main'])
   await runGit(dir, ['fast-import', '--quiet', '--done'], { input: demoFastImportStream() })
   await runGit(dir, ['reset', '--quiet', '--hard', 'refs/heads/main'])
+  await recordDemoTickets(dir)
   await writeFile(join(dir, '.git', VERSION_FILE), `${DEMO_VERSION}\n`)
   // mkdtemp makes the folder private (0700); the demo is an ordinary checkout.
   await chmod(dir, 0o755)
