@@ -1,5 +1,7 @@
 import { z } from 'zod'
+import { parseFreezeWindow } from './freeze-windows'
 import { DEFAULT_TICKET_PATTERN, ticketPatternFor, ticketPatternProblem } from './ticket-pattern'
+import { isTimeZone } from './zoned-time'
 
 /** Names used in paths, URLs and logs: letters, digits, dot, dash, underscore; never a leading dash. */
 export const SafeName = z
@@ -65,12 +67,35 @@ export const EnvironmentConfigSchema = z
       .optional(),
     approvals: z
       .object({
-        required: z.number().int().min(0).default(0),
-        authorCannotApprove: z.boolean().default(false)
+        required: z.number().int().min(0).max(10).default(0),
+        authorCannotApprove: z.boolean().default(false),
+        /** Approvals count only with an SSH signature that verifies (`ssh-keygen -Y verify`). */
+        signed: z.boolean().default(false),
+        /** git's allowed-signers file, committed in the repository, relative to its root. */
+        allowedSigners: z
+          .string()
+          .refine(
+            (p) => !p.startsWith('/') && !p.split('/').includes('..'),
+            'a path inside the repository (relative, no "..")'
+          )
+          .default('.slipway/allowed_signers')
       })
       .strict()
       .optional(),
-    freeze: z.array(z.string()).optional(),
+    /** Windows when deploys and promotions are refused without a written override. */
+    freeze: z
+      .array(
+        z.string().superRefine((text, ctx) => {
+          const parsed = parseFreezeWindow(text)
+          if ('problem' in parsed) ctx.addIssue({ code: 'custom', message: parsed.problem })
+        })
+      )
+      .optional(),
+    /** The time zone `freeze` times are in (`Europe/Berlin`); default: this machine's. */
+    freezeTimezone: z
+      .string()
+      .refine(isTimeZone, 'not a time zone this machine knows (e.g. Europe/Berlin, UTC)')
+      .optional(),
     keepReleases: z.number().int().min(2).default(5),
     shared: z.array(z.string()).optional()
   })

@@ -89,13 +89,17 @@ export const deployMethods = defineMethods({
     response: z.object({ ok: z.literal(true) }),
     effect: 'change'
   },
-  /** Starts deploying a release; returns at once, running; progress as `deployments.changed`. */
+  /**
+   * Starts deploying a release; returns at once, running; progress as `deployments.changed`.
+   * Inside a freeze window it is refused (`frozen`) unless `overrideFreeze` says why in writing.
+   */
   'deployments.start': {
     request: z
       .object({
         release: ReleaseIdSchema,
         environment: SafeName,
-        reason: z.string().max(500).optional()
+        reason: z.string().max(500).optional(),
+        overrideFreeze: z.string().max(500).optional()
       })
       .strict(),
     response: DeploymentSchema,

@@ -60,6 +60,28 @@ export const HostStatusSchema = z.object({
 })
 export type HostStatus = z.output<typeof HostStatusSchema>
 
+/** A freeze in force: the windows (as written in slipway.yml) and when it ends. */
+export const ActiveFreezeSchema = z.object({
+  windows: z.array(z.string()),
+  /** ISO instant. */
+  endsAt: z.string(),
+  /** The end as wall-clock time in `timeZone`: `2026-12-07 08:00`. */
+  endsAtLocal: z.string(),
+  timeZone: z.string()
+})
+export type ActiveFreeze = z.output<typeof ActiveFreezeSchema>
+
+/** A deploy or promotion made inside a freeze with a written reason, as the hosts recorded it. */
+export const FreezeOverrideSchema = z.object({
+  reason: z.string(),
+  by: z.string(),
+  at: z.string(),
+  release: z.string(),
+  /** The freeze it overrode; the override is in force until that freeze ends. */
+  freeze: ActiveFreezeSchema
+})
+export type FreezeOverride = z.output<typeof FreezeOverrideSchema>
+
 /** One environment's status, read from all its hosts in parallel. */
 export const EnvironmentStatusSchema = z.object({
   environment: z.string(),
@@ -70,6 +92,10 @@ export const EnvironmentStatusSchema = z.object({
   badReleases: z.array(z.string()),
   /** Why a release was marked bad, where this machine knows it: release id → reason. */
   badReasons: z.record(z.string(), z.string()).optional(),
+  /** The freeze in force when read (from slipway.yml and the clock), or null. */
+  freeze: ActiveFreezeSchema.nullable().optional(),
+  /** The newest freeze override the hosts recorded whose freeze has not ended yet, or null. */
+  freezeOverride: FreezeOverrideSchema.nullable().optional(),
   readAt: z.string()
 })
 export type EnvironmentStatus = z.output<typeof EnvironmentStatusSchema>

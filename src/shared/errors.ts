@@ -21,6 +21,7 @@ export const API_ERROR_CODES = [
   'build-failed',
   'deploy-failed',
   'checks-failed',
+  'frozen',
   'internal'
 ] as const
 
@@ -77,6 +78,15 @@ export interface ChecksFailedDetails {
   }[]
 }
 
+/** Details of `frozen`: a deploy or promotion refused inside a freeze window. */
+export interface FrozenDetails {
+  readonly environment: string
+  readonly windows: readonly string[]
+  readonly endsAt: string
+  readonly endsAtLocal: string
+  readonly timeZone: string
+}
+
 /** Details of `bad-request` when the router refused a request. */
 export interface BadRequestDetails {
   readonly method?: string
@@ -99,6 +109,7 @@ export type OtherDetails = Readonly<Record<string, unknown>>
 interface TypedDetails {
   'bad-request': BadRequestDetails
   'checks-failed': ChecksFailedDetails
+  frozen: FrozenDetails
   'git-failed': GitFailedDetails
   'host-key-unknown': HostKeyDetails
   'host-key-changed': HostKeyChangedDetails

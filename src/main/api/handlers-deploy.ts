@@ -52,8 +52,8 @@ export function createDeployDomain(ctx: HandlerContext): DeployDomain {
       await deploy().breakLock(environment, reason)
       return { ok: true as const }
     },
-    'deployments.start': async ({ release, environment, reason }) =>
-      deploy().deploy(release, environment, reason),
+    'deployments.start': async ({ release, environment, reason, overrideFreeze }) =>
+      deploy().deploy(release, environment, reason, overrideFreeze),
     'deployments.cancel': async ({ id }) => {
       const deployment = deployments.get(id)
       if (!deployment) {

@@ -22,6 +22,8 @@ export type DeployCliCommand =
       readonly environment: string
       readonly workspace: string
       readonly reason: string | null
+      /** The written reason for deploying inside a freeze window. */
+      readonly overrideFreeze: string | null
       readonly dataDir: string | null
     }
   | {
@@ -116,7 +118,8 @@ export function parseDeployCommand(
     case 'deploy': {
       const { values, positionals: pos } = parseWith(args, {
         ...COMMON,
-        reason: { type: 'string' }
+        reason: { type: 'string' },
+        'override-freeze': { type: 'string' }
       })
       if (values.help) return null
       const [release, environment] = positionals(
@@ -130,6 +133,7 @@ export function parseDeployCommand(
         environment: environment ?? '',
         workspace: given('--workspace', values.workspace) ?? cwd,
         reason: given('--reason', values.reason) ?? null,
+        overrideFreeze: given('--override-freeze', values['override-freeze']) ?? null,
         dataDir: given('--data-dir', values['data-dir']) ?? null
       }
     }

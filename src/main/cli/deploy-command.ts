@@ -79,7 +79,8 @@ async function dispatch(command: DeployCliCommand, router: Router, io: CliIo): P
           router.call('deployments.start', {
             release,
             environment: command.environment,
-            ...(command.reason ? { reason: command.reason } : {})
+            ...(command.reason ? { reason: command.reason } : {}),
+            ...(command.overrideFreeze ? { overrideFreeze: command.overrideFreeze } : {})
           }),
         explainFor(command)
       )

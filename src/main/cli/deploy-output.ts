@@ -63,6 +63,16 @@ export function formatStatus(status: EnvironmentStatus): string {
   )
   if (status.drift) lines.push('drift: the hosts do not all run the same release')
   if (status.badReleases.length > 0) lines.push(`marked bad: ${status.badReleases.join(', ')}`)
+  if (status.freeze) {
+    const f = status.freeze
+    lines.push(
+      `frozen by ${f.windows.map((w) => `'${w}'`).join(' and ')} until ${f.endsAtLocal} (${f.timeZone})`
+    )
+  }
+  if (status.freezeOverride) {
+    const o = status.freezeOverride
+    lines.push(`freeze overridden by ${o.by} for ${o.release}: ${o.reason}`)
+  }
   lines.push(`read at ${status.readAt}`)
   return lines.join('\n') + '\n'
 }

@@ -15,6 +15,7 @@ export function httpStatusFor(code: ApiErrorCode): number {
       return 400
     case 'locked':
     case 'checks-failed':
+    case 'frozen':
       return 409
     case 'cancelled':
     case 'timeout':

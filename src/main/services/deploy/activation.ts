@@ -1,5 +1,5 @@
 import type { EnvironmentConfig } from '../../../shared/config-schema'
-import type { Health } from '../../../shared/deploy-models'
+import type { FreezeOverride, Health } from '../../../shared/deploy-models'
 import { ExpectedError } from '../errors'
 import type { DeploymentTracker } from './deployment-tracker'
 import { checkHealthOnce, inCurrent, waitForHealthy, type HostTarget } from './health-check'
@@ -39,6 +39,8 @@ export interface LogBase {
   readonly machine: string
   /** Why, as the user said it; written with the `started` entry. */
   readonly reason?: string
+  /** The freeze this deploy overrides, with the written reason; on the `started` entry. */
+  readonly freezeOverride?: FreezeOverride
 }
 
 /** Runs `hooks.afterActivate` in `<base>/current` with the hook environment. */
@@ -179,6 +181,7 @@ export function entry(
     by: log.by,
     machine: log.machine,
     ...(event === 'started' && log.reason ? { reason: log.reason } : {}),
+    ...(event === 'started' && log.freezeOverride ? { freezeOverride: log.freezeOverride } : {}),
     ...(detail ? { detail } : {})
   }
 }

@@ -1,5 +1,5 @@
 import type { EnvironmentConfig } from '../../../shared/config-schema'
-import type { Deployment, HostTransfer } from '../../../shared/deploy-models'
+import type { Deployment, FreezeOverride, HostTransfer } from '../../../shared/deploy-models'
 import type { StoredRelease } from '../releases'
 import { hostLabel, shellQuote } from '../transport'
 import {
@@ -43,6 +43,8 @@ export async function deployRelease(
   options: {
     signal?: AbortSignal
     reason?: string
+    /** The freeze this deploy overrides (checked and written by the caller): on every host's log. */
+    freezeOverride?: FreezeOverride
     /** The hosts' connections when the caller made them (they are closed here). */
     hosts?: readonly ConnectedHost[]
   } = {}
@@ -65,7 +67,7 @@ export async function deployRelease(
     },
     ctx.onEvent
   )
-  const log = logBase('deploy', id, env, ctx, options.reason)
+  const log = logBase('deploy', id, env, ctx, options.reason, options.freezeOverride)
   const batchSize = env.strategy?.batchSize ?? 1
   tracker.log(
     `deploying ${release.id} to ${env.name}: ${plural(labels.length, 'host')}, batch size ${batchSize}`

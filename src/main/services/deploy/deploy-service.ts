@@ -25,8 +25,10 @@ import { readDeploymentHistory } from './deployment-history'
 import { readEnvironmentStatus } from './environment-status'
 import { scanHostKeys } from './host-keys'
 import { closeHosts, connectHosts, needsUserError, type ConnectedHost } from './connect-hosts'
-import { readLocalDeployments, recordLocalBadRelease } from './local-records'
+import { recordLocalBadRelease, workspaceDeployments } from './local-records'
+import { passFreeze } from './freeze-gate'
 import { publicRelease } from './public-release'
+import { releaseProgress } from './release-progress'
 import { rollbackEnvironment } from './rollback-environment'
 import type { DeployContext, DeployEvent } from './types'
 
@@ -135,39 +137,7 @@ export class DeployService {
           ticketPattern: workspace.config.tickets.pattern,
           ...(commit ? { commit } : {}),
           createdBy: this.options.actor,
-          onProgress: (p) => {
-            if (onStep && p.kind !== 'done') {
-              onStep(
-                p.kind === 'worktree'
-                  ? 'checking out the commit'
-                  : p.kind === 'pack'
-                    ? `packed ${p.files} files`
-                    : p.line
-              )
-            }
-            switch (p.kind) {
-              case 'worktree':
-                emit({
-                  event: 'releases.changed',
-                  payload: { kind: 'building', step: 'worktree', line: 'checking out the commit' }
-                })
-                return
-              case 'build':
-                emit({
-                  event: 'releases.changed',
-                  payload: { kind: 'building', step: 'build', line: p.line }
-                })
-                return
-              case 'pack':
-                emit({
-                  event: 'releases.changed',
-                  payload: { kind: 'building', step: 'pack', line: `packed ${p.files} files` }
-                })
-                return
-              case 'done':
-                return
-            }
-          }
+          onProgress: releaseProgress(emit, onStep)
         })
         const release = publicRelease(stored)
         emit({ event: 'releases.changed', payload: { kind: 'created', release } })
@@ -212,29 +182,23 @@ export class DeployService {
    * This workspace's deployments, newest first: those of this process, then those this machine
    * recorded before (a restart keeps them, with their logs). Never another workspace's.
    */
-  async listDeployments(limit = 50): Promise<Deployment[]> {
+  listDeployments(limit = 50): Promise<Deployment[]> {
     const path = this.options.workspace.path
     const live = this.options.deployments.list().filter((d) => d.workspace === path)
-    const seen = new Set(live.map((d) => d.id))
-    let recorded: Deployment[] = []
-    try {
-      recorded = await readLocalDeployments(await this.options.dataDir)
-    } catch {
-      // No data folder yet: nothing recorded.
-    }
-    const earlier = recorded
-      // Records written before deployments carried their workspace are this workspace's: the
-      // data folder is per workspace.
-      .map((d) => (d.workspace ? d : { ...d, workspace: path }))
-      .filter((d) => d.workspace === path && !seen.has(d.id))
-    return [...live, ...earlier]
-      .sort((a, b) => b.startedAt.localeCompare(a.startedAt))
-      .slice(0, limit)
+    return workspaceDeployments(path, live, this.options.dataDir, limit)
   }
 
-  /** Starts deploying `releaseId` to `name`; resolves with the running deployment. */
-  async deploy(releaseId: string, name: string, reason: string | undefined): Promise<Deployment> {
-    const { first, finished } = await this.startDeploy(releaseId, name, reason)
+  /**
+   * Starts deploying `releaseId` to `name`; resolves with the running deployment. Inside a
+   * freeze it is refused (`frozen`) unless `overrideFreeze` gives a written reason.
+   */
+  async deploy(
+    releaseId: string,
+    name: string,
+    reason: string | undefined,
+    overrideFreeze?: string
+  ): Promise<Deployment> {
+    const { first, finished } = await this.startDeploy(releaseId, name, reason, overrideFreeze)
     return Promise.race([first, finished])
   }
 
@@ -264,12 +228,23 @@ export class DeployService {
   private async startDeploy(
     releaseId: string,
     name: string,
-    reason: string | undefined
+    reason: string | undefined,
+    overrideFreeze?: string
   ): Promise<Started> {
     const env = this.environment(name)
     const release = await getRelease(await this.releasesDir(), releaseId)
+    const freezeOverride = passFreeze(env, Date.now(), {
+      release: release.id,
+      by: this.options.actor,
+      ...(overrideFreeze ? { overrideReason: overrideFreeze } : {})
+    })
     return this.start(env, (ctx, signal, hosts) =>
-      deployRelease(release, env, ctx, { signal, hosts, ...(reason ? { reason } : {}) })
+      deployRelease(release, env, ctx, {
+        signal,
+        hosts,
+        ...(reason ? { reason } : {}),
+        ...(freezeOverride ? { freezeOverride } : {})
+      })
     )
   }
 

@@ -21,7 +21,8 @@ function snap(current: string | null, previous: string | null, releases: string[
     freeBytes: null,
     releaseSha256: null,
     missingShared: [],
-    missingTools: []
+    missingTools: [],
+    freezeOverride: null
   }
 }
 

@@ -1,6 +1,7 @@
 import type { EnvironmentConfig } from '../../../shared/config-schema'
-import type { EnvironmentStatus, HostStatus } from '../../../shared/deploy-models'
+import type { EnvironmentStatus, FreezeOverride, HostStatus } from '../../../shared/deploy-models'
 import { healthOnce } from './activation'
+import { freezeAt } from './freeze-gate'
 import { closeHosts, connectFailure, connectHosts } from './connect-hosts'
 import { DEFAULT_LOCK_STALE_AFTER_MS, parseLock } from './host-lock'
 import { readHostSnapshot } from './host-read'
@@ -21,6 +22,7 @@ export async function readEnvironmentStatus(
   const hosts = await connectHosts(env, ctx.transport)
   const bad = new Set(await readLocalBadReleases(ctx.dataDir, env.name))
   const badReasons = await readLocalBadReasons(ctx.dataDir, env.name)
+  const overrides: FreezeOverride[] = []
   try {
     const statuses = await Promise.all(
       hosts.map(async (h): Promise<HostStatus> => {
@@ -39,6 +41,7 @@ export async function readEnvironmentStatus(
         try {
           const snap = await readHostSnapshot(h.transport)
           snap.badReleases.forEach((id) => bad.add(id))
+          if (snap.freezeOverride) overrides.push(snap.freezeOverride)
           const health =
             snap.current === null
               ? { kind: 'unknown' as const, release: null, detail: 'nothing deployed' }
@@ -60,12 +63,19 @@ export async function readEnvironmentStatus(
       })
     )
     const running = new Set(statuses.filter((s) => s.reachable).map((s) => s.release))
+    const now = Date.now()
+    const override =
+      overrides
+        .filter((o) => Date.parse(o.freeze.endsAt) > now)
+        .sort((a, b) => b.at.localeCompare(a.at))[0] ?? null
     return {
       environment: env.name,
       hosts: statuses,
       drift: running.size > 1,
       badReleases: [...bad].sort().reverse(),
       badReasons,
+      freeze: freezeAt(env, now),
+      freezeOverride: override,
       readAt: new Date().toISOString()
     }
   } finally {

@@ -1,4 +1,4 @@
-import type { HostTransfer } from '../../../shared/deploy-models'
+import type { FreezeOverride, HostTransfer } from '../../../shared/deploy-models'
 import { shellQuote, type Transport } from '../transport'
 import { execChecked, hostPaths } from './remote'
 
@@ -27,6 +27,8 @@ export interface HostLogEntry {
   /** Why the user started it (`started`). */
   readonly reason?: string
   readonly detail?: string
+  /** The freeze a deploy overrode, with its written reason (`started`). */
+  readonly freezeOverride?: FreezeOverride
   /** What the upload sent and reused (`finished` and `failed` of a deploy). */
   readonly transfer?: HostTransfer
   /** The lock that was broken (`lock-broken`). */

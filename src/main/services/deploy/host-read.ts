@@ -1,3 +1,4 @@
+import { FreezeOverrideSchema, type FreezeOverride } from '../../../shared/deploy-models'
 import { shellQuote, type Transport } from '../transport'
 import { ExpectedError } from '../errors'
 import { execChecked, hostPaths, looksLikeReleaseId, parseSections } from './remote'
@@ -22,6 +23,8 @@ export interface HostSnapshot {
   readonly missingShared: readonly string[]
   /** Commands the engine needs that the host lacks. */
   readonly missingTools: readonly string[]
+  /** The newest freeze override this host's log recorded, or null. */
+  readonly freezeOverride: FreezeOverride | null
 }
 
 /** Checks a config `shared` entry: a relative path without `..`, so it stays under shared/. */
@@ -68,6 +71,9 @@ export async function readHostSnapshot(
     (shared.length > 0
       ? `for f in ${shared.map(shellQuote).join(' ')}; do [ -e ${p.shared}/"$f" ] || printf '%s\\n' "$f"; done; `
       : '') +
+    // The log only grows; the newest override is the last line that carries one.
+    section('override') +
+    `grep -F '"freezeOverride"' -- ${p.log} 2>/dev/null | tail -n 1; ` +
     section('tools') +
     `for c in sha256sum tar mv ln readlink df; do command -v "$c" >/dev/null 2>&1 || echo "$c"; done; ` +
     section('end')
@@ -96,6 +102,19 @@ export async function readHostSnapshot(
     freeBytes: Number.isFinite(availKb) && dfFields.length >= 4 ? availKb * 1024 : null,
     releaseSha256: /^[0-9a-f]{64}$/.test(text('sha')) ? text('sha') : null,
     missingShared: lines('missing'),
-    missingTools: lines('tools')
+    missingTools: lines('tools'),
+    freezeOverride: parseOverride(text('override'))
+  }
+}
+
+function parseOverride(line: string): FreezeOverride | null {
+  if (line === '') return null
+  try {
+    const entry = JSON.parse(line) as { freezeOverride?: unknown }
+    const parsed = FreezeOverrideSchema.safeParse(entry.freezeOverride)
+    return parsed.success ? parsed.data : null
+  } catch {
+    // A torn line: no override is claimed from it.
+    return null
   }
 }

@@ -118,3 +118,30 @@ export async function readLocalDeployments(dataDir: string): Promise<Deployment[
   }
   return out.reverse()
 }
+
+/**
+ * A workspace's deployments, newest first: `live` ones (this process), then those this machine
+ * recorded before (a restart keeps them, with their logs). Never another workspace's.
+ */
+export async function workspaceDeployments(
+  workspace: string,
+  live: readonly Deployment[],
+  dataDir: Promise<string>,
+  limit: number
+): Promise<Deployment[]> {
+  const seen = new Set(live.map((d) => d.id))
+  let recorded: Deployment[] = []
+  try {
+    recorded = await readLocalDeployments(await dataDir)
+  } catch {
+    // No data folder yet: nothing recorded.
+  }
+  const earlier = recorded
+    // Records written before deployments carried their workspace are this workspace's: the
+    // data folder is per workspace.
+    .map((d) => (d.workspace ? d : { ...d, workspace }))
+    .filter((d) => d.workspace === workspace && !seen.has(d.id))
+  return [...live, ...earlier]
+    .sort((a, b) => b.startedAt.localeCompare(a.startedAt))
+    .slice(0, limit)
+}

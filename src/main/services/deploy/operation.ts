@@ -1,6 +1,6 @@
 import { hostname } from 'node:os'
 import type { EnvironmentConfig } from '../../../shared/config-schema'
-import type { Deployment } from '../../../shared/deploy-models'
+import type { Deployment, FreezeOverride } from '../../../shared/deploy-models'
 import type { LogBase } from './activation'
 import { closeHosts, connectHosts, type ConnectedHost } from './connect-hosts'
 import type { DeploymentTracker } from './deployment-tracker'
@@ -13,9 +13,17 @@ export function logBase(
   deployment: string,
   env: EnvironmentConfig,
   ctx: DeployContext,
-  reason?: string
+  reason?: string,
+  freezeOverride?: FreezeOverride
 ): LogBase {
-  const base = { deployment, kind, environment: env.name, by: ctx.actor, machine: hostname() }
+  const base = {
+    deployment,
+    kind,
+    environment: env.name,
+    by: ctx.actor,
+    machine: hostname(),
+    ...(freezeOverride ? { freezeOverride } : {})
+  }
   return reason?.trim() ? { ...base, reason: reason.trim() } : base
 }
 

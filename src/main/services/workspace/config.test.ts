@@ -201,6 +201,40 @@ describe('loadConfig', () => {
     expect(bad[1]).toMatch(/^slipway\.yml:3:3: pullRequests\.mergeMethod: /)
   })
 
+  it('checks freeze windows and their time zone at their line', async () => {
+    const env = (extra: string): string =>
+      `environments:\n  - name: production\n    hosts: [{ local: prod }]\n${extra}`
+    expect(await problemsFor(env("    freeze: ['Fri 16:00 - Mon 08:00', 'weekends']\n"))).toEqual([
+      `slipway.yml:4:39: environments[0].freeze[1]: "weekends" is not a freeze window: write 'Fri 16:00 - Mon 08:00' (weekly) or '2026-12-24 00:00 - 2026-12-27 00:00' (dated)`
+    ])
+    expect(
+      await problemsFor(env("    freeze:\n      - '2026-12-27 00:00 - 2026-12-24 00:00'\n"))
+    ).toEqual([
+      'slipway.yml:5:9: environments[0].freeze[0]: "2026-12-27 00:00 - 2026-12-24 00:00": the window ends before it starts'
+    ])
+    expect(await problemsFor(env('    freezeTimezone: Mars/Olympus\n'))).toEqual([
+      'slipway.yml:4:5: environments[0].freezeTimezone: not a time zone this machine knows (e.g. Europe/Berlin, UTC)'
+    ])
+    await writeFile(
+      join(dir, 'slipway.yml'),
+      env(
+        "    freeze: ['Fri 16:00 - Mon 08:00']\n    freezeTimezone: Europe/Berlin\n    approvals: { required: 1, signed: true }\n"
+      )
+    )
+    const ok = await loadConfig(dir)
+    expect(ok.problems).toEqual([])
+    expect(ok.config.environments[0]).toMatchObject({
+      freeze: ['Fri 16:00 - Mon 08:00'],
+      freezeTimezone: 'Europe/Berlin',
+      approvals: {
+        required: 1,
+        authorCannotApprove: false,
+        signed: true,
+        allowedSigners: '.slipway/allowed_signers'
+      }
+    })
+  })
+
   // Issue 13 defect 8: the default pattern read CVE-2026-4867 as ticket CVE-2026.
   it('narrows ticket keys to tickets.projects, and never reads a CVE id as a ticket', async () => {
     const subject = 'Fix CVE-2026-4867 for ORD-12 (see XORD-5, PAY-3)'

@@ -10,6 +10,7 @@ import { History, RefreshCw, Rocket, Undo2 } from 'lucide-react'
 import { Outcome, When } from './HistoryDialog'
 import { InvalidConfigNote } from './ConfigProblems'
 import { MergeReleaseNote } from './MergeReleaseNote'
+import { FreezeNotice } from './FreezeNotice'
 
 /** How a host reads on the board: its name, and where it is. */
 function describeHost(host: HostConfig): { readonly label: string; readonly detail: string } {
@@ -67,6 +68,7 @@ export function EnvironmentLane({
   if (environment.deployOn === 'merge') facts.push('deploys on merge')
   if (environment.deployOn === 'manual') facts.push('deployed by hand')
   if (environment.promoteFrom) facts.push(`promoted from ${environment.promoteFrom}`)
+  if (environment.freeze?.length) facts.push(`freezes: ${environment.freeze.join(', ')}`)
   if (environment.approvals && environment.approvals.required > 0) {
     facts.push(
       `${environment.approvals.required} approval${environment.approvals.required === 1 ? '' : 's'}`
@@ -163,6 +165,7 @@ export function EnvironmentLane({
         </button>
       )}
       {environment.deployOn === 'merge' && <MergeReleaseNote environment={name} now={now} />}
+      {status && <FreezeNotice status={status} />}
       {status?.drift && (
         <p className="env-warning" role="status" data-testid={`drift-${name}`}>
           Drift: the hosts do not all run the same release.

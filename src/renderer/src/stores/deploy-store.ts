@@ -53,7 +53,13 @@ export interface DeployActions {
   showProgress(id: string): void
   closeDialog(): void
   /** Starts a deployment; true when it started (the progress dialog opens). */
-  deploy(release: string, environment: string, reason?: string): Promise<boolean>
+  /** Starts a deployment; `overrideFreeze` is the written reason for deploying inside a freeze. */
+  deploy(
+    release: string,
+    environment: string,
+    reason?: string,
+    overrideFreeze?: string
+  ): Promise<boolean>
   rollback(environment: string, to?: string, reason?: string): Promise<boolean>
   cancel(id: string): Promise<void>
   breakLock(environment: string, reason: string): Promise<boolean>
@@ -241,13 +247,15 @@ export function createDeployStore(
         set({ dialog: null, error: null })
       },
 
-      deploy(release, environment, reason) {
+      deploy(release, environment, reason, overrideFreeze) {
         return guarded('deploy', async () => {
           const trimmed = reason?.trim()
+          const override = overrideFreeze?.trim()
           const deployment = await client.call('deployments.start', {
             release,
             environment,
-            ...(trimmed ? { reason: trimmed } : {})
+            ...(trimmed ? { reason: trimmed } : {}),
+            ...(override ? { overrideFreeze: override } : {})
           })
           started(deployment)
         })

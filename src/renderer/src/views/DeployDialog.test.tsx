@@ -162,4 +162,82 @@ describe('DeployDialog', () => {
       /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/
     )
   })
+
+  it('inside a freeze, explains the disabled button and sends the written override', async () => {
+    const frozen: EnvironmentStatus = {
+      ...running('production', r1.id),
+      freeze: {
+        windows: ['Fri 16:00 - Mon 08:00'],
+        endsAt: '2026-12-07T08:00:00.000Z',
+        endsAtLocal: '2026-12-07 08:00',
+        timeZone: 'UTC'
+      },
+      freezeOverride: null
+    }
+    const client = createFakeClient({
+      'releases.list': () => [r2, r1],
+      'environments.status': () => frozen,
+      'deployments.start': ({ release, environment }) => ({
+        id: 'd10',
+        workspace: '/repos/orders',
+        kind: 'deploy',
+        release,
+        environment,
+        status: 'running',
+        startedBy: 'ada@laptop',
+        startedAt: new Date().toISOString(),
+        finishedAt: null,
+        hosts: [],
+        log: [],
+        summary: '',
+        version: 1
+      })
+    })
+    const stores = createStores(client)
+    stores.workspace.setState({
+      workspace: makeWorkspace({
+        config: {
+          tickets: { pattern: '[A-Z]+-[0-9]+' },
+          pullRequests: { approvals: 1, mergeMethod: 'merge' },
+          environments: [
+            {
+              name: 'production',
+              hosts: [{ local: 'b' }],
+              keepReleases: 5,
+              freeze: ['Fri 16:00 - Mon 08:00']
+            }
+          ]
+        }
+      })
+    })
+    const view = render(
+      <StoresContext.Provider value={stores}>
+        <DeployDialog environment="production" />
+      </StoresContext.Provider>
+    )
+    const here = within(view.baseElement.lastElementChild as HTMLElement)
+    const notice = await here.findByTestId('freeze-production', {}, { timeout: 2000 })
+    expect(notice.textContent).toContain('Frozen until 2026-12-07 08:00 (UTC)')
+    const start = here.getByTestId('deploy-start') as HTMLButtonElement
+    expect(start.disabled).toBe(true)
+    expect(start.textContent).toBe('Override the freeze and deploy to production')
+    expect(here.getByTestId('deploy-disabled-why').textContent).toContain(
+      'waits for a written reason of 10 characters or more'
+    )
+    fireEvent.change(here.getByTestId('deploy-override'), {
+      target: { value: 'ORD-2 payment outage, cannot wait' }
+    })
+    expect(start.disabled).toBe(false)
+    expect(here.queryByTestId('deploy-disabled-why')).toBeNull()
+    await act(async () => {
+      fireEvent.click(start)
+    })
+    expect(client.callsOf('deployments.start')).toEqual([
+      {
+        release: r2.id,
+        environment: 'production',
+        overrideFreeze: 'ORD-2 payment outage, cannot wait'
+      }
+    ])
+  })
 })

@@ -4,6 +4,8 @@ import { DeployModal } from '../components/DeployModal'
 import { ReleaseChangesView } from '../components/ReleaseChanges'
 import { formatRelative } from '../lib/format'
 import { LockNotice } from '../components/LockNotice'
+import { FreezeNotice } from '../components/FreezeNotice'
+import { MIN_OVERRIDE_REASON } from '../../../shared/freeze-windows'
 import { useNow } from '../lib/use-now'
 import { useStores, useWorkspace } from '../stores/hooks'
 import { useDeploy, useReleases } from '../stores/use-deploy'
@@ -42,6 +44,9 @@ export function DeployDialog({
   const status = useDeploy((s) => s.environments[environment]?.status)
   const [chosen, setChosen] = useState<string | null>(null)
   const [reason, setReason] = useState('')
+  const [override, setOverride] = useState('')
+  const frozen = status?.freeze ?? null
+  const overrideShort = frozen !== null && override.trim().length < MIN_OVERRIDE_REASON
   const now = useNow(30_000)
 
   useEffect(() => {
@@ -69,8 +74,8 @@ export function DeployDialog({
   }
   const submit = (e: React.FormEvent): void => {
     e.preventDefault()
-    if (!release || pending) return
-    void store.getState().deploy(release, environment, reason)
+    if (!release || pending || overrideShort) return
+    void store.getState().deploy(release, environment, reason, frozen ? override : undefined)
   }
 
   return (
@@ -143,6 +148,7 @@ export function DeployDialog({
           {status?.drift ? ' (hosts differ)' : ''}
         </p>
         {status && <LockNotice status={status} now={now} />}
+        {status && <FreezeNotice status={status} />}
         {release && <ReleaseChangesView releases={releases} deployed={deployed} target={release} />}
         <label className="field">
           <span>Reason (optional, recorded in the hosts&apos; logs and the lock)</span>
@@ -154,6 +160,29 @@ export function DeployDialog({
             placeholder="e.g. ORD-142 refund endpoint"
           />
         </label>
+        {frozen && (
+          <label className="field">
+            <span>
+              Why deploy during the freeze? (required, {MIN_OVERRIDE_REASON} characters or more;
+              recorded on every host and shown on the lane until the freeze ends)
+            </span>
+            <input
+              type="text"
+              value={override}
+              maxLength={500}
+              onChange={(e) => setOverride(e.target.value)}
+              placeholder="e.g. ORD-150 checkout outage: the fix cannot wait"
+              data-testid="deploy-override"
+              aria-describedby="deploy-override-why"
+            />
+          </label>
+        )}
+        {frozen && overrideShort && (
+          <p className="muted" id="deploy-override-why" data-testid="deploy-disabled-why">
+            {environment} is frozen until {frozen.endsAtLocal} ({frozen.timeZone}): the deploy
+            button waits for a written reason of {MIN_OVERRIDE_REASON} characters or more.
+          </p>
+        )}
         {error && (
           <p className="form-error" role="alert">
             {error.message}
@@ -166,10 +195,14 @@ export function DeployDialog({
           <button
             type="submit"
             className="primary"
-            disabled={!release || pending !== null || building}
+            disabled={!release || pending !== null || building || overrideShort}
             data-testid="deploy-start"
           >
-            {pending === 'deploy' ? 'Starting…' : `Deploy to ${environment}`}
+            {pending === 'deploy'
+              ? 'Starting…'
+              : frozen
+                ? `Override the freeze and deploy to ${environment}`
+                : `Deploy to ${environment}`}
           </button>
         </footer>
       </form>
