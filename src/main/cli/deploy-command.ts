@@ -1,9 +1,9 @@
-import { createInterface } from 'node:readline/promises'
 import type { AppEvent } from '../../shared/contract'
 import type { HostKeyScan } from '../../shared/contract-deploy'
 import type { Deployment } from '../../shared/deploy-models'
 import { needsUser, type ApiError, type ApiResult } from '../../shared/errors'
 import type { Router } from '../api'
+import { askYesNo } from './ask'
 import { CliFailure, openStrict, unwrap, withRouter, type CliIo } from './cli-router'
 import type { DeployCliCommand } from './deploy-args'
 import { formatStatus, progressPrinter, statusRows } from './deploy-output'
@@ -157,7 +157,7 @@ async function trustHosts(
     io.stdout(`${describeScan(scan)}\n`)
     if (scan.state === 'changed' || scan.state === 'unreachable') failed = true
     if (scan.state !== 'unknown' || !scan.key || !scan.keyType) continue
-    const accept = command.yes || (await ask(`Trust this key for ${scan.host}? [y/N] `))
+    const accept = command.yes || (await askYesNo(`Trust this key for ${scan.host}? [y/N] `))
     if (accept === null) {
       io.stderr(
         `slipway: not a terminal; compare the fingerprint, then run: slipway hosts trust ${command.environment} --yes\n`
@@ -195,17 +195,6 @@ function describeScan(scan: HostKeyScan): string {
       return `${scan.host}: ${scan.message}`
     case 'unreachable':
       return `${scan.host}: not reachable: ${scan.message}`
-  }
-}
-
-/** Asks y/N on a terminal; null when stdin is not one. */
-async function ask(question: string): Promise<boolean | null> {
-  if (!process.stdin.isTTY) return null
-  const rl = createInterface({ input: process.stdin, output: process.stderr })
-  try {
-    return /^y(es)?$/i.test((await rl.question(question)).trim())
-  } finally {
-    rl.close()
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Router } from '../api'
 import { openStrict, unwrap, withRouter, type CliIo } from './cli-router'
+import { mergeCommand } from './pr-merge-command'
 import type { TeamCliCommand } from './team-args'
 import {
   formatPullRequest,
@@ -108,7 +109,7 @@ async function dispatch(command: TeamCliCommand, router: Router, io: CliIo): Pro
       )
     }
     case 'pr-merge':
-      return merge(command, router, io)
+      return mergeCommand(command, router, io)
     case 'pr-delete-branch': {
       const d = unwrap(await router.call('pullRequests.deleteBranch', { branch: command.branch }))
       const where = [d.local ? 'here' : '', d.origin.kind === 'pushed' ? 'on origin' : '']
@@ -123,50 +124,5 @@ async function dispatch(command: TeamCliCommand, router: Router, io: CliIo): Pro
       print(status, formatSync(status))
       return failed ? 1 : 0
     }
-  }
-}
-
-async function merge(
-  command: Extract<TeamCliCommand, { kind: 'pr-merge' }>,
-  router: Router,
-  io: CliIo
-): Promise<number> {
-  const off = router.onEvent((e) => {
-    if (e.event !== 'pullRequests.mergeProgress') return
-    const p = e.payload.progress
-    const what = {
-      syncing: 'syncing with origin',
-      testing: 'testing the merge result with main (waiting for it)',
-      merging: 'merging',
-      pushing: 'pushing main to origin'
-    }[p.kind]
-    io.stderr(`slipway: ${what}…\n`)
-  })
-  try {
-    const out = unwrap(await router.call('pullRequests.merge', { branch: command.branch }))
-    if (out.kind === 'main-moved') {
-      io.stderr(`slipway: ${out.message}\n`)
-      if (command.json) io.stdout(`${JSON.stringify(out, null, 2)}\n`)
-      return 1
-    }
-    const lines = [
-      `Merged ${out.pullRequest.branch} into main: ${out.commit.slice(0, 8)}${out.pushed ? ' (pushed to origin)' : ''}`
-    ]
-    let deleted: unknown = null
-    if (command.deleteBranch) {
-      const d = unwrap(await router.call('pullRequests.deleteBranch', { branch: command.branch }))
-      deleted = d
-      lines.push(
-        `Deleted ${out.pullRequest.branch}${d.local ? ' here' : ''}${d.origin.kind === 'pushed' ? ' and on origin' : ''}`
-      )
-    } else if (out.branchDeletable) {
-      lines.push(`Its branch can go now: slipway pr delete-branch ${out.pullRequest.branch}`)
-    }
-    io.stdout(
-      command.json ? `${JSON.stringify({ ...out, deleted }, null, 2)}\n` : `${lines.join('\n')}\n`
-    )
-    return 0
-  } finally {
-    off()
   }
 }
