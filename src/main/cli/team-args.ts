@@ -77,8 +77,9 @@ export const TEAM_HELP = `  ticket new TITLE… [--description TEXT] [--type tas
   pr approve BRANCH [--comment TEXT]
   pr request-changes BRANCH --comment TEXT
   pr merge BRANCH [--delete-branch]
-        Merge into main when every check passes (runs the merge-result tests if needed),
-        push main to origin; exit code 1 with each failing check named otherwise.
+        Merge into main when every check passes (runs the merge-result tests if needed,
+        with progress), push main to origin; exit code 1 with each failing check named
+        otherwise. If origin's main moved: retests, then asks to merge again (a terminal).
   pr delete-branch BRANCH
         Delete a merged pull request's branch, here and on origin.
   sync [--json]
