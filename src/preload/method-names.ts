@@ -55,7 +55,15 @@ export const METHOD_NAMES = [
   'pullRequests.close',
   'pullRequests.deleteBranch',
   'mergeReleases.list',
-  'demo.review'
+  'demo.review',
+  'branchEnvs.list',
+  'branchEnvs.start',
+  'branchEnvs.stop',
+  'branchEnvs.restart',
+  'branchEnvs.update',
+  'branchEnvs.log',
+  'branchEnvs.leftovers',
+  'branchEnvs.cleanLeftovers'
 ] as const satisfies readonly Method[]
 
 // Fails to compile when the contract gains a method this list lacks.

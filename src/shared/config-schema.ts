@@ -101,6 +101,54 @@ export const EnvironmentConfigSchema = z
   })
   .strict()
 
+/** Hosts a branch environment's health URL may name: the developer's own machine only. */
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]'])
+
+/** Why a `branchEnvironments.healthUrl` cannot be used, or null when it can. */
+export function healthUrlProblem(template: string): string | null {
+  if (!template.includes('{port}')) {
+    return 'must contain {port} (the port Slipway gives the app in PORT)'
+  }
+  let url: URL
+  try {
+    url = new URL(template.replaceAll('{port}', '1'))
+  } catch {
+    return "must be a URL such as 'http://127.0.0.1:{port}/health'"
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return 'must start with http:// or https://'
+  if (!LOOPBACK_HOSTS.has(url.hostname)) {
+    return 'must point at this machine (127.0.0.1, localhost or [::1]): the app runs here'
+  }
+  return null
+}
+
+/** The health URL of a branch environment when slipway.yml names none. */
+export const DEFAULT_BRANCH_ENV_HEALTH_URL = 'http://127.0.0.1:{port}/'
+
+/**
+ * `branchEnvironments`: how any branch runs on the developer's machine ("Run locally"):
+ * `setup` (cached per lockfile hash), `run` (given a free port in PORT), `healthUrl` (waited
+ * for), `env`, and the sandbox (bubblewrap unless `sandbox: none`).
+ */
+export const BranchEnvironmentsConfigSchema = z
+  .object({
+    setup: z.string().min(1, 'a setup command, or leave setup out').optional(),
+    run: z.string().min(1, 'the command that starts the app, e.g. npm start'),
+    healthUrl: z
+      .string()
+      .superRefine((u, ctx) => {
+        const problem = healthUrlProblem(u)
+        if (problem) ctx.addIssue({ code: 'custom', message: problem })
+      })
+      .default(DEFAULT_BRANCH_ENV_HEALTH_URL),
+    env: CommandEnvSchema.optional(),
+    // Branch code is untrusted: the OS sandbox is on unless the project turns it off.
+    sandbox: z.enum(['none', 'bwrap']).default('bwrap'),
+    startTimeoutSeconds: z.number().positive().max(3600).default(120)
+  })
+  .strict()
+
 /** The whole `slipway.yml`. Every field has a default so a missing file still gives a usable config. */
 export const SlipwayConfigSchema = z
   .object({
@@ -167,6 +215,7 @@ export const SlipwayConfigSchema = z
       })
       .strict()
       .optional(),
+    branchEnvironments: BranchEnvironmentsConfigSchema.optional(),
     environments: z
       .array(EnvironmentConfigSchema)
       .default([])
@@ -183,3 +232,5 @@ export type SlipwayConfig = z.output<typeof SlipwayConfigSchema>
 export type EnvironmentConfig = z.output<typeof EnvironmentConfigSchema>
 /** One host of an {@link EnvironmentConfig}. */
 export type HostConfig = z.output<typeof HostConfigSchema>
+/** `branchEnvironments` of {@link SlipwayConfig} (defaults applied). */
+export type BranchEnvironmentsConfig = z.output<typeof BranchEnvironmentsConfigSchema>

@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import { branchEnvMethods, type BranchEnvEvents } from './contract-branch-envs'
 import { branchMethods, type BranchEvents } from './contract-branches'
 import { deployMethods, type DeployEvents } from './contract-deploy'
 import { demoMethods } from './contract-demo'
@@ -26,7 +27,8 @@ export const contract = {
   ...teamMethods,
   ...ticketMethods,
   ...pullRequestMethods,
-  ...demoMethods
+  ...demoMethods,
+  ...branchEnvMethods
 } as const satisfies Record<string, MethodSpec>
 
 /** Every method name, `domain.verb`. */
@@ -59,7 +61,8 @@ export type EventMap = WorkspaceEvents &
   MergeReleaseEvents &
   TeamEvents &
   TicketEvents &
-  PullRequestEvents
+  PullRequestEvents &
+  BranchEnvEvents
 /** Every event name. */
 export type EventName = keyof EventMap
 /** One event as it travels over a transport. */

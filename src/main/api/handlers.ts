@@ -1,6 +1,7 @@
 import type { AppEvent, Method, ParsedRequestOf, ResponseOf } from '../../shared/contract'
 import type { AppInfo } from '../../shared/models'
 import type { SettingsStore } from '../services/workspace'
+import { createBranchEnvDomain } from './handlers-branch-envs'
 import { createBranchHandlers } from './handlers-branches'
 import { createDemoHandlers } from './handlers-demo'
 import { createDeployDomain } from './handlers-deploy'
@@ -58,6 +59,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     ...createTicketHandlers(ctx, team),
     // A merge hands main's new commit on to be released and deployed on merge.
     ...createPullRequestHandlers(ctx, team, mergeRelease.afterMerge),
-    ...createDemoHandlers(ctx, team)
+    ...createDemoHandlers(ctx, team),
+    ...createBranchEnvDomain(ctx, deploy).handlers
   } satisfies Handlers
 }

@@ -1,5 +1,6 @@
 import { UsageError, given, parseWith } from './parse-options'
 import { parseDeployCommand, type DeployCliCommand } from './deploy-args'
+import { parseRunCommand, RUN_HELP, type RunCliCommand } from './run-args'
 import { DEPLOY_HELP } from './deploy-help'
 import { parseTeamCommand, TEAM_HELP, type TeamCliCommand } from './team-args'
 import {
@@ -29,6 +30,7 @@ export type CliCommand =
       readonly dataDir: string | null
     }
   | TestCliCommand
+  | RunCliCommand
   | RunsCliCommand
   | DeployCliCommand
   | TeamCliCommand
@@ -50,7 +52,7 @@ Commands:
   serve [--workspace PATH] [--port N] [--open]
         Serve the Slipway board on http://127.0.0.1 (default: the demo workspace).
         Prints the URL, with its access token, and runs until Ctrl-C.
-${DEPLOY_HELP}${TEAM_HELP}
+${RUN_HELP}${DEPLOY_HELP}${TEAM_HELP}
 Options:
   -w, --workspace PATH   the git repository to open
       --json             (branches, runs, ticket, pr, sync) print JSON
@@ -131,6 +133,8 @@ export function parseCli(argv: readonly string[], cwd: string): CliCommand {
       return parseTestCommand(rest, cwd) ?? { kind: 'help' }
     case 'runs':
       return parseRunsCommand(rest, cwd) ?? { kind: 'help' }
+    case 'run':
+      return parseRunCommand(rest, cwd) ?? { kind: 'help' }
     default: {
       const team = parseTeamCommand(first, rest, cwd)
       if (team === null) return { kind: 'help' }

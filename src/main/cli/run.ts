@@ -14,6 +14,7 @@ import { branchRows, formatBranchTable } from './branch-table'
 import { CliFailure, EXIT, openStrict, unwrap, withRouter, type CliIo } from './cli-router'
 import { runDeployCommand } from './deploy-command'
 import { openInBrowser } from './open-url'
+import { runRunCommand } from './run-command'
 import { runRunsCommand } from './runs-command'
 import { runTeamCommand } from './team-command'
 import { runTestCommand } from './test-command'
@@ -48,6 +49,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return await runTestCommand(command, io)
       case 'runs':
         return await runRunsCommand(command, io)
+      case 'run':
+        return await runRunCommand(command, io)
       case 'release-create':
       case 'release-list':
       case 'deploy':

@@ -25,7 +25,13 @@ export {
   type LoadedResults,
   type RunFilter
 } from './results-store'
-export { runInProcessGroup, isProcessAlive, KILL_GRACE_MS, type CommandEnd } from './process-tree'
-export { WorktreePool, KEPT_SETUP_DIRS } from './worktree-pool'
+export {
+  runInProcessGroup,
+  isProcessAlive,
+  signalGroup,
+  KILL_GRACE_MS,
+  type CommandEnd
+} from './process-tree'
+export { WorktreePool, KEPT_SETUP_DIRS, type Worktree } from './worktree-pool'
 export { SetupCache, setupKey, LOCKFILES, SETUP_CACHE_ENTRIES } from './setup-cache'
-export { readLogSlice, LOG_FLUSH_MS, MAX_LOG_SLICE } from './run-log'
+export { readLogSlice, RunLog, LOG_FLUSH_MS, MAX_LOG_SLICE, type LogChunk } from './run-log'

@@ -25,6 +25,8 @@ export interface CommandOptions {
   readonly signal?: AbortSignal
   /** A command line the shell runs under (a sandbox such as `bwrap … --`); default none. */
   readonly wrap?: readonly string[]
+  /** Told the process group's id once the command has started (to record it, e.g. in a state file). */
+  readonly onSpawn?: (pgid: number) => void
 }
 
 /**
@@ -54,6 +56,7 @@ export function runInProcessGroup(command: string, options: CommandOptions): Pro
     let killTimer: NodeJS.Timeout | null = null
     let closeTimer: NodeJS.Timeout | null = null
     const pgid = child.pid
+    if (pgid !== undefined) options.onSpawn?.(pgid)
 
     const finish = (end: CommandEnd): void => {
       if (settled) return

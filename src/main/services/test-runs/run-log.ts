@@ -70,6 +70,11 @@ export class RunLog {
     void this.write(Buffer.from(`\x1b[2m[slipway] ${line}\x1b[0m\n`))
   }
 
+  /** Resolves once every byte written so far is in the file (readable with {@link readLogSlice}). */
+  flushed(): Promise<void> {
+    return this.lastWrite
+  }
+
   /** Bytes written so far. */
   get size(): number {
     return this.bytes

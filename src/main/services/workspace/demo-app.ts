@@ -562,6 +562,13 @@ build:
   command: npm run build
   artifact: dist
 
+# "Run locally" on any branch: its own worktree, a free port in PORT, sandboxed (bubblewrap).
+# The app has no dependencies, so there is no setup step.
+branchEnvironments:
+  run: node server.js
+  healthUrl: 'http://127.0.0.1:{port}/health'
+  startTimeoutSeconds: 30
+
 environments:
   # Every merge to main is deployed here.
   - name: staging

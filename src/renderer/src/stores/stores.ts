@@ -1,5 +1,6 @@
 import type { StoreApi } from 'zustand'
 import type { ApiClient } from '../api/client'
+import { createBranchEnvsStore, type BranchEnvsStore } from './branch-envs-store'
 import { createBranchesStore, type BranchesStore } from './branches-store'
 import { createDeployStore, type DeployStore } from './deploy-store'
 import { createHistoryStore, type HistoryStore } from './history-store'
@@ -23,6 +24,7 @@ export interface Stores {
   readonly team: StoreApi<TeamStore>
   readonly tickets: StoreApi<TicketsStore>
   readonly pulls: StoreApi<PullsStore>
+  readonly branchEnvs: StoreApi<BranchEnvsStore>
 }
 
 /** Creates the app's stores over `client` (the real one in main.tsx, a fake one in tests). */
@@ -37,6 +39,7 @@ export function createStores(client: ApiClient): Stores {
     mergeReleases: createMergeReleasesStore(client),
     team: createTeamStore(client),
     tickets: createTicketsStore(client),
-    pulls: createPullsStore(client)
+    pulls: createPullsStore(client),
+    branchEnvs: createBranchEnvsStore(client)
   }
 }

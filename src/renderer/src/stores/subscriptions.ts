@@ -32,6 +32,7 @@ export function connectSubscriptions(
         stores.workspace.getState().workspaceChanged(event.payload.workspace)
         // A re-opened workspace (new slipway.yml) gets a fresh test service: read it again.
         if (event.payload.workspace) loadTests()
+        if (event.payload.workspace) loadBranchEnvs()
         return
       case 'branches.changed':
         if (stores.workspace.getState().workspace) refreshBranches.request()
@@ -75,6 +76,15 @@ export function connectSubscriptions(
       case 'pullRequests.mergeProgress':
         stores.pulls.getState().progress(event.payload.branch, event.payload.progress)
         return
+      case 'branchEnvs.changed':
+        stores.branchEnvs.getState().changed(event.payload.env)
+        return
+      case 'branchEnvs.log':
+        stores.branchEnvs.getState().logChunk(event.payload)
+        return
+      case 'branchEnvs.leftovers':
+        stores.branchEnvs.getState().leftoversFound(event.payload.leftovers)
+        return
       default:
         assertNever(event)
     }
@@ -90,11 +100,16 @@ export function connectSubscriptions(
       if (stores.workspace.getState().workspace) refreshBranches.request()
       if (stores.workspace.getState().workspace) reloadDeploys()
       if (stores.workspace.getState().workspace) loadTests()
+      if (stores.workspace.getState().workspace) loadBranchEnvs()
     }) ?? (() => {})
 
   const loadTests = (): void => {
     const workspace = stores.workspace.getState().workspace
     void stores.tests.getState().load(workspace?.config.test?.command ?? null)
+  }
+  const loadBranchEnvs = (): void => {
+    const workspace = stores.workspace.getState().workspace
+    void stores.branchEnvs.getState().load(Boolean(workspace?.config.branchEnvironments))
   }
   const reloadDeploys = (): void => {
     void stores.releases.getState().load()
@@ -127,9 +142,11 @@ export function connectSubscriptions(
     if (!samePath) stores.branches.getState().reset()
     if (!samePath) resetDeploys()
     if (!samePath) stores.tests.getState().reset()
+    if (!samePath) stores.branchEnvs.getState().reset()
     if (key !== null) void stores.branches.getState().load()
     if (key !== null) reloadDeploys()
     if (key !== null) loadTests()
+    if (key !== null) loadBranchEnvs()
   })
 
   return () => {
@@ -148,7 +165,8 @@ function listingKey(workspace: Workspace | null): string | null {
     workspace.mainBranch,
     workspace.config.tickets.pattern,
     // A fixed (or broken) slipway.yml turns testing on (or off).
-    workspace.config.test?.command ?? null
+    workspace.config.test?.command ?? null,
+    workspace.config.branchEnvironments?.run ?? null
   ])
 }
 
