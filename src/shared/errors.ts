@@ -3,6 +3,8 @@ export const API_ERROR_CODES = [
   'bad-request',
   'unknown-method',
   'unauthorized',
+  /** Authenticated, but not allowed: a read-only viewer calling a method that changes something. */
+  'forbidden',
   'not-found',
   'not-a-repository',
   'bad-config',

@@ -23,8 +23,27 @@ describe('parseCli', () => {
     })
     expect(
       parseCli(['serve', '-w', '/r', '--port=8080', '--open', '--data-dir', '/d'], '/c')
-    ).toEqual({ kind: 'serve', workspace: '/r', port: 8080, open: true, dataDir: '/d' })
+    ).toEqual({
+      kind: 'serve',
+      workspace: '/r',
+      port: 8080,
+      open: true,
+      dataDir: '/d',
+      viewer: false,
+      host: null
+    })
     expect(parseCli(['serve'], '/c')).toMatchObject({ workspace: null, port: 0, open: false })
+    expect(parseCli(['serve', '--viewer', '--host', '0.0.0.0'], '/c')).toMatchObject({
+      viewer: true,
+      host: '0.0.0.0'
+    })
+    expect(parseCli(['serve', '--viewer', '--host=[::]'], '/c')).toMatchObject({ host: '::' })
+    expect(usage(['serve', '--host', '0.0.0.0'])).toBe(
+      '--host works with --viewer only (the full app stays on 127.0.0.1)'
+    )
+    expect(usage(['serve', '--viewer', '--host', 'a b'])).toBe(
+      '--host needs an address or a host name, not "a b"'
+    )
     expect(parseCli(['branches', '--help'], '/c')).toEqual({ kind: 'help' })
   })
 

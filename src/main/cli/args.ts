@@ -28,6 +28,10 @@ export type CliCommand =
       readonly port: number
       readonly open: boolean
       readonly dataDir: string | null
+      /** Also serve a read-only viewer URL (presentation mode) with a token of its own. */
+      readonly viewer: boolean
+      /** The address to listen on; null: 127.0.0.1. */
+      readonly host: string | null
     }
   | TestCliCommand
   | RunCliCommand
@@ -49,15 +53,19 @@ Commands:
         for the same commit is reused unless --force.
   runs [--workspace PATH] [--branch NAME] [--limit N] [--json]
         The stored test runs, newest first.
-  serve [--workspace PATH] [--port N] [--open]
+  serve [--workspace PATH] [--port N] [--open] [--viewer [--host ADDR]]
         Serve the Slipway board on http://127.0.0.1 (default: the demo workspace).
-        Prints the URL, with its access token, and runs until Ctrl-C.
+        Prints the URL, with its access token, and runs until Ctrl-C. --viewer also
+        prints a read-only URL to share (presentation mode; changes are refused).
 ${RUN_HELP}${DEPLOY_HELP}${TEAM_HELP}
 Options:
   -w, --workspace PATH   the git repository to open
       --json             (branches, runs, ticket, pr, sync) print JSON
   -p, --port N           (serve) port on 127.0.0.1; default: a free one
       --open             (serve) open the URL in the default browser
+      --viewer           (serve) a read-only viewer URL of its own, for a meeting
+      --host ADDR        (serve --viewer) listen on ADDR (0.0.0.0: every network);
+                         the full URL still works from this machine only
       --data-dir PATH    settings and demo workspace folder
                          (default: $SLIPWAY_DATA_DIR or ~/.config/slipway)
   -h, --help             show this help
@@ -116,7 +124,9 @@ export function parseCli(argv: readonly string[], cwd: string): CliCommand {
           ...COMMON,
           workspace: { type: 'string', short: 'w' },
           port: { type: 'string', short: 'p' },
-          open: { type: 'boolean' }
+          open: { type: 'boolean' },
+          viewer: { type: 'boolean' },
+          host: { type: 'string' }
         },
         { positionals: false }
       )
@@ -126,7 +136,9 @@ export function parseCli(argv: readonly string[], cwd: string): CliCommand {
         workspace: given('--workspace', values.workspace) ?? null,
         port: values.port === undefined ? 0 : parsePort(values.port),
         open: values.open ?? false,
-        dataDir: given('--data-dir', values['data-dir']) ?? null
+        dataDir: given('--data-dir', values['data-dir']) ?? null,
+        viewer: values.viewer ?? false,
+        host: serveHost(given('--host', values.host) ?? null, values.viewer ?? false)
       }
     }
     case 'test':
@@ -153,4 +165,16 @@ function parsePort(value: string): number {
     throw new UsageError(`--port must be a number from 0 to 65535, not "${value}"`)
   }
   return n
+}
+
+/** `--host` for serve: only with --viewer, and an address or name (never an option). */
+function serveHost(host: string | null, viewer: boolean): string | null {
+  if (host === null) return null
+  if (!viewer) {
+    throw new UsageError('--host works with --viewer only (the full app stays on 127.0.0.1)')
+  }
+  if (!/^[A-Za-z0-9.:[\]-]+$/.test(host) || host.startsWith('-')) {
+    throw new UsageError(`--host needs an address or a host name, not "${host.slice(0, 60)}"`)
+  }
+  return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host
 }

@@ -131,11 +131,20 @@ async function serve(command: Extract<CliCommand, { kind: 'serve' }>, io: CliIo)
       router,
       port: command.port,
       rendererDir: io.rendererDir,
-      log: io.logFor(dataDir)
+      log: io.logFor(dataDir),
+      viewer: command.viewer,
+      ...(command.host === null ? {} : { host: command.host })
     }).catch((err: unknown) => {
       throw new CliFailure(err instanceof Error ? err.message : String(err), EXIT.failure)
     })
     io.stdout(`Slipway is serving ${workspace.name} at ${server.url}\n`)
+    if (server.viewerUrl !== null) {
+      io.stdout(
+        !server.onNetwork
+          ? `Read-only viewer (this machine only; --host 0.0.0.0 to share it): ${server.viewerUrl}\n`
+          : `Listening on ${server.host}, reachable from other machines: share ${server.viewerUrl} (read-only)\n`
+      )
+    }
     const launchFile = command.open ? await openBrowser(server, dataDir, io) : null
     await io.untilStopped()
     if (launchFile) await removeLaunchFile(launchFile)

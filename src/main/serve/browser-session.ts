@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
-import { tokenMatches } from './security'
+import { ownOrigins, tokenMatches } from './security'
 
 /** How long a one-time link made for `--open` stays usable. */
 export const ONE_TIME_LINK_MS = 2 * 60_000
@@ -24,7 +24,9 @@ export class BrowserSessions {
   constructor(
     private readonly token: string,
     private readonly port: number,
-    private readonly now: () => number = Date.now
+    private readonly now: () => number = Date.now,
+    /** The names the server answers to (its pages' origins); default 127.0.0.1 and localhost. */
+    private readonly names?: readonly string[]
   ) {}
 
   /** The cookie's name: per port, since cookies do not tell ports apart. */
@@ -78,8 +80,7 @@ export class BrowserSessions {
     const value = readCookie(req.headers.cookie, this.cookieName)
     if (!tokenMatches(value, this.token)) return false
     const origin = req.headers.origin
-    const ours =
-      origin === `http://127.0.0.1:${this.port}` || origin === `http://localhost:${this.port}`
+    const ours = origin !== undefined && ownOrigins(this.port, this.names).includes(origin)
     if (req.method !== 'GET' && req.method !== 'HEAD') return ours
     const site = req.headers['sec-fetch-site']
     return (origin === undefined || ours) && (site === undefined || site === 'same-origin')

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http'
 import type { AppEvent } from '../../shared/contract'
+import { viewerEvent, type AccessRole } from './viewer-access'
 
 /** How often an idle event stream gets a `: ping` comment (keeps proxies and sockets alive). */
 export const SSE_PING_MS = 25_000
@@ -9,7 +10,7 @@ export const SSE_PING_MS = 25_000
  * unnamed `data: <json>` message; `close()` ends every stream.
  */
 export class EventStreams {
-  private readonly clients = new Set<ServerResponse>()
+  private readonly clients = new Map<ServerResponse, AccessRole>()
   private readonly pinger: NodeJS.Timeout
 
   constructor(pingMs: number = SSE_PING_MS) {
@@ -18,7 +19,7 @@ export class EventStreams {
   }
 
   /** Turns `res` into an event stream and keeps it until the client goes away. */
-  add(res: ServerResponse): void {
+  add(res: ServerResponse, role: AccessRole = 'full'): void {
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-cache, no-transform',
@@ -27,13 +28,26 @@ export class EventStreams {
     })
     res.flushHeaders()
     res.write(': connected\n\n')
-    this.clients.add(res)
+    this.clients.set(res, role)
     res.on('close', () => this.clients.delete(res))
   }
 
-  /** Sends one event to every client. */
+  /** Sends one event to every client; a viewer gets it filtered ({@link viewerEvent}) or not at all. */
   send(event: AppEvent): void {
-    this.write(`data: ${JSON.stringify(event)}\n\n`)
+    const full = `data: ${JSON.stringify(event)}\n\n`
+    let forViewers: string | null | undefined
+    for (const [res, role] of this.clients) {
+      if (res.writableEnded) continue
+      if (role === 'full') {
+        res.write(full)
+        continue
+      }
+      if (forViewers === undefined) {
+        const shown = viewerEvent(event)
+        forViewers = shown && `data: ${JSON.stringify(shown)}\n\n`
+      }
+      if (forViewers) res.write(forViewers)
+    }
   }
 
   /** How many clients are connected. */
@@ -44,12 +58,12 @@ export class EventStreams {
   /** Ends every stream and stops pinging. */
   close(): void {
     clearInterval(this.pinger)
-    for (const res of this.clients) res.end()
+    for (const res of this.clients.keys()) res.end()
     this.clients.clear()
   }
 
   private write(chunk: string): void {
-    for (const res of this.clients) {
+    for (const res of this.clients.keys()) {
       if (!res.writableEnded) res.write(chunk)
     }
   }

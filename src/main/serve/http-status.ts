@@ -28,6 +28,8 @@ export function httpStatusFor(code: ApiErrorCode): number {
       return 502
     case 'unauthorized':
       return 401
+    case 'forbidden':
+      return 403
     case 'not-found':
       return 404
     case 'internal':

@@ -27,23 +27,47 @@ export function bearerToken(req: IncomingMessage): string | null {
   return match?.[1] ?? null
 }
 
+/** The names this server answers to when it listens on 127.0.0.1 only. */
+export const LOOPBACK_NAMES: readonly string[] = ['127.0.0.1', 'localhost']
+
 /**
- * True when the Host header names this server (`127.0.0.1:<port>` or `localhost:<port>`).
- * Anything else is a DNS-rebinding attempt: a foreign name resolved to our loopback address.
+ * True when the Host header names this server (`127.0.0.1:<port>`, `localhost:<port>`, or one of
+ * `names` when it listens on another address). Anything else is a DNS-rebinding attempt: a
+ * foreign name resolved to our address.
  */
-export function hostAllowed(host: string | undefined, port: number): boolean {
+export function hostAllowed(
+  host: string | undefined,
+  port: number,
+  names: readonly string[] = LOOPBACK_NAMES
+): boolean {
   if (!host) return false
   const h = host.toLowerCase()
-  return h === `127.0.0.1:${port}` || h === `localhost:${port}`
+  return names.some((name) => h === `${name.toLowerCase()}:${port}`)
+}
+
+/** The origins of this server's own pages: `http://<name>:<port>` for each name. */
+export function ownOrigins(port: number, names: readonly string[] = LOOPBACK_NAMES): string[] {
+  return names.map((name) => `http://${name.toLowerCase()}:${port}`)
 }
 
 /**
  * True when a browser-sent Origin (if any) is this server; a page on another origin must not
  * drive the API even if it somehow learnt the token.
  */
-export function originAllowed(origin: string | undefined, port: number): boolean {
+export function originAllowed(
+  origin: string | undefined,
+  port: number,
+  names: readonly string[] = LOOPBACK_NAMES
+): boolean {
   if (origin === undefined) return true
-  return origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`
+  return ownOrigins(port, names).includes(origin.toLowerCase())
+}
+
+/** True for a peer on this machine (127.0.0.0/8, ::1, or IPv4 loopback mapped into IPv6). */
+export function isLoopbackPeer(address: string | undefined): boolean {
+  if (!address) return false
+  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address
+  return v4.startsWith('127.') || address === '::1'
 }
 
 /** Sets the security headers every response carries. */

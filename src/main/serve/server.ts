@@ -4,16 +4,11 @@ import type { ApiError, ApiResult } from '../../shared/errors'
 import { ExpectedError, type Router } from '../api'
 import { EventStreams } from './event-stream'
 import { httpStatusFor } from './http-status'
-import {
-  bearerToken,
-  hostAllowed,
-  newToken,
-  originAllowed,
-  setSecurityHeaders,
-  tokenMatches
-} from './security'
-import { BrowserSessions } from './browser-session'
+import { hostAllowed, newToken, originAllowed, setSecurityHeaders } from './security'
+import { AccessControl, isLoopbackBind, localHost, namesFor, shareHost, urlHost } from './access'
 import { serveStatic } from './static-files'
+import { viewerRefusal, viewerValue, type AccessRole } from './viewer-access'
+import { isMethod } from '../../shared/contract'
 
 /** Largest request body the API accepts. */
 export const MAX_BODY_BYTES = 1024 * 1024
@@ -27,6 +22,13 @@ export interface ServeOptions {
   readonly rendererDir: string
   /** Fixed token (tests); default: 32 fresh random bytes per start. */
   readonly token?: string
+  /**
+   * Read-only access for other people's browsers: true issues a viewer token of its own (a
+   * string fixes it, for tests). Viewers may call reads only, and get filtered events.
+   */
+  readonly viewer?: boolean | string
+  /** The address to listen on; default 127.0.0.1. The full token only works from this machine. */
+  readonly host?: string
   /** Where request-handling bugs are reported. */
   readonly log?: (message: string, err?: unknown) => void
 }
@@ -37,6 +39,13 @@ export interface RunningServer {
   readonly url: string
   readonly port: number
   readonly token: string
+  /** The read-only URL to share (`http://<address>:<port>/?token=<viewer token>`), or null. */
+  readonly viewerUrl: string | null
+  readonly viewerToken: string | null
+  /** The address it listens on (127.0.0.1 unless `host` named another). */
+  readonly host: string
+  /** True when it listens on an address other machines can reach (not loopback). */
+  readonly onNetwork: boolean
   /**
    * A fresh one-time URL (`/?once=…`, usable once within two minutes) for opening a browser
    * without the token on any command line.
@@ -56,17 +65,22 @@ class HttpFailure extends Error {
 }
 
 /**
- * Serves the router over HTTP on 127.0.0.1 only: `POST /api/invoke/<method>` and
+ * Serves the router over HTTP on 127.0.0.1 (or `host`): `POST /api/invoke/<method>` and
  * `GET /api/events` (Server-Sent Events), authorized by the bearer token or by the session
  * cookie a browser gets for `/?token=` or a one-time `/?once=` link, and the built renderer
- * for everything else. Rejects foreign Host headers (DNS rebinding) and foreign Origins.
+ * for everything else. Rejects foreign Host headers (DNS rebinding) and foreign Origins. A
+ * viewer token (`viewer`) gets reads only (403 for every `change` method) and filtered events.
  */
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const token = options.token ?? newToken()
+  const viewerToken =
+    typeof options.viewer === 'string' ? options.viewer : options.viewer ? newToken() : null
+  const bind = options.host ?? '127.0.0.1'
+  const names = namesFor(bind)
   const log = options.log ?? ((m, e) => console.error(`[slipway serve] ${m}`, e ?? ''))
   const streams = new EventStreams()
   let port = 0
-  let sessions = new BrowserSessions(token, port)
+  let access = new AccessControl({ full: token, viewer: viewerToken }, port, names)
 
   // Timeouts are enforced on this interval (Node's default is 30 s).
   const server = createServer({ connectionsCheckingInterval: 1_000 }, (req, res) => {
@@ -93,9 +107,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       res.end('Bad request target.\n')
       return
     }
-    if (!hostAllowed(req.headers.host, port)) {
+    if (!hostAllowed(req.headers.host, port, names)) {
       res.writeHead(421, { 'Content-Type': 'text/plain; charset=utf-8' })
-      res.end('This server only answers to 127.0.0.1 and localhost.\n')
+      res.end(`This server only answers to ${names.join(', ')}.\n`)
       return
     }
     const path = url.pathname
@@ -114,11 +128,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       return
     }
     if (req.method === 'GET' || req.method === 'HEAD') {
-      const login = sessions.login(url)
+      const login = access.login(url, req)
       if (login.kind === 'accepted') {
         res.writeHead(303, {
           Location: login.location,
-          'Set-Cookie': sessions.cookie(),
+          'Set-Cookie': login.cookie,
           'Cache-Control': 'no-store'
         })
         res.end()
@@ -137,7 +151,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   }
 
   const handleApi = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
-    if (!originAllowed(req.headers.origin, port)) {
+    if (!originAllowed(req.headers.origin, port, names)) {
       throw new HttpFailure(403, {
         code: 'unauthorized',
         message: 'Cross-origin requests are refused'
@@ -145,9 +159,17 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     }
     if (url.pathname === '/api/events') {
       if (req.method !== 'GET') throw methodNotAllowed('GET')
-      const presented = url.searchParams.get('token') ?? bearerToken(req)
-      if (!tokenMatches(presented, token) && !sessions.cookieAuthorized(req)) throw unauthorized()
-      streams.add(res)
+      const role = access.roleOf(req, url.searchParams.get('token'))
+      if (!role) throw unauthorized()
+      streams.add(res, role)
+      return
+    }
+    if (url.pathname === '/api/session') {
+      // Tells the page whether it is a viewer (presentation mode only) or the user.
+      if (req.method !== 'GET') throw methodNotAllowed('GET')
+      const role = access.roleOf(req)
+      if (!role) throw unauthorized()
+      sendResult(res, 200, { ok: true, value: { role } })
       return
     }
     const prefix = '/api/invoke/'
@@ -155,18 +177,24 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       throw new HttpFailure(404, { code: 'not-found', message: `No API at ${url.pathname}` })
     }
     if (req.method !== 'POST') throw methodNotAllowed('POST')
-    if (!tokenMatches(bearerToken(req), token) && !sessions.cookieAuthorized(req)) {
-      throw unauthorized()
-    }
+    const role: AccessRole | null = access.roleOf(req)
+    if (!role) throw unauthorized()
     let method: string
     try {
       method = decodeURIComponent(url.pathname.slice(prefix.length))
     } catch {
       throw badRequest('The method name is not valid URL encoding')
     }
+    const refusal = role === 'viewer' ? viewerRefusal(method) : null
+    // Refused before the body is read or the router sees anything.
+    if (refusal !== null) throw new HttpFailure(403, { code: 'forbidden', message: refusal })
     const request = parseJson(await readBody(req))
     const result = await options.router.invoke(method, request)
-    sendResult(res, result.ok ? 200 : httpStatusFor(result.error.code), result)
+    const shown =
+      role === 'viewer' && result.ok && isMethod(method)
+        ? { ok: true as const, value: viewerValue(method, result.value) }
+        : result
+    sendResult(res, result.ok ? 200 : httpStatusFor(result.error.code), shown)
   }
 
   applyTimeouts(server)
@@ -189,20 +217,25 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       )
     }
     server.once('error', onError)
-    server.listen({ host: '127.0.0.1', port: options.port ?? 0 }, () => {
+    server.listen({ host: bind, port: options.port ?? 0 }, () => {
       server.off('error', onError)
       resolve()
     })
   })
   port = (server.address() as AddressInfo).port
-  sessions = new BrowserSessions(token, port)
+  access = new AccessControl({ full: token, viewer: viewerToken }, port, names)
 
   let closing: Promise<void> | null = null
   return {
-    url: `http://127.0.0.1:${port}/?token=${token}`,
+    url: `http://${localHost(bind)}:${port}/?token=${token}`,
     port,
     token,
-    oneTimeUrl: () => `http://127.0.0.1:${port}/?once=${sessions.issueOneTimeCode()}`,
+    viewerUrl:
+      viewerToken === null ? null : `http://${shareHost(bind)}:${port}/?token=${viewerToken}`,
+    viewerToken,
+    host: urlHost(bind),
+    onNetwork: !isLoopbackBind(bind),
+    oneTimeUrl: () => `http://${localHost(bind)}:${port}/?once=${access.issueOneTimeCode()}`,
     close() {
       closing ??= new Promise<void>((resolve) => {
         unsubscribe()
