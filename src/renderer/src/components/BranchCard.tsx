@@ -2,6 +2,7 @@ import type { Branch } from '../../../shared'
 import { formatAbsolute, formatRelative, shortSha } from '../lib/format'
 import { AheadBehind } from './AheadBehind'
 import { PullBadge } from './PullBadge'
+import { RunMarker } from './RunMarker'
 import { TestStatusLine } from './TestStatusLine'
 import { TicketChip } from './TicketChip'
 
@@ -58,8 +59,11 @@ export function BranchCard({
           </time>
         </span>
       </div>
-      <div className="branch-subject" title={branch.subject}>
-        {branch.subject}
+      <div className="branch-card-row">
+        <span className="branch-subject" title={branch.subject}>
+          {branch.subject}
+        </span>
+        <RunMarker branch={branch.name} />
       </div>
     </div>
   )

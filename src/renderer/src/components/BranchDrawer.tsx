@@ -4,6 +4,7 @@ import { formatAbsolute, formatRelative, plural, shortSha } from '../lib/format'
 import type { BranchCommits } from '../stores/branches-store'
 import { DRAWER_COMMIT_LIMIT } from '../stores/branches-store'
 import { DrawerPull } from './DrawerPull'
+import { DrawerRunLocally } from './DrawerRunLocally'
 import { DrawerTests } from './RunHistory'
 import { TicketChip } from './TicketChip'
 import { CloseButton } from './ui/CloseButton'
@@ -81,6 +82,7 @@ export function BranchDrawer({
       </dl>
       <DrawerPull branch={branch} />
       <DrawerTests branch={branch.name} now={now} />
+      <DrawerRunLocally branch={branch.name} />
       <section
         className="drawer-commits"
         aria-labelledby="drawer-commits-title"

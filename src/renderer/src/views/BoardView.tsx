@@ -6,6 +6,7 @@ import { BranchesLane } from '../components/BranchesLane'
 import { DeployOverlay } from '../components/DeployOverlay'
 import { EnvironmentLane, NoEnvironmentsLane } from '../components/EnvironmentLane'
 import { Header } from '../components/Header'
+import { LeftoversBanner } from '../components/LeftoversBanner'
 import { MainLane } from '../components/MainLane'
 import { OpenPullDialog } from '../components/OpenPullDialog'
 import { PullRequestView } from '../components/PullRequestView'
@@ -14,6 +15,7 @@ import { TicketsView } from '../components/TicketsView'
 import '../styles/team.css'
 import { useNow } from '../lib/use-now'
 import { useBranches, useStores } from '../stores/hooks'
+import { EnvView } from './EnvView'
 import { RunView } from './RunView'
 
 /** True when keys typed at `target` belong to a text field rather than to the board. */
@@ -119,6 +121,7 @@ export function BoardView({ workspace }: { readonly workspace: Workspace }): Rea
   return (
     <div className="app">
       <Header workspace={workspace} />
+      <LeftoversBanner />
       <div className={drawerBranch ? 'board-area with-drawer' : 'board-area'}>
         <main className="board" data-testid="board" aria-label="Release board">
           <BranchesLane
@@ -153,6 +156,7 @@ export function BoardView({ workspace }: { readonly workspace: Workspace }): Rea
         )}
       </div>
       <RunView />
+      <EnvView />
       <DeployOverlay />
       <TicketsView now={now} />
       <TicketDialog now={now} />
