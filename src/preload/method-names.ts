@@ -63,7 +63,10 @@ export const METHOD_NAMES = [
   'branchEnvs.update',
   'branchEnvs.log',
   'branchEnvs.leftovers',
-  'branchEnvs.cleanLeftovers'
+  'branchEnvs.cleanLeftovers',
+  'ledger.list',
+  'ledger.verify',
+  'ledger.export'
 ] as const satisfies readonly Method[]
 
 // Fails to compile when the contract gains a method this list lacks.

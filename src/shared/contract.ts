@@ -3,6 +3,7 @@ import { branchEnvMethods, type BranchEnvEvents } from './contract-branch-envs'
 import { branchMethods, type BranchEvents } from './contract-branches'
 import { deployMethods, type DeployEvents } from './contract-deploy'
 import { demoMethods } from './contract-demo'
+import { ledgerMethods, type LedgerEvents } from './contract-ledger'
 import { mergeReleaseMethods, type MergeReleaseEvents } from './contract-merge-release'
 import type { MethodEffect, MethodSpec } from './contract-method'
 import { pullRequestMethods, type PullRequestEvents } from './contract-pull-requests'
@@ -28,7 +29,8 @@ export const contract = {
   ...ticketMethods,
   ...pullRequestMethods,
   ...demoMethods,
-  ...branchEnvMethods
+  ...branchEnvMethods,
+  ...ledgerMethods
 } as const satisfies Record<string, MethodSpec>
 
 /** Every method name, `domain.verb`. */
@@ -62,7 +64,8 @@ export type EventMap = WorkspaceEvents &
   TeamEvents &
   TicketEvents &
   PullRequestEvents &
-  BranchEnvEvents
+  BranchEnvEvents &
+  LedgerEvents
 /** Every event name. */
 export type EventName = keyof EventMap
 /** One event as it travels over a transport. */

@@ -1,6 +1,12 @@
 import { join } from 'node:path'
 import type { deployMethods } from '../../shared/contract-deploy'
-import { currentActor, DeploymentRegistry, DeployService } from '../services/deploy'
+import type { Workspace } from '../../shared/models'
+import {
+  currentActor,
+  DeploymentRegistry,
+  DeployService,
+  type DeployRecorder
+} from '../services/deploy'
 import { ExpectedError } from '../services/errors'
 import { CredentialStore, HostTrustStore } from '../services/transport'
 import { workspaceDataDir } from '../services/workspace'
@@ -16,7 +22,11 @@ export interface DeployDomain {
 }
 
 /** Handlers of the release, deployment and environment methods, and the service under them. */
-export function createDeployDomain(ctx: HandlerContext): DeployDomain {
+export function createDeployDomain(
+  ctx: HandlerContext,
+  /** Who records a workspace's releases, deployments and lock breaks (the ledger). */
+  recorderFor?: (workspace: Workspace) => DeployRecorder
+): DeployDomain {
   // Failures of background deployments are bugs of Slipway: the router's log keeps their stack.
   const log: ErrorLog = ctx.log
   // One trust store and one credential store per router: passphrases live as long as it does.
@@ -37,7 +47,8 @@ export function createDeployDomain(ctx: HandlerContext): DeployDomain {
       actor,
       emit: ctx.emit,
       log,
-      deployments
+      deployments,
+      ...(recorderFor ? { recorder: recorderFor(workspace) } : {})
     })
   })
 

@@ -1,10 +1,12 @@
 import type { AppEvent, Method, ParsedRequestOf, ResponseOf } from '../../shared/contract'
 import type { AppInfo } from '../../shared/models'
+import { currentActor } from '../services/deploy'
 import type { SettingsStore } from '../services/workspace'
 import { createBranchEnvDomain } from './handlers-branch-envs'
 import { createBranchHandlers } from './handlers-branches'
 import { createDemoHandlers } from './handlers-demo'
 import { createDeployDomain } from './handlers-deploy'
+import { createLedgerDomain } from './handlers-ledger'
 import { createMergeReleaseDomain } from './handlers-merge-release'
 import { createPullRequestHandlers } from './handlers-pull-requests'
 import { createTeamDomain, mergeTestsFrom } from './handlers-team'
@@ -47,7 +49,9 @@ export type DomainHandlers<M extends Method> = Pick<Handlers, M>
 export function createHandlers(ctx: HandlerContext): Handlers {
   const tests = createTestDomain(ctx)
   const team = createTeamDomain(ctx, () => mergeTestsFrom(tests))
-  const deploy = createDeployDomain(ctx)
+  // The ledger reads hosts' logs through the deploy domain, which records into the ledger.
+  const ledger = createLedgerDomain(ctx, () => deploy, currentActor())
+  const deploy = createDeployDomain(ctx, ledger.recorderFor)
   const mergeRelease = createMergeReleaseDomain(ctx, deploy)
   return {
     ...createWorkspaceHandlers(ctx),
@@ -60,6 +64,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     // A merge hands main's new commit on to be released and deployed on merge.
     ...createPullRequestHandlers(ctx, team, mergeRelease.afterMerge),
     ...createDemoHandlers(ctx, team),
-    ...createBranchEnvDomain(ctx, deploy).handlers
+    ...createBranchEnvDomain(ctx, deploy).handlers,
+    ...ledger.handlers
   } satisfies Handlers
 }

@@ -7,18 +7,18 @@ import { DEFAULT_LOCK_STALE_AFTER_MS, describeLock, lockDeploymentId, parseLock 
 import { appendHostLog } from './host-log'
 import { readHostSnapshot } from './host-read'
 import { execChecked, hostPaths } from './remote'
-import type { DeployContext } from './types'
+import type { BrokenLock, DeployContext } from './types'
 
 /**
  * Breaks a stale lock of `env` on every host that has one, with a required reason written to
- * each host's log. Refuses (ExpectedError 'locked') while any lock is still alive, and
- * ('unreachable') when a host cannot be read, breaking nothing in either case.
+ * each host's log, and answers the locks it broke. Refuses (ExpectedError 'locked') while any
+ * lock is still alive, and ('unreachable') when a host cannot be read, breaking nothing then.
  */
 export async function breakLock(
   env: EnvironmentConfig,
   ctx: DeployContext,
   reason: string
-): Promise<void> {
+): Promise<BrokenLock[]> {
   if (reason.trim() === '') {
     throw new ExpectedError('bad-request', 'breaking a lock needs a reason', {
       environment: env.name
@@ -55,6 +55,7 @@ export async function breakLock(
         }
       )
     }
+    const broken: BrokenLock[] = []
     await Promise.all(
       read
         .filter((r) => r.lock !== null)
@@ -82,9 +83,16 @@ export async function breakLock(
               reason: lock.reason
             }
           })
+          broken.push({ host: h.label, ...pick(lock) })
         })
     )
+    return broken
   } finally {
     await closeHosts(hosts)
   }
+}
+
+/** The fields of a lock the ledger keeps. */
+function pick(lock: { holder: string; machine: string; since: string; reason: string }) {
+  return { holder: lock.holder, machine: lock.machine, since: lock.since, reason: lock.reason }
 }

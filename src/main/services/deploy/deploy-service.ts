@@ -30,7 +30,7 @@ import { passFreeze } from './freeze-gate'
 import { publicRelease } from './public-release'
 import { releaseProgress } from './release-progress'
 import { rollbackEnvironment } from './rollback-environment'
-import type { DeployContext, DeployEvent } from './types'
+import type { DeployContext, DeployEvent, DeployRecorder } from './types'
 
 /** What a {@link DeployService} is built from. */
 export interface DeployServiceOptions {
@@ -44,6 +44,8 @@ export interface DeployServiceOptions {
   readonly log: ErrorLog
   /** Deployments of this process, shared across workspaces so a switch does not lose them. */
   readonly deployments: DeploymentRegistry
+  /** Told of every release, deployment, rollback and lock break (the ledger records them). */
+  readonly recorder?: DeployRecorder
 }
 
 /** A deployment that started: its first state, and its end. */
@@ -141,6 +143,7 @@ export class DeployService {
         })
         const release = publicRelease(stored)
         emit({ event: 'releases.changed', payload: { kind: 'created', release } })
+        this.options.recorder?.released(release)
         return release
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err)
@@ -238,7 +241,7 @@ export class DeployService {
       by: this.options.actor,
       ...(overrideFreeze ? { overrideReason: overrideFreeze } : {})
     })
-    return this.start(env, (ctx, signal, hosts) =>
+    return this.start(env, reason, (ctx, signal, hosts) =>
       deployRelease(release, env, ctx, {
         signal,
         hosts,
@@ -255,7 +258,7 @@ export class DeployService {
     reason: string | undefined
   ): Promise<Deployment> {
     const env = this.environment(name)
-    const { first, finished } = await this.start(env, (ctx, signal, hosts) =>
+    const { first, finished } = await this.start(env, reason, (ctx, signal, hosts) =>
       rollbackEnvironment(env, ctx, {
         signal,
         hosts,
@@ -271,7 +274,8 @@ export class DeployService {
     const env = this.environment(name)
     const unreserve = this.options.deployments.reserve(this.envKey(name), name)
     try {
-      await breakLock(env, await this.context(), reason)
+      const broken = await breakLock(env, await this.context(), reason)
+      this.options.recorder?.lockBroken(name, broken, reason)
     } finally {
       unreserve()
     }
@@ -285,13 +289,18 @@ export class DeployService {
 
   private async start(
     env: EnvironmentConfig,
+    reason: string | undefined,
     run: (
       ctx: DeployContext,
       signal: AbortSignal,
       hosts: readonly ConnectedHost[]
     ) => Promise<Deployment>
   ): Promise<Started> {
-    const { deployments, emit, log } = this.options
+    const { deployments, emit, log, recorder } = this.options
+    const told = (d: Deployment): void => {
+      emit({ event: 'deployments.changed', payload: { deployment: d } })
+      recorder?.deployment(d, reason ?? null)
+    }
     const key = this.envKey(env.name)
     const unreserve = deployments.reserve(key, env.name)
     const controller = new AbortController()
@@ -303,7 +312,7 @@ export class DeployService {
       latest = e.deployment
       deployments.record(e.deployment, controller)
       if (isFirst) deployments.bind(key, e.deployment.id)
-      emit({ event: 'deployments.changed', payload: { deployment: e.deployment } })
+      told(e.deployment)
       if (isFirst) resolveFirst(e.deployment)
     }
     let running: Promise<Deployment>
@@ -327,7 +336,7 @@ export class DeployService {
     const finished = running.then(
       (final) => {
         deployments.record(final)
-        emit({ event: 'deployments.changed', payload: { deployment: final } })
+        told(final)
         return final
       },
       (err: unknown) => {
@@ -341,7 +350,7 @@ export class DeployService {
           summary: 'Slipway failed unexpectedly; read every host before deploying again.'
         }
         deployments.record(failed)
-        emit({ event: 'deployments.changed', payload: { deployment: failed } })
+        told(failed)
         return failed
       }
     )

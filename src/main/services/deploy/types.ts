@@ -1,4 +1,4 @@
-import type { Deployment } from '../../../shared/deploy-models'
+import type { Deployment, Release } from '../../../shared/deploy-models'
 import type { StoredRelease } from '../releases'
 import type { TransportContext } from '../transport'
 
@@ -21,4 +21,24 @@ export interface DeployContext {
    * Without it every upload sends the whole release.
    */
   readonly findRelease?: (id: string) => Promise<StoredRelease | null>
+}
+
+/** A lock that was broken on one host: who held it, since when, and why. */
+export interface BrokenLock {
+  readonly host: string
+  readonly holder: string
+  readonly machine: string
+  readonly since: string
+  readonly reason: string
+}
+
+/**
+ * Told of what the ledger records: each release built, every change of a deployment or
+ * rollback (with the reason it was started for), each lock break. Must not throw: recording
+ * never fails the operation.
+ */
+export interface DeployRecorder {
+  released(release: Release): void
+  deployment(deployment: Deployment, reason: string | null): void
+  lockBroken(environment: string, broken: readonly BrokenLock[], reason: string): void
 }

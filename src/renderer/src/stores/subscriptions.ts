@@ -85,6 +85,9 @@ export function connectSubscriptions(
       case 'branchEnvs.leftovers':
         stores.branchEnvs.getState().leftoversFound(event.payload.leftovers)
         return
+      case 'ledger.changed':
+        // No view reads the ledger live yet; `ledger.list` is asked when one opens.
+        return
       default:
         assertNever(event)
     }
