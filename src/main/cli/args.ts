@@ -2,6 +2,7 @@ import { UsageError, given, parseWith } from './parse-options'
 import { parseDeployCommand, type DeployCliCommand } from './deploy-args'
 import { parseRunCommand, RUN_HELP, type RunCliCommand } from './run-args'
 import { DEPLOY_HELP } from './deploy-help'
+import { LEDGER_HELP, parseLedgerCommand, type LedgerCliCommand } from './ledger-args'
 import { parseTeamCommand, TEAM_HELP, type TeamCliCommand } from './team-args'
 import {
   parseRunsCommand,
@@ -38,6 +39,7 @@ export type CliCommand =
   | RunsCliCommand
   | DeployCliCommand
   | TeamCliCommand
+  | LedgerCliCommand
 
 /** The `--help` text. */
 export const HELP_TEXT = `Usage: slipway <command> [options]
@@ -57,10 +59,10 @@ Commands:
         Serve the Slipway board on http://127.0.0.1 (default: the demo workspace).
         Prints the URL, with its access token, and runs until Ctrl-C. --viewer also
         prints a read-only URL to share (presentation mode; changes are refused).
-${RUN_HELP}${DEPLOY_HELP}${TEAM_HELP}
+${RUN_HELP}${DEPLOY_HELP}${TEAM_HELP}${LEDGER_HELP}
 Options:
   -w, --workspace PATH   the git repository to open
-      --json             (branches, runs, ticket, pr, sync) print JSON
+      --json             (branches, runs, ticket, pr, sync, ledger) print JSON
   -p, --port N           (serve) port on 127.0.0.1; default: a free one
       --open             (serve) open the URL in the default browser
       --viewer           (serve) a read-only viewer URL of its own, for a meeting
@@ -148,6 +150,9 @@ export function parseCli(argv: readonly string[], cwd: string): CliCommand {
     case 'run':
       return parseRunCommand(rest, cwd) ?? { kind: 'help' }
     default: {
+      const ledger = parseLedgerCommand(first, rest, cwd)
+      if (ledger === null) return { kind: 'help' }
+      if (ledger) return ledger
       const team = parseTeamCommand(first, rest, cwd)
       if (team === null) return { kind: 'help' }
       if (team) return team

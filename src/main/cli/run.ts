@@ -13,6 +13,7 @@ import { HELP_TEXT, UsageError, parseCli, type CliCommand } from './args'
 import { branchRows, formatBranchTable } from './branch-table'
 import { CliFailure, EXIT, openStrict, unwrap, withRouter, type CliIo } from './cli-router'
 import { runDeployCommand } from './deploy-command'
+import { runLedgerCommand } from './ledger-command'
 import { openInBrowser } from './open-url'
 import { runRunCommand } from './run-command'
 import { runRunsCommand } from './runs-command'
@@ -70,6 +71,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       case 'pr-delete-branch':
       case 'sync':
         return await runTeamCommand(command, io)
+      case 'ledger-verify':
+      case 'ledger-list':
+      case 'ledger-export':
+        return await runLedgerCommand(command, io)
     }
   } catch (err) {
     if (err instanceof CliFailure) {
