@@ -17,8 +17,10 @@ describe('Ledger append killed with SIGKILL', { timeout: 600_000 }, () => {
     repos = TeamRepos.create()
     const repo = repos.clone('ana', 'Ana Lima', 'ana@example.com')
     const stats = await runKillTrials(repo, KILLS)
-    console.log(`ledger kill trials: ${JSON.stringify(stats)}`)
-    expect(stats.problems).toEqual([])
+    console.log(
+      `ledger kill trials: ${JSON.stringify({ ...stats, problems: stats.problems.length })}`
+    )
+    expect(stats.problems.slice(0, 5)).toEqual([])
     expect(stats.kills).toBe(KILLS)
     // The kills really landed mid-append: some in-flight entries made it, some did not.
     expect(stats.inFlightLanded + stats.inFlightLost).toBeGreaterThan(KILLS / 2)
