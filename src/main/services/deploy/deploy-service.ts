@@ -241,7 +241,7 @@ export class DeployService {
       by: this.options.actor,
       ...(overrideFreeze ? { overrideReason: overrideFreeze } : {})
     })
-    return this.start(env, reason, (ctx, signal, hosts) =>
+    const started = await this.start(env, reason, (ctx, signal, hosts) =>
       deployRelease(release, env, ctx, {
         signal,
         hosts,
@@ -249,6 +249,9 @@ export class DeployService {
         ...(freezeOverride ? { freezeOverride } : {})
       })
     )
+    // The override is on record once the deployment it lets through has started.
+    if (freezeOverride) this.options.recorder?.overrode(name, freezeOverride)
+    return started
   }
 
   /** Starts a rollback of `name` (to `to`, else the previous good release). */

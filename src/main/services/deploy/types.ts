@@ -1,4 +1,4 @@
-import type { Deployment, Release } from '../../../shared/deploy-models'
+import type { Deployment, FreezeOverride, Release } from '../../../shared/deploy-models'
 import type { StoredRelease } from '../releases'
 import type { TransportContext } from '../transport'
 
@@ -34,11 +34,13 @@ export interface BrokenLock {
 
 /**
  * Told of what the ledger records: each release built, every change of a deployment or
- * rollback (with the reason it was started for), each lock break. Must not throw: recording
+ * rollback (with the reason it was started for), each lock break and freeze override. Must not throw: recording
  * never fails the operation.
  */
 export interface DeployRecorder {
   released(release: Release): void
   deployment(deployment: Deployment, reason: string | null): void
   lockBroken(environment: string, broken: readonly BrokenLock[], reason: string): void
+  /** A deployment started inside a freeze, with the written reason that overrode it. */
+  overrode(environment: string, override: FreezeOverride): void
 }

@@ -1,10 +1,10 @@
 /**
  * Turns what the deploy domain does into ledger entries: a release built, a deployment or
  * rollback started (its hosts known) and finished (its outcome), the lock it took on every
- * host, a lock broken. Entries are appended one after another in the order things happened;
- * a failed append is reported through `failed` and never reaches the operation.
+ * host, a lock broken, a freeze overridden. Entries are appended one after another in the
+ * order things happened; a failed append goes to `failed` and never reaches the operation.
  */
-import type { Deployment, Release } from '../../../shared/deploy-models'
+import type { Deployment, FreezeOverride, Release } from '../../../shared/deploy-models'
 import type { LedgerDraft, LedgerOutcome } from '../../../shared/ledger-models'
 import type { BrokenLock, DeployRecorder } from '../deploy'
 
@@ -92,6 +92,21 @@ export class LedgerDeployRecorder implements DeployRecorder {
       since: first.since,
       heldFor: Number.isFinite(heldMs) ? `${Math.round(heldMs / 60_000)} min` : null,
       reason
+    }))
+  }
+
+  overrode(environment: string, o: FreezeOverride): void {
+    const until = `until ${o.freeze.endsAtLocal} ${o.freeze.timeZone}`
+    this.enqueue(`freeze override on ${environment}`, async () => ({
+      kind: 'override',
+      by: o.by,
+      at: o.at,
+      environment,
+      tickets: [...(await this.options.ticketsOf(o.release).catch(() => []))],
+      rule: 'freeze',
+      window: `${o.freeze.windows.join(', ')} (${until})`,
+      release: o.release,
+      reason: o.reason
     }))
   }
 
