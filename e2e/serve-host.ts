@@ -9,6 +9,8 @@ export interface ServeHost {
   readonly origin: string
   readonly token: string
   readonly dataDir: string
+  /** The read-only URL `serve --viewer` printed, else null. */
+  readonly viewerUrl: string | null
   stop(): Promise<void>
 }
 
@@ -18,18 +20,23 @@ const CLI = resolve('out/main/cli.js')
  * Starts the built CLI's `serve` on a random loopback port and waits for the URL it prints.
  * Without `workspace` it opens the demo, created fresh in a temp data folder.
  */
-export async function startServe(workspace?: string): Promise<ServeHost> {
+export async function startServe(
+  workspace?: string,
+  options: { readonly viewer?: boolean } = {}
+): Promise<ServeHost> {
   const dataDir = mkdtempSync(join(tmpdir(), 'slipway-e2e-'))
   const args = [CLI, 'serve', '--port', '0', '--data-dir', dataDir]
   if (workspace) args.push('--workspace', workspace)
+  if (options.viewer) args.push('--viewer')
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
-  const url = await waitForUrl(child)
+  const [url, viewerUrl] = await waitForUrl(child, options.viewer ? 2 : 1)
   const parsed = new URL(url)
   return {
     url,
     origin: parsed.origin,
     token: parsed.searchParams.get('token') ?? '',
     dataDir,
+    viewerUrl: viewerUrl ?? null,
     async stop() {
       await stopProcess(child)
       rmSync(dataDir, { recursive: true, force: true })
@@ -37,7 +44,8 @@ export async function startServe(workspace?: string): Promise<ServeHost> {
   }
 }
 
-function waitForUrl(child: ChildProcess): Promise<string> {
+/** The first `count` token URLs serve prints (the user's, then the viewer's). */
+function waitForUrl(child: ChildProcess, count: number): Promise<string[]> {
   return new Promise((resolveUrl, reject) => {
     let out = ''
     let err = ''
@@ -47,10 +55,10 @@ function waitForUrl(child: ChildProcess): Promise<string> {
     )
     child.stdout?.on('data', (b: Buffer) => {
       out += b.toString()
-      const m = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(out)
-      if (m) {
+      const urls = [...out.matchAll(/(http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)\n/g)]
+      if (urls.length >= count) {
         clearTimeout(timer)
-        resolveUrl(m[1])
+        resolveUrl(urls.slice(0, count).map((m) => m[1] ?? ''))
       }
     })
     child.stderr?.on('data', (b: Buffer) => (err += b.toString()))

@@ -4,6 +4,7 @@ import '@vitejs/plugin-react/preamble'
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { getApiClient } from './api/create-client'
+import { sessionRole } from './api/session-role'
 import { createStores } from './stores/stores'
 import { connectSubscriptions } from './stores/subscriptions'
 import { App } from './views/App'
@@ -16,8 +17,10 @@ connectSubscriptions(stores, client)
 
 const root = document.getElementById('root')
 if (!root) throw new Error('index.html has no #root element')
-createRoot(root).render(
-  <StrictMode>
-    <App stores={stores} />
-  </StrictMode>
+void sessionRole().then((role) =>
+  createRoot(root).render(
+    <StrictMode>
+      <App stores={stores} role={role} />
+    </StrictMode>
+  )
 )

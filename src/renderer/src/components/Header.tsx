@@ -5,10 +5,16 @@ import { QueueButton, QueuePanel } from './QueuePanel'
 import { SyncIndicator } from './SyncIndicator'
 import { useStores } from '../stores/hooks'
 import { useNow } from '../lib/use-now'
-import { FolderOpen } from 'lucide-react'
+import { FolderOpen, Presentation } from 'lucide-react'
 
 /** The workspace header: name, path, main branch, config source, and what needs attention. */
-export function Header({ workspace }: { readonly workspace: Workspace }): React.JSX.Element {
+export function Header({
+  workspace,
+  onPresent
+}: {
+  readonly workspace: Workspace
+  readonly onPresent: () => void
+}): React.JSX.Element {
   const showPicker = useWorkspace((s) => s.showPicker)
   const writeStarterConfig = useWorkspace((s) => s.writeStarterConfig)
   const pending = useWorkspace((s) => s.pending)
@@ -58,6 +64,16 @@ export function Header({ workspace }: { readonly workspace: Workspace }): React.
         <QueueButton />
         {/* Right after its button in the DOM: Tab goes from the button into the panel and on. */}
         <QueuePanel />
+        <button
+          type="button"
+          data-testid="present"
+          onClick={onPresent}
+          title="Presentation mode: the pipeline in large type, full screen (P; Esc leaves)"
+          aria-keyshortcuts="p"
+        >
+          <Presentation size={14} aria-hidden="true" />
+          Present
+        </button>
         <button type="button" onClick={showPicker}>
           <FolderOpen size={14} aria-hidden="true" />
           Switch workspace

@@ -29,8 +29,17 @@ function isTypingTarget(target: EventTarget | null): boolean {
   )
 }
 
-/** The release board for an open workspace: header, four lanes and the branch drawer. */
-export function BoardView({ workspace }: { readonly workspace: Workspace }): React.JSX.Element {
+/**
+ * The release board for an open workspace: header, four lanes and the branch drawer; `p` (or
+ * the header's Present) asks for presentation mode.
+ */
+export function BoardView({
+  workspace,
+  onPresent
+}: {
+  readonly workspace: Workspace
+  readonly onPresent: () => void
+}): React.JSX.Element {
   const { branches: store, tests } = useStores()
   const listing = useBranches((s) => s.listing)
   const loading = useBranches((s) => s.loading)
@@ -56,6 +65,11 @@ export function BoardView({ workspace }: { readonly workspace: Workspace }): Rea
       const typing = isTypingTarget(target)
       const state = store.getState()
       switch (e.key) {
+        case 'p':
+          if (typing || document.querySelector('[role="dialog"]')) return
+          e.preventDefault()
+          onPresent()
+          return
         case '/':
           if (typing) return
           e.preventDefault()
@@ -107,7 +121,7 @@ export function BoardView({ workspace }: { readonly workspace: Workspace }): Rea
     }
     document.addEventListener('keydown', onKeyDown)
     return () => document.removeEventListener('keydown', onKeyDown)
-  }, [store])
+  }, [store, onPresent])
 
   const drawerBranch =
     drawerOpen && selected ? (listing?.branches.find((b) => b.name === selected) ?? null) : null
@@ -120,7 +134,7 @@ export function BoardView({ workspace }: { readonly workspace: Workspace }): Rea
 
   return (
     <div className="app">
-      <Header workspace={workspace} />
+      <Header workspace={workspace} onPresent={onPresent} />
       <LeftoversBanner />
       <div className={drawerBranch ? 'board-area with-drawer' : 'board-area'}>
         <main className="board" data-testid="board" aria-label="Release board">
