@@ -34,7 +34,7 @@ const release = (id: string, tickets: string[], previousId: string | null): Rele
   sha256: 'x',
   sizeBytes: 1,
   tickets,
-  commits: [],
+  commits: tickets.map((t) => ({ sha: 'c', subject: `${t}: shipped work` })),
   previousId
 })
 const pull = (b: string, ticket: string | null, state: PullRequest['state']): PullRequest =>
@@ -90,6 +90,8 @@ describe('buildPipeline', () => {
     expect(at('env:production')).toEqual(['ORD-4:none'])
     expect(columns.at(-1)?.earlier).toBe(2)
     expect(columns[0]?.items[0]?.title).toBe('Checkout button')
+    // A shipped ticket's title comes from its commit, without the key it starts with.
+    expect(columns.at(-1)?.items[0]?.title).toBe('shipped work')
   })
 
   it('follows a release back through the ones before it', () => {

@@ -76,7 +76,16 @@ export function ticketsUpTo(releaseId: string | null, releases: readonly Release
  * stands for itself.
  */
 export function buildPipeline(input: PipelineInput): PipelineColumn[] {
-  const titles = new Map(input.tickets.map((t) => [t.key, t.title]))
+  const titles = new Map<string, string>()
+  // Shipped tickets are not in the tracker's open list: their commit subjects name them.
+  for (const r of input.releases) {
+    for (const c of r.commits) {
+      for (const key of r.tickets) if (c.subject.includes(key)) titles.set(key, c.subject)
+    }
+  }
+  for (const t of input.tickets) titles.set(t.key, t.title)
+  const titleOf = (key: string, fallback = ''): string =>
+    withoutKey(key, titles.get(key) ?? fallback)
   const envSets = input.environments.map((e) => ticketsUpTo(e.release, input.releases))
   const released = new Set(input.releases.flatMap((r) => r.tickets))
   const merged = new Set<string>()
@@ -114,7 +123,7 @@ export function buildPipeline(input: PipelineInput): PipelineColumn[] {
       const pull = openPull.get(b.name)
       const item: PipelineItem = {
         key,
-        title: titles.get(key) ?? pull?.title ?? b.subject,
+        title: titleOf(key, pull?.title ?? b.subject),
         branch: b.name,
         test: testOf(pull ? (state?.merge ?? state?.tip) : state?.tip)
       }
@@ -135,7 +144,7 @@ export function buildPipeline(input: PipelineInput): PipelineColumn[] {
       earlier++
       continue
     }
-    const item = { key, title: titles.get(key) ?? '', branch: null, test: 'none' as const }
+    const item = { key, title: titleOf(key), branch: null, test: 'none' as const }
     put(at >= 0 ? `env:${input.environments[at]?.name ?? ''}` : 'main', item)
   }
 
@@ -151,4 +160,9 @@ export function buildPipeline(input: PipelineInput): PipelineColumn[] {
     items: columns.get(c.id) ?? [],
     earlier: c.id === `env:${input.environments[last]?.name}` ? earlier : 0
   }))
+}
+
+/** A title without the key it starts with ("ORD-1 Fix it", "ORD-1: Fix it" → "Fix it"). */
+function withoutKey(key: string, title: string): string {
+  return title.startsWith(key) ? title.slice(key.length).replace(/^[\s:–—-]+/, '') : title
 }

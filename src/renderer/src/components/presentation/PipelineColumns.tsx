@@ -20,17 +20,23 @@ function TestMark({ test }: { readonly test: PipelineTest }): React.JSX.Element 
         : test === 'running'
           ? Loader2
           : CircleDashed
+  // The shape tells the state from across the room; the words are for screen readers.
   return (
-    <span className={`present-test present-test-${test}`}>
+    <span className={`present-test present-test-${test}`} title={TEST_TEXT[test]}>
       <Icon aria-hidden="true" />
-      {TEST_TEXT[test]}
+      <span className="sr-only">{TEST_TEXT[test]}</span>
     </span>
   )
 }
 
 function Card({ item }: { readonly item: PipelineItem }): React.JSX.Element {
   return (
-    <li className="present-card" data-testid="present-card" data-key={item.key}>
+    <li
+      className="present-card"
+      data-testid="present-card"
+      data-key={item.key}
+      data-test={item.test}
+    >
       <div className="present-card-top">
         <span className="present-key">{item.key}</span>
         <TestMark test={item.test} />
