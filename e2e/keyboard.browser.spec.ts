@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test'
 import { startServe, type ServeHost } from './serve-host'
+import { ensurePull, PULL_BRANCH } from './views'
 
 // Keyboard and layout on the demo at the smallest size we support (1280×720): focus stays
 // where the user is, and nothing the user needs is covered or cut off.
@@ -57,6 +58,108 @@ test.describe('keyboard and focus', () => {
       await page.keyboard.press(i % 4 === 3 ? 'Shift+Tab' : 'Tab')
       expect(await focusIn(page, 'run-view'), `after ${i + 1} presses`).toBe(true)
     }
+  })
+
+  test('tickets view and a ticket by keyboard alone: focus moves in, stays in, comes back', async ({
+    page
+  }) => {
+    await page.goto(host.url)
+    const button = page.getByTestId('open-tickets')
+    await button.focus()
+    await page.keyboard.press('Enter')
+    await expect(page.getByTestId('tickets-view')).toBeVisible()
+    expect(await focusIn(page, 'tickets-view')).toBe(true)
+    const search = page.getByTestId('tickets-search')
+    for (
+      let i = 0;
+      i < 5 && !(await search.evaluate((e) => e === e.ownerDocument.activeElement));
+      i++
+    ) {
+      await page.keyboard.press('Tab')
+    }
+    await expect(search).toBeFocused()
+    await page.keyboard.type('ORD-142')
+    const row = page.locator('[data-testid="ticket-row"][data-key="ORD-142"]')
+    await expect(row).toBeVisible({ timeout: 30_000 })
+    await expect(page.getByTestId('ticket-row')).toHaveCount(1)
+    // Tab from the search field reaches the ticket's row; Enter opens the ticket.
+    for (
+      let i = 0;
+      i < 15 && !(await row.evaluate((e) => e === e.ownerDocument.activeElement));
+      i++
+    ) {
+      await page.keyboard.press('Tab')
+      expect(await focusIn(page, 'tickets-view'), `after ${i + 1} presses`).toBe(true)
+    }
+    await expect(row).toBeFocused()
+    await page.keyboard.press('Enter')
+    const dialog = page.getByTestId('ticket-dialog')
+    await expect(dialog.getByTestId('ticket-start-work')).toBeVisible({ timeout: 30_000 })
+    // Tab moves through the ticket's controls (a dialog over the tickets view takes the
+    // keyboard: Tab is not pulled back into the view below) and never leaves the dialog.
+    const visited = new Set<string>()
+    for (let i = 0; i < 12; i++) {
+      await page.keyboard.press(i % 4 === 3 ? 'Shift+Tab' : 'Tab')
+      expect(await focusIn(page, 'ticket-dialog'), `after ${i + 1} presses`).toBe(true)
+      visited.add(
+        (await page.evaluate(
+          `(() => { const a = document.activeElement; return (a?.tagName ?? '') + ':' + (a?.getAttribute('data-testid') ?? a?.textContent ?? '') })()`
+        )) as string
+      )
+    }
+    expect(visited.size, [...visited].join(', ')).toBeGreaterThanOrEqual(3)
+    // Escape closes the ticket only, and focus goes back to its row.
+    await page.keyboard.press('Escape')
+    await expect(dialog).toBeHidden()
+    await expect(row).toBeFocused()
+    await page.keyboard.press('Escape')
+    await expect(page.getByTestId('tickets-view')).toBeHidden()
+    await expect(button).toBeFocused()
+  })
+
+  test('the pull-request view by keyboard alone: opened from the drawer, Tab stays inside', async ({
+    page
+  }) => {
+    await ensurePull(host)
+    await page.goto(host.url)
+    await expect(page.getByTestId('branch-card').first()).toBeVisible()
+    await page.locator('body').click()
+    await page.keyboard.press('/')
+    await page.keyboard.type('ORD-142')
+    await page.keyboard.press('ArrowDown')
+    await page.keyboard.press('Enter')
+    const drawer = page.getByTestId('branch-drawer')
+    await expect(drawer.locator('#drawer-title')).toHaveText(PULL_BRANCH)
+    const viewPull = drawer.getByTestId('drawer-view-pull')
+    await expect(viewPull).toBeVisible({ timeout: 30_000 })
+    for (
+      let i = 0;
+      i < 20 && !(await viewPull.evaluate((e) => e === e.ownerDocument.activeElement));
+      i++
+    ) {
+      await page.keyboard.press('Tab')
+    }
+    await expect(viewPull).toBeFocused()
+    await page.keyboard.press('Enter')
+    const view = page.getByTestId('pull-view')
+    await expect(view.getByTestId('pull-checks')).toBeVisible({ timeout: 60_000 })
+    expect(await focusIn(page, 'pull-view')).toBe(true)
+    // Its controls (merge, approve, files, the comment box) are reachable, and Tab never
+    // leaves the view.
+    const reached = new Set<string>()
+    for (let i = 0; i < 30; i++) {
+      await page.keyboard.press('Tab')
+      expect(await focusIn(page, 'pull-view'), `after ${i + 1} presses`).toBe(true)
+      reached.add(
+        (await page.evaluate(
+          `document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName ?? ''`
+        )) as string
+      )
+    }
+    expect([...reached]).toEqual(expect.arrayContaining(['pull-merge', 'pull-approve', 'TEXTAREA']))
+    await page.keyboard.press('Escape')
+    await expect(view).toBeHidden()
+    await expect(viewPull).toBeFocused()
   })
 
   test('tabbing through the queue panel never drops focus to the page', async ({ page }) => {

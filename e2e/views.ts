@@ -26,6 +26,16 @@ export async function prepareDemo(host: ServeHost): Promise<string> {
   return demo
 }
 
+/** The demo branch whose pull request the pull-request view shows. */
+export const PULL_BRANCH = 'feature/ORD-142-refund-endpoint'
+
+/** Opens the demo's pull request for {@link PULL_BRANCH} unless it is open already. */
+export async function ensurePull(host: ServeHost): Promise<void> {
+  const open = (await invoke(host, 'pullRequests.list', {})) as { branch: string }[]
+  if (open.some((p) => p.branch === PULL_BRANCH)) return
+  await invoke(host, 'pullRequests.open', { branch: PULL_BRANCH })
+}
+
 /** One view of the app, reached from a freshly loaded board. */
 export interface View {
   readonly name: string
@@ -84,6 +94,37 @@ export const VIEWS: readonly View[] = [
       await page.getByTestId('history-staging').click()
       await expect(page.getByTestId('history-dialog')).toBeVisible()
       await expect(page.getByTestId('history-dialog').getByRole('status')).not.toHaveText(/Reading/)
+    }
+  },
+  {
+    name: 'tickets-view',
+    async open(page, host) {
+      await board(page, host)
+      await page.getByTestId('open-tickets').click()
+      await expect(page.getByTestId('tickets-view')).toBeVisible()
+      await expect(page.getByTestId('ticket-row').first()).toBeVisible({ timeout: 30_000 })
+    }
+  },
+  {
+    name: 'ticket-dialog',
+    async open(page, host) {
+      await board(page, host)
+      await page.getByTestId('open-tickets').click()
+      await page.locator('[data-testid="ticket-row"][data-key="ORD-142"]').click()
+      const dialog = page.getByTestId('ticket-dialog')
+      await expect(dialog.getByTestId('ticket-start-work')).toBeVisible({ timeout: 30_000 })
+    }
+  },
+  {
+    name: 'pull-view',
+    async open(page, host) {
+      await ensurePull(host)
+      await board(page, host)
+      await page.locator(`[data-testid="branch-card"][data-branch="${PULL_BRANCH}"]`).click()
+      await page.getByTestId('drawer-view-pull').click({ timeout: 30_000 })
+      const view = page.getByTestId('pull-view')
+      await expect(view.getByTestId('pull-checks')).toBeVisible({ timeout: 60_000 })
+      await expect(view.getByTestId('pull-commits')).toBeVisible()
     }
   },
   {

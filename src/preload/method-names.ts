@@ -45,6 +45,7 @@ export const METHOD_NAMES = [
   'tickets.edit',
   'tickets.startWork',
   'pullRequests.list',
+  'pullRequests.checks',
   'pullRequests.get',
   'pullRequests.open',
   'pullRequests.review',

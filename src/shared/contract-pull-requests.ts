@@ -4,6 +4,7 @@ import {
   ChangedFilesSchema,
   FileDiffSchema,
   MergeOutcomeSchema,
+  PullChecksSchema,
   PullRequestSchema,
   PullRequestStateSchema,
   PullRequestViewSchema,
@@ -38,6 +39,12 @@ export const pullRequestMethods = defineMethods({
       .object({ state: z.union([PullRequestStateSchema, z.literal('all')]).default('open') })
       .strict(),
     response: z.array(PullRequestSchema),
+    effect: 'read'
+  },
+  /** The checks of every open pull request as they are now (for the branch cards). */
+  'pullRequests.checks': {
+    request: z.object({}).strict(),
+    response: z.array(PullChecksSchema),
     effect: 'read'
   },
   /** A pull request with its commits and checks as they are now. */

@@ -83,6 +83,13 @@ export const CheckSchema = z.object({
 })
 export type Check = z.output<typeof CheckSchema>
 
+/** An open pull request's checks without their runs, as a branch card shows them. */
+export const PullChecksSchema = z.object({
+  branch: z.string(),
+  checks: z.array(CheckSchema.omit({ run: true }))
+})
+export type PullChecks = z.output<typeof PullChecksSchema>
+
 /** A commit of a pull request, with its author's email (approvals depend on it). */
 export const PullCommitSchema = CommitSchema.extend({ authorEmail: z.string() })
 export type PullCommit = z.output<typeof PullCommitSchema>

@@ -21,6 +21,7 @@ export function createPullRequestHandlers(
   return {
     'pullRequests.list': async ({ state }) =>
       (await (await prs()).list()).filter((p) => state === 'all' || p.state === state),
+    'pullRequests.checks': async () => (await prs()).openChecks(),
     'pullRequests.get': async ({ branch }) => (await prs()).view(branch),
     'pullRequests.open': async ({ branch, title, description }) => {
       const opened = await (await prs()).open({ branch, title, description })

@@ -9,6 +9,7 @@ import type { SlipwayConfig } from '../../../shared/config-schema'
 import type {
   ChangedFiles,
   FileDiff,
+  PullChecks,
   PullRequest,
   PullRequestView,
   ReviewVerdict
@@ -134,6 +135,16 @@ export class PullRequestsService {
       latestRun: runs[0] ?? null
     })
     return { ...base, commits, checks, mergeable: checks.every((c) => c.status === 'passed') }
+  }
+
+  /** The checks of every open pull request, newest first. */
+  async openChecks(): Promise<PullChecks[]> {
+    const open = (await this.list()).filter((p) => p.state === 'open')
+    const views = await Promise.all(open.map((p) => this.view(p)))
+    return views.map((v) => ({
+      branch: v.pullRequest.branch,
+      checks: v.checks.map(({ name, status, summary }) => ({ name, status, summary }))
+    }))
   }
 
   /**

@@ -104,6 +104,15 @@ describe('pull requests across two clones', { timeout: 600_000 }, () => {
       expect.objectContaining({ verdict: 'approve', commit: head, body: 'Looks right' })
     ])
 
+    // What branch cards show: each open pull request's checks, as its view has them.
+    expect(await b.pullRequests.openChecks()).toEqual([
+      {
+        branch: started.branch,
+        checks: approved.checks.map(({ name, status, summary }) => ({ name, status, summary }))
+      }
+    ])
+    expect(approved.checks.find((c) => c.name === 'approvals')?.status).toBe('passed')
+
     const progress: MergeProgress['kind'][] = []
     const mainBefore = git(aPath, ['rev-parse', 'main'])
     const out = await mergePullRequest(a.pullRequests, started.branch, (p) => progress.push(p.kind))
@@ -122,6 +131,7 @@ describe('pull requests across two clones', { timeout: 600_000 }, () => {
     )
     expect(git(aPath, ['status', '--porcelain'])).toBe('')
     expect(out.pullRequest.state).toBe('merged')
+    expect(await a.pullRequests.openChecks()).toEqual([])
 
     expect((await b.sync.sync()).kind).toBe('synced')
     const fromB = await b.pullRequests.find(started.branch)

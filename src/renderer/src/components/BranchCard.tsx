@@ -2,6 +2,7 @@ import type { Branch } from '../../../shared'
 import { formatAbsolute, formatRelative, shortSha } from '../lib/format'
 import { AheadBehind } from './AheadBehind'
 import { PullBadge } from './PullBadge'
+import { PullCardChecks } from './PullCardChecks'
 import { RunMarker } from './RunMarker'
 import { TestStatusLine } from './TestStatusLine'
 import { TicketChip } from './TicketChip'
@@ -9,7 +10,10 @@ import { TicketChip } from './TicketChip'
 /** Fixed height of one card in the virtualized list, in pixels (the CSS matches it). */
 export const BRANCH_CARD_HEIGHT = 76
 
-/** One branch in the branches lane: name, tickets, ahead/behind, tip sha, subject and age. */
+/**
+ * One branch in the branches lane: name, tickets, ahead/behind, its pull request's state and
+ * checks, tip sha, subject and age.
+ */
 export function BranchCard({
   branch,
   mainBranch,
@@ -63,6 +67,7 @@ export function BranchCard({
         <span className="branch-subject" title={branch.subject}>
           {branch.subject}
         </span>
+        <PullCardChecks branch={branch.name} />
         <RunMarker branch={branch.name} />
       </div>
     </div>

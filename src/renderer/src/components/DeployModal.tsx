@@ -2,6 +2,11 @@ import { useEffect, useId, useRef } from 'react'
 import { CloseButton } from './ui/CloseButton'
 import { keepTabInside } from '../lib/focus-trap'
 
+// Open modals, oldest first. A dialog opened over another (a ticket over the tickets view)
+// takes the keyboard: only the topmost keeps Tab inside and closes on Escape.
+const openModals: HTMLElement[] = []
+const isTopmost = (box: HTMLElement | null): boolean => box !== null && openModals.at(-1) === box
+
 /**
  * A modal dialog for the deploy domain: labelled by its title, focus moved inside on open and
  * given back on close, Escape closes it (unless `onClose` is omitted, for steps that must end).
@@ -24,16 +29,21 @@ export function DeployModal({
   useEffect(() => {
     const before = document.activeElement
     const box = ref.current
+    if (box) openModals.push(box)
     const first = box?.querySelector<HTMLElement>(
       '[autofocus], input, select, textarea, button:not([disabled])'
     )
     ;(first ?? box)?.focus()
     return () => {
+      const at = box ? openModals.lastIndexOf(box) : -1
+      if (at >= 0) openModals.splice(at, 1)
       if (before instanceof HTMLElement && before.isConnected) before.focus()
     }
   }, [])
   // Tab and Shift+Tab cycle inside the dialog: the board behind it is not reachable.
-  const keepFocusInside = (e: KeyboardEvent): void => keepTabInside(ref.current, e)
+  const keepFocusInside = (e: KeyboardEvent): void => {
+    if (isTopmost(ref.current)) keepTabInside(ref.current, e)
+  }
   useEffect(() => {
     const onTab = (e: KeyboardEvent): void => {
       if (e.key === 'Tab' && !onClose) keepFocusInside(e)
@@ -48,7 +58,7 @@ export function DeployModal({
         keepFocusInside(e)
         return
       }
-      if (e.key !== 'Escape') return
+      if (e.key !== 'Escape' || !isTopmost(ref.current)) return
       e.preventDefault()
       e.stopPropagation()
       onClose()

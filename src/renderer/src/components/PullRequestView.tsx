@@ -5,6 +5,7 @@ import { useStores } from '../stores/hooks'
 import { usePulls } from '../stores/use-team'
 import { DeployModal } from './DeployModal'
 import { DiffView } from './DiffView'
+import { PullMainMoved } from './PullMainMoved'
 import { TicketChip } from './TicketChip'
 
 const CHECK_LABEL: Record<Check['name'], string> = {
@@ -118,11 +119,7 @@ function PullBody({
           {pr.merged.by.name}, {formatRelative(pr.merged.at, now)}.
         </p>
       )}
-      {outcome?.kind === 'main-moved' && (
-        <p className="pull-notice" role="status">
-          {outcome.message}
-        </p>
-      )}
+      {outcome?.kind === 'main-moved' && <PullMainMoved outcome={outcome} />}
       {progress && pending === 'merge' && (
         <p className="pull-progress" role="status" data-testid="merge-progress">
           {PROGRESS_LABEL[progress.kind]}

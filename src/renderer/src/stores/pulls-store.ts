@@ -1,9 +1,11 @@
 import { createStore, type StoreApi } from 'zustand'
 import type { z } from 'zod'
 import type { MergeProgressSchema } from '../../../shared/contract-pull-requests'
+import type { TestRun } from '../../../shared/test-models'
 import type {
   ChangedFiles,
   MergeOutcome,
+  PullChecks,
   PullRequest,
   PullRequestView,
   ReviewVerdict
@@ -42,6 +44,8 @@ export interface DiffRow {
 export interface PullsState {
   /** Every pull request, newest first. */
   readonly pulls: readonly PullRequest[]
+  /** The checks of every open pull request (for branch cards). */
+  readonly checks: readonly PullChecks[]
   /** The branch whose pull request the view shows. */
   readonly openBranch: string | null
   readonly view: PullRequestView | null
@@ -53,6 +57,8 @@ export interface PullsState {
   readonly mergeProgress: MergeProgressModel | null
   /** What the last merge did (merged, or main moved on origin). */
   readonly mergeOutcome: MergeOutcome | null
+  /** After main moved: the merge result's retest as it goes (the user is asked again after it). */
+  readonly retest: TestRun | null
   readonly pending: PullsPending
   readonly notice: string | null
   readonly error: UiError | null
@@ -61,6 +67,12 @@ export interface PullsState {
 /** What the UI and the event subscriptions may do with pull requests. */
 export interface PullsActions {
   load(): Promise<void>
+  /** Re-reads the open pull requests' checks (a test run ended, main moved). */
+  refreshChecks(): void
+  /** A `tests.runChanged` event: the retest after main moved may have ended. */
+  runChanged(run: TestRun): void
+  /** Leaves the merge where it is after main moved (the user said not now). */
+  dismissMainMoved(): void
   /** Opens the pull-request view on `branch`. */
   openView(branch: string): Promise<void>
   closeView(): void
@@ -93,6 +105,7 @@ export type PullsStore = PullsState & PullsActions
 /** Defaults: nothing read yet. */
 export const PULLS_DEFAULTS: PullsState = {
   pulls: [],
+  checks: [],
   openBranch: null,
   view: null,
   files: null,
@@ -101,6 +114,7 @@ export const PULLS_DEFAULTS: PullsState = {
   composing: null,
   mergeProgress: null,
   mergeOutcome: null,
+  retest: null,
   pending: null,
   notice: null,
   error: null
@@ -112,11 +126,47 @@ export function pullOf(pulls: readonly PullRequest[], branch: string): PullReque
   return mine.find((p) => p.state === 'open') ?? mine[0] ?? null
 }
 
+/** The checks of the open pull request of `branch` (or of its origin twin), or null. */
+export function checksOf(checks: readonly PullChecks[], branch: string): PullChecks | null {
+  return checks.find((c) => c.branch === branch || `origin/${c.branch}` === branch) ?? null
+}
+
+const FINAL_RUN = new Set<TestRun['status']>([
+  'passed',
+  'failed',
+  'cancelled',
+  'timed-out',
+  'error'
+])
+
 /** Creates the pull-requests store over an API client (a fake one in tests). */
 export function createPullsStore(client: ApiClient): StoreApi<PullsStore> {
   let generation = 0
   const requested = new Set<string>()
   return createStore<PullsStore>()((set, get) => {
+    // One checks read at a time; a request during one reads once more after it.
+    let checking = false
+    let checkAgain = false
+    const readChecks = async (): Promise<void> => {
+      if (checking) {
+        checkAgain = true
+        return
+      }
+      checking = true
+      const at = generation
+      try {
+        const checks = await client.call('pullRequests.checks', {})
+        if (at === generation) set({ checks })
+      } catch {
+        // Cards show no checks then; the pull-request view says what failed.
+      } finally {
+        checking = false
+        if (checkAgain) {
+          checkAgain = false
+          void readChecks()
+        }
+      }
+    }
     const refreshView = async (): Promise<void> => {
       const branch = get().openBranch
       if (!branch) return
@@ -150,10 +200,28 @@ export function createPullsStore(client: ApiClient): StoreApi<PullsStore> {
         try {
           const pulls = await client.call('pullRequests.list', { state: 'all' })
           if (at === generation) set({ pulls })
+          if (pulls.some((p) => p.state === 'open')) await readChecks()
+          else if (at === generation) set({ checks: [] })
         } catch (error) {
           // The board works without pull requests (no team state yet): keep it quiet there.
           if (at === generation && get().openBranch) set({ error: describeError(error) })
         }
+      },
+
+      refreshChecks() {
+        if (get().pulls.some((p) => p.state === 'open')) void readChecks()
+      },
+
+      runChanged(run) {
+        const retest = get().retest
+        if (retest && run.id === retest.id && !FINAL_RUN.has(retest.status)) {
+          set({ retest: run })
+          if (FINAL_RUN.has(run.status)) void refreshView()
+        }
+      },
+
+      dismissMainMoved() {
+        set({ mergeOutcome: null, retest: null })
       },
 
       async openView(branch) {
@@ -167,6 +235,7 @@ export function createPullsStore(client: ApiClient): StoreApi<PullsStore> {
           composing: null,
           mergeProgress: null,
           mergeOutcome: null,
+          retest: null,
           notice: null,
           error: null
         })
@@ -302,10 +371,18 @@ export function createPullsStore(client: ApiClient): StoreApi<PullsStore> {
 
       merge() {
         return act('merge', async () => {
-          set({ mergeOutcome: null, mergeProgress: null })
+          set({ mergeOutcome: null, mergeProgress: null, retest: null })
           try {
             const outcome = await client.call('pullRequests.merge', { branch: branchOf() })
-            set({ mergeOutcome: outcome, mergeProgress: null })
+            const retest = outcome.kind === 'main-moved' ? outcome.retest : null
+            set({ mergeOutcome: outcome, mergeProgress: null, retest })
+            // The retest may have ended before its events could reach this store.
+            if (retest && !FINAL_RUN.has(retest.status)) {
+              void client.call('tests.run', { id: retest.id }).then(
+                (run) => get().runChanged(run),
+                () => {}
+              )
+            }
           } finally {
             set({ mergeProgress: null })
             void refreshView()

@@ -26,6 +26,12 @@ export function connectSubscriptions(
     options.coalesceMs ?? 150
   )
 
+  // Branch cards show their pull request's checks: a merge-result run that ends, or main
+  // moving, changes them.
+  const refreshChecks = coalesce(async () => {
+    stores.pulls.getState().refreshChecks()
+  }, options.coalesceMs ?? 150)
+
   const offEvents = client.onEvent((event: AppEvent) => {
     switch (event.event) {
       case 'workspace.changed':
@@ -36,6 +42,7 @@ export function connectSubscriptions(
         return
       case 'branches.changed':
         if (stores.workspace.getState().workspace) refreshBranches.request()
+        if (stores.workspace.getState().workspace) refreshChecks.request()
         return
       case 'deployments.changed':
         // A deployment of another workspace (it runs on after a switch) is not this board's.
@@ -57,6 +64,8 @@ export function connectSubscriptions(
         return
       case 'tests.runChanged':
         stores.tests.getState().runChanged(event.payload.run)
+        stores.pulls.getState().runChanged(event.payload.run)
+        if (event.payload.run.kind === 'merge') refreshChecks.request()
         return
       case 'tests.log':
         stores.tests.getState().logChunk(event.payload)
@@ -157,6 +166,7 @@ export function connectSubscriptions(
     offReconnect()
     offWorkspace()
     refreshBranches.cancel()
+    refreshChecks.cancel()
   }
 }
 
