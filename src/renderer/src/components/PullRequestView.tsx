@@ -216,13 +216,14 @@ function Files(): React.JSX.Element {
       <h3>Files changed{files ? ` (${files.files.length})` : ''}</h3>
       {files && (
         <div className="pull-files">
-          <ul className="file-list" role="listbox" aria-label="Changed files">
+          {/* Plain buttons in a list (the shown file is aria-current): a listbox would need
+              arrow keys and may not hold list items (axe aria-required-children). */}
+          <ul className="file-list" aria-label="Changed files">
             {files.files.map((f) => (
               <li key={f.path}>
                 <button
                   type="button"
-                  role="option"
-                  aria-selected={f.path === selected}
+                  aria-current={f.path === selected ? 'true' : undefined}
                   className={f.path === selected ? 'file-item selected' : 'file-item'}
                   onClick={() => void store.getState().selectFile(f.path)}
                   title={f.oldPath ? `${f.oldPath} → ${f.path}` : f.path}
