@@ -34,6 +34,8 @@ test.describe('from a new ticket to a release running on staging (serve mode, de
   let demo: string
   let port: number
   test.beforeAll(async () => {
+    // Serve builds out/ when stale and makes the demo (history, tickets, origin, Ben's clone).
+    test.setTimeout(180_000)
     host = await startServe()
     demo = join(host.dataDir, 'demo', 'orders')
     // The demo's fixed staging port may be taken here: a free one, committed, then reopened.
@@ -122,6 +124,16 @@ test.describe('from a new ticket to a release running on staging (serve mode, de
       timeout: 60_000
     })
     await expect(approvals).toHaveClass(/check-passed/, { timeout: 30_000 })
+    // The branch's card on the board says so too: its pull request and its three checks.
+    const cardChecks = branchCard.getByTestId('card-checks')
+    for (const check of ['tests', 'approvals', 'up-to-date']) {
+      await expect(cardChecks.locator(`[data-check="${check}"]`)).toHaveAttribute(
+        'data-status',
+        'passed',
+        { timeout: 30_000 }
+      )
+    }
+    await expect(cardChecks).toHaveText('tests passedapprovals passedup to date passed')
 
     // 7. Merge: every check passes; main moves and is pushed to the demo's origin.
     await view.getByTestId('pull-merge').click()

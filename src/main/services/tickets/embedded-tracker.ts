@@ -118,38 +118,50 @@ export class EmbeddedTracker implements Tracker {
    * `<PREFIX>-<number>`.
    */
   async record(input: RecordedTicket): Promise<Ticket> {
-    const m = /^([A-Z][A-Z0-9]{0,9})-([1-9][0-9]{0,8})$/.exec(input.key.trim().toUpperCase())
-    if (!m?.[1] || !m[2]) {
-      throw new ExpectedError('bad-request', `${input.key} is not a ticket key like ABC-123`)
+    const [key] = await this.recordAll([input])
+    return this.get(key ?? input.key)
+  }
+
+  /**
+   * {@link record} for many tickets at once (the demo's history): the tracked keys are read
+   * once, then one operation is written per ticket. Answers the keys, in order.
+   */
+  async recordAll(inputs: readonly RecordedTicket[]): Promise<string[]> {
+    const taken = new Set((await this.list()).map((t) => t.key))
+    const keys: string[] = []
+    for (const input of inputs) {
+      const m = /^([A-Z][A-Z0-9]{0,9})-([1-9][0-9]{0,8})$/.exec(input.key.trim().toUpperCase())
+      if (!m?.[1] || !m[2]) {
+        throw new ExpectedError('bad-request', `${input.key} is not a ticket key like ABC-123`)
+      }
+      const [key, prefix, number] = [m[0], m[1], Number(m[2])]
+      if (taken.has(key)) throw new ExpectedError('conflict', `${key} is tracked already`, { key })
+      const title = input.title.trim()
+      if (!title) throw new ExpectedError('bad-request', 'a ticket needs a title')
+      taken.add(key)
+      keys.push(key)
+      await this.options.store.append({
+        path: TICKETS + randomBytes(8).toString('hex'),
+        type: TICKET_CREATE,
+        // No block: the number is the key's own (see ticket-fold's NumberSource).
+        data: {
+          prefix,
+          number,
+          block: null,
+          offset: 0,
+          title,
+          description: input.description ?? '',
+          type: input.type ?? 'task',
+          status: input.status ?? 'open',
+          assignee: input.assignee ?? null
+        },
+        summary: `${key} ${title}`,
+        mode: 'create',
+        ...(input.author ? { author: input.author } : {}),
+        ...(input.createdAt ? { timeMs: input.createdAt.getTime() } : {})
+      })
     }
-    const [key, prefix, number] = [m[0], m[1], Number(m[2])]
-    if ((await this.list()).some((t) => t.key === key)) {
-      throw new ExpectedError('conflict', `${key} is tracked already`, { key })
-    }
-    const title = input.title.trim()
-    if (!title) throw new ExpectedError('bad-request', 'a ticket needs a title')
-    const id = randomBytes(8).toString('hex')
-    await this.options.store.append({
-      path: TICKETS + id,
-      type: TICKET_CREATE,
-      // No block: the number is the key's own (see ticket-fold's NumberSource).
-      data: {
-        prefix,
-        number,
-        block: null,
-        offset: 0,
-        title,
-        description: input.description ?? '',
-        type: input.type ?? 'task',
-        status: input.status ?? 'open',
-        assignee: input.assignee ?? null
-      },
-      summary: `${key} ${title}`,
-      mode: 'create',
-      ...(input.author ? { author: input.author } : {}),
-      ...(input.createdAt ? { timeMs: input.createdAt.getTime() } : {})
-    })
-    return this.get(key)
+    return keys
   }
 
   /** Sets fields of a ticket (each field: the latest write in fold order wins). */

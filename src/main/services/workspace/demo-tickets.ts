@@ -91,13 +91,15 @@ export async function recordDemoTickets(repo: string): Promise<void> {
     publish: async () => false,
     hasOrigin: async () => false
   })
-  for (const ticket of DEMO_TICKETS) {
-    const first = DEMO_COMMITS.find((c) => new RegExp(`\\b${ticket.key}\\b`).test(c.message))
-    if (!first) throw new Error(`demo ticket ${ticket.key} is named by no demo commit`)
-    await tracker.record({
-      ...ticket,
-      author: first.author,
-      createdAt: new Date((DEMO_EPOCH_SECONDS + (first.hour - 1) * 3600) * 1000)
+  await tracker.recordAll(
+    DEMO_TICKETS.map((ticket) => {
+      const first = DEMO_COMMITS.find((c) => new RegExp(`\\b${ticket.key}\\b`).test(c.message))
+      if (!first) throw new Error(`demo ticket ${ticket.key} is named by no demo commit`)
+      return {
+        ...ticket,
+        author: first.author,
+        createdAt: new Date((DEMO_EPOCH_SECONDS + (first.hour - 1) * 3600) * 1000)
+      }
     })
-  }
+  )
 }
