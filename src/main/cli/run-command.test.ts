@@ -10,7 +10,7 @@ import {
   psLines
 } from '../testing/branch-env-app'
 import { runCli, SLIPWAY_BIN } from '../testing/cli-process'
-import { startServeProcess } from '../testing/serve-process'
+import { startServeProcess, type ServeProcess } from '../testing/serve-process'
 import { removeDir, tempDir } from '../testing/temp-dir'
 import { TestRepo } from '../testing/test-repo'
 
@@ -19,7 +19,10 @@ afterAll(async () => {
   for (const c of cleanups.reverse()) await c()
 })
 
-async function workspace(run: (marker: string) => string): Promise<{
+async function workspace(
+  run: (marker: string) => string,
+  extra: readonly string[] = []
+): Promise<{
   repo: TestRepo
   dataDir: string
   marker: string
@@ -34,7 +37,8 @@ async function workspace(run: (marker: string) => string): Promise<{
         'branchEnvironments:',
         `  run: '${run(marker)}'`,
         "  healthUrl: 'http://127.0.0.1:{port}/health'",
-        '  startTimeoutSeconds: 60'
+        '  startTimeoutSeconds: 60',
+        ...extra
       ].join('\n')
     }
   })
@@ -51,6 +55,35 @@ async function workspace(run: (marker: string) => string): Promise<{
     marker,
     env: { ...process.env, SLIPWAY_DATA_DIR: dataDir, [RUN_MARKER]: marker }
   }
+}
+
+async function invoke<T>(serve: ServeProcess, method: string, request: unknown): Promise<T> {
+  const res = await fetch(`${serve.origin}/api/invoke/${method}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${serve.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(request)
+  })
+  const body = (await res.json()) as { ok: boolean; value: T; error?: unknown }
+  if (!body.ok) throw new Error(`${method}: ${JSON.stringify(body.error)}`)
+  return body.value
+}
+
+/** Starts `branch` through serve's API and answers its port once it runs. */
+async function runningPort(serve: ServeProcess, branch: string): Promise<number> {
+  const started = await invoke<{ id: string }>(serve, 'branchEnvs.start', { branch })
+  const deadline = Date.now() + 120_000
+  while (Date.now() < deadline) {
+    const envs = await invoke<{ id: string; port: number; state: { kind: string } }[]>(
+      serve,
+      'branchEnvs.list',
+      {}
+    )
+    const env = envs.find((e) => e.id === started.id)
+    if (env?.state.kind === 'failed') throw new Error(JSON.stringify(env.state))
+    if (env?.state.kind === 'running') return env.port
+    await new Promise((r) => setTimeout(r, 150))
+  }
+  throw new Error(`${branch} did not start`)
 }
 
 describe('slipway run', () => {
@@ -152,5 +185,39 @@ describe('slipway run', () => {
     stopped = true
     expect(psLines(w.marker)).toEqual([])
     expect(await getJson(`http://127.0.0.1:${port}/health`)).toBeNull()
+  }, 240_000)
+
+  it('after serve is killed (SIGKILL), the next serve finds what it left and ends it', async () => {
+    // Without bubblewrap nothing ends the app with Slipway (with it, --die-with-parent does).
+    const w = await workspace(branchEnvRunCommand, ['  sandbox: none'])
+    const first = await startServeProcess(['--workspace', w.repo.path], {
+      cwd: w.dataDir,
+      env: w.env
+    })
+    const port = await runningPort(first, 'feature/x')
+    first.child.kill('SIGKILL')
+    await new Promise((r) => first.child.once('exit', r))
+    // Left over: the app still answers and its processes live on.
+    expect((await getJson(`http://127.0.0.1:${port}/health`))?.version).toBe('v1')
+    const left = psLines(w.marker)
+    expect(left.length).toBeGreaterThanOrEqual(2)
+
+    const second = await startServeProcess(['--workspace', w.repo.path], {
+      cwd: w.dataDir,
+      env: w.env
+    })
+    cleanups.push(() => void second.stop())
+    const leftovers = await invoke<{ label: string; port: number; processes: { pid: number }[] }[]>(
+      second,
+      'branchEnvs.leftovers',
+      {}
+    )
+    expect(leftovers.map((l) => [l.label, l.port])).toEqual([['feature/x', port]])
+    const pids = left.map((l) => Number(l.split(/\s+/)[0]))
+    for (const pid of pids) expect(leftovers[0]?.processes.map((p) => p.pid)).toContain(pid)
+    expect(await invoke(second, 'branchEnvs.cleanLeftovers', {})).toEqual({ ended: 1 })
+    expect(psLines(w.marker)).toEqual([])
+    expect(await invoke(second, 'branchEnvs.leftovers', {})).toEqual([])
+    expect(await second.stop()).toBe(0)
   }, 240_000)
 })

@@ -8,6 +8,7 @@ import { HostRow } from './HostRow'
 import { DEPLOYMENT_STATUS_TEXT } from '../lib/deploy-labels'
 import { History, RefreshCw, Rocket, Undo2 } from 'lucide-react'
 import { Outcome, When } from './HistoryDialog'
+import { LaneRunLocally } from './LaneRunLocally'
 import { InvalidConfigNote } from './ConfigProblems'
 import { MergeReleaseNote } from './MergeReleaseNote'
 import { FreezeNotice } from './FreezeNotice'
@@ -129,6 +130,7 @@ export function EnvironmentLane({
           History
         </button>
       </div>
+      <LaneRunLocally environment={name} />
       {running && (
         <button
           type="button"
