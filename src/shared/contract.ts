@@ -6,6 +6,7 @@ import { demoMethods } from './contract-demo'
 import { ledgerMethods, type LedgerEvents } from './contract-ledger'
 import { mergeReleaseMethods, type MergeReleaseEvents } from './contract-merge-release'
 import type { MethodEffect, MethodSpec } from './contract-method'
+import { promotionMethods, type PromotionEvents } from './contract-promotions'
 import { pullRequestMethods, type PullRequestEvents } from './contract-pull-requests'
 import { teamMethods, type TeamEvents } from './contract-team'
 import { testMethods, type TestEvents } from './contract-test-runs'
@@ -28,6 +29,7 @@ export const contract = {
   ...teamMethods,
   ...ticketMethods,
   ...pullRequestMethods,
+  ...promotionMethods,
   ...demoMethods,
   ...branchEnvMethods,
   ...ledgerMethods
@@ -65,7 +67,8 @@ export type EventMap = WorkspaceEvents &
   TicketEvents &
   PullRequestEvents &
   BranchEnvEvents &
-  LedgerEvents
+  LedgerEvents &
+  PromotionEvents
 /** Every event name. */
 export type EventName = keyof EventMap
 /** One event as it travels over a transport. */

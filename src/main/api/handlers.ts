@@ -8,6 +8,7 @@ import { createDemoHandlers } from './handlers-demo'
 import { createDeployDomain } from './handlers-deploy'
 import { createLedgerDomain } from './handlers-ledger'
 import { createMergeReleaseDomain } from './handlers-merge-release'
+import { createPromotionHandlers } from './handlers-promotions'
 import { createPullRequestHandlers } from './handlers-pull-requests'
 import { createTeamDomain, mergeTestsFrom } from './handlers-team'
 import { createTestDomain } from './handlers-test-runs'
@@ -63,6 +64,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     ...createTicketHandlers(ctx, team),
     // A merge hands main's new commit on to be released and deployed on merge.
     ...createPullRequestHandlers(ctx, team, mergeRelease.afterMerge),
+    ...createPromotionHandlers(ctx, team, deploy),
     ...createDemoHandlers(ctx, team),
     ...createBranchEnvDomain(ctx, deploy).handlers,
     ...ledger.handlers

@@ -3,6 +3,7 @@ import { parseDeployCommand, type DeployCliCommand } from './deploy-args'
 import { parseRunCommand, RUN_HELP, type RunCliCommand } from './run-args'
 import { DEPLOY_HELP } from './deploy-help'
 import { LEDGER_HELP, parseLedgerCommand, type LedgerCliCommand } from './ledger-args'
+import { parsePromoteCommand, PROMOTE_HELP, type PromoteCliCommand } from './promote-args'
 import { parseTeamCommand, TEAM_HELP, type TeamCliCommand } from './team-args'
 import {
   parseRunsCommand,
@@ -40,6 +41,7 @@ export type CliCommand =
   | DeployCliCommand
   | TeamCliCommand
   | LedgerCliCommand
+  | PromoteCliCommand
 
 /** The `--help` text. */
 export const HELP_TEXT = `Usage: slipway <command> [options]
@@ -59,7 +61,7 @@ Commands:
         Serve the Slipway board on http://127.0.0.1 (default: the demo workspace).
         Prints the URL, with its access token, and runs until Ctrl-C. --viewer also
         prints a read-only URL to share (presentation mode; changes are refused).
-${RUN_HELP}${DEPLOY_HELP}${TEAM_HELP}${LEDGER_HELP}
+${RUN_HELP}${DEPLOY_HELP}${PROMOTE_HELP}${TEAM_HELP}${LEDGER_HELP}
 Options:
   -w, --workspace PATH   the git repository to open
       --json             (branches, runs, ticket, pr, sync, ledger) print JSON
@@ -156,6 +158,9 @@ export function parseCli(argv: readonly string[], cwd: string): CliCommand {
       const team = parseTeamCommand(first, rest, cwd)
       if (team === null) return { kind: 'help' }
       if (team) return team
+      const promote = parsePromoteCommand(first, rest, cwd)
+      if (promote === null) return { kind: 'help' }
+      if (promote) return promote
       const deploy = parseDeployCommand(first, rest, cwd)
       if (deploy === null) return { kind: 'help' }
       if (deploy) return deploy

@@ -17,6 +17,7 @@ import { runLedgerCommand } from './ledger-command'
 import { openInBrowser } from './open-url'
 import { runRunCommand } from './run-command'
 import { runRunsCommand } from './runs-command'
+import { runPromoteCommand } from './promote-command'
 import { runTeamCommand } from './team-command'
 import { runTestCommand } from './test-command'
 
@@ -75,6 +76,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       case 'ledger-list':
       case 'ledger-export':
         return await runLedgerCommand(command, io)
+      case 'promote':
+      case 'promotions':
+      case 'approve':
+      case 'release-notes':
+        return await runPromoteCommand(command, io)
     }
   } catch (err) {
     if (err instanceof CliFailure) {

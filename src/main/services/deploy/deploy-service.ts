@@ -26,9 +26,10 @@ import { readEnvironmentStatus } from './environment-status'
 import { scanHostKeys } from './host-keys'
 import { closeHosts, connectHosts, needsUserError, type ConnectedHost } from './connect-hosts'
 import { recordLocalBadRelease, workspaceDeployments } from './local-records'
-import { passFreeze } from './freeze-gate'
+import { passApprovals, passFreeze } from './deploy-gates'
 import { publicRelease } from './public-release'
 import { releaseProgress } from './release-progress'
+import { readReleaseOnHosts, type ReleaseOnHost } from './release-on-hosts'
 import { rollbackEnvironment } from './rollback-environment'
 import type { DeployContext, DeployEvent, DeployRecorder } from './types'
 
@@ -214,9 +215,16 @@ export class DeployService {
     releaseId: string,
     name: string,
     reason: string,
-    onStarted: (deployment: Deployment) => void
+    onStarted: (deployment: Deployment) => void,
+    options: { overrideFreeze?: string; promotion?: string } = {}
   ): Promise<Deployment> {
-    const { first, finished } = await this.startDeploy(releaseId, name, reason)
+    const { first, finished } = await this.startDeploy(
+      releaseId,
+      name,
+      reason,
+      options.overrideFreeze,
+      options.promotion
+    )
     void first.then(onStarted)
     return finished
   }
@@ -232,9 +240,11 @@ export class DeployService {
     releaseId: string,
     name: string,
     reason: string | undefined,
-    overrideFreeze?: string
+    overrideFreeze?: string,
+    promotion?: string
   ): Promise<Started> {
     const env = this.environment(name)
+    passApprovals(env, promotion)
     const release = await getRelease(await this.releasesDir(), releaseId)
     const freezeOverride = passFreeze(env, Date.now(), {
       release: release.id,
@@ -283,6 +293,11 @@ export class DeployService {
       unreserve()
     }
     void this.announceStatus(env)
+  }
+
+  /** Per host of `name`: whether it holds `releaseId`, and the sha256 it recorded for it. */
+  async releaseOnHosts(name: string, releaseId: string): Promise<ReleaseOnHost[]> {
+    return readReleaseOnHosts(this.environment(name), this.options.transport, releaseId)
   }
 
   /** Host keys of an environment's hosts. */

@@ -1,7 +1,7 @@
 import type { EnvironmentConfig } from '../../../shared/config-schema'
 import type { EnvironmentStatus, FreezeOverride, HostStatus } from '../../../shared/deploy-models'
 import { healthOnce } from './activation'
-import { freezeAt } from './freeze-gate'
+import { freezeAt } from './deploy-gates'
 import { closeHosts, connectFailure, connectHosts } from './connect-hosts'
 import { DEFAULT_LOCK_STALE_AFTER_MS, parseLock } from './host-lock'
 import { readHostSnapshot } from './host-read'

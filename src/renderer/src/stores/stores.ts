@@ -5,6 +5,7 @@ import { createBranchesStore, type BranchesStore } from './branches-store'
 import { createDeployStore, type DeployStore } from './deploy-store'
 import { createHistoryStore, type HistoryStore } from './history-store'
 import { createMergeReleasesStore, type MergeReleasesStore } from './merge-release-store'
+import { createPromotionsStore, type PromotionsStore } from './promotions-store'
 import { createPullsStore, type PullsStore } from './pulls-store'
 import { createReleasesStore, type ReleasesStore } from './releases-store'
 import { createTeamStore, type TeamStore } from './team-store'
@@ -25,6 +26,7 @@ export interface Stores {
   readonly tickets: StoreApi<TicketsStore>
   readonly pulls: StoreApi<PullsStore>
   readonly branchEnvs: StoreApi<BranchEnvsStore>
+  readonly promotions: StoreApi<PromotionsStore>
 }
 
 /** Creates the app's stores over `client` (the real one in main.tsx, a fake one in tests). */
@@ -40,6 +42,7 @@ export function createStores(client: ApiClient): Stores {
     team: createTeamStore(client),
     tickets: createTicketsStore(client),
     pulls: createPullsStore(client),
-    branchEnvs: createBranchEnvsStore(client)
+    branchEnvs: createBranchEnvsStore(client),
+    promotions: createPromotionsStore(client)
   }
 }

@@ -97,6 +97,9 @@ export function connectSubscriptions(
       case 'ledger.changed':
         // No view reads the ledger live yet; `ledger.list` is asked when one opens.
         return
+      case 'promotions.changed':
+        stores.promotions.getState().changed()
+        return
       default:
         assertNever(event)
     }

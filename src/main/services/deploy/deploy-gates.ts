@@ -49,3 +49,18 @@ export function passFreeze(
     freeze
   }
 }
+
+/**
+ * An environment whose `approvals.required` is above zero gets releases only through an
+ * approved promotion (`promotion` names it); a plain deploy there is refused, saying how.
+ * Rollbacks never come here.
+ */
+export function passApprovals(env: EnvironmentConfig, promotion: string | undefined): void {
+  const required = env.approvals?.required ?? 0
+  if (required === 0 || promotion) return
+  throw new ExpectedError(
+    'conflict',
+    `${env.name} needs ${required} approval${required === 1 ? '' : 's'}: promote a release to it (slipway promote RELEASE ${env.name}, or Promote… on the board) instead of deploying`,
+    { environment: env.name, required }
+  )
+}

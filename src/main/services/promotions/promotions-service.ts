@@ -1,0 +1,373 @@
+/**
+ * Promotions of one workspace, stored as team state (`refs/slipway/promotions/<id>`): a
+ * release current and healthy on every host of `promoteFrom` is requested for the next
+ * environment (what ships is fixed then), approved by others (signed where required), then
+ * the very same artifact is deployed (sha256 checked on every target host) and the outcome
+ * recorded. Every change is published to origin when there is one.
+ */
+import { randomBytes } from 'node:crypto'
+import type { EnvironmentConfig, SlipwayConfig } from '../../../shared/config-schema'
+import type { Deployment, EnvironmentStatus, Release } from '../../../shared/deploy-models'
+import type { Promotion } from '../../../shared/promotion-models'
+import type { Ticket } from '../../../shared/ticket-models'
+import { ExpectedError } from '../errors'
+import { runGit } from '../git'
+import type { SyncOutcome, TeamStateStore } from '../team-state'
+import { readIdentity } from '../team-state/git-write'
+import { approvalRules, judgePromotion, refusalOf } from './approvals'
+import { approvalPayload, foldPromotion, PROMOTION_OPS, type RawPromotion } from './promotion-fold'
+import { readShips, releaseNotes, shippedCommits, shippedTickets } from './ships'
+import { signPayload, verifyPayload } from './ssh-signature'
+
+const PROMOTIONS = 'promotions/'
+
+/** What promotions need from the deploy domain (the workspace's DeployService). */
+export interface PromoteDeploy {
+  status(environment: string): Promise<EnvironmentStatus>
+  listReleases(): Promise<Release[]>
+  /** Per target host: whether it holds `release` and the sha256 it recorded for it. */
+  releaseOnHosts(
+    environment: string,
+    release: string
+  ): Promise<{ host: string; present: boolean; sha256: string | null; error: string | null }[]>
+  deployToEnd(
+    release: string,
+    environment: string,
+    reason: string,
+    onStarted: (d: Deployment) => void,
+    options: { overrideFreeze?: string; promotion?: string }
+  ): Promise<Deployment>
+}
+
+/** The team sync as promotions use it. */
+export interface PromoteSync {
+  sync(): Promise<SyncOutcome>
+  publish(): Promise<boolean>
+  hasOrigin(): Promise<boolean>
+}
+
+/** What the promotions service needs. */
+export interface PromotionsOptions {
+  readonly repo: string
+  readonly mainBranch: string
+  readonly config: SlipwayConfig
+  readonly store: TeamStateStore
+  readonly sync: PromoteSync
+  readonly deploy: PromoteDeploy
+  /** The tracker's tickets (for what ships and release notes). */
+  readonly tickets: () => Promise<readonly Ticket[]>
+  /** Told after a promotion changed here. */
+  readonly changed?: (promotion: Promotion) => void
+}
+
+/** What promoting did: still waiting, or deployed with the deployment's end. */
+export type PromoteOutcome =
+  | { readonly kind: 'pending'; readonly promotion: Promotion }
+  | { readonly kind: 'deployed'; readonly promotion: Promotion; readonly deployment: Deployment }
+
+/** The promotions of one workspace. */
+export class PromotionsService {
+  constructor(readonly options: PromotionsOptions) {}
+
+  private target(name: string): EnvironmentConfig & { promoteFrom: string } {
+    const env = this.options.config.environments.find((e) => e.name === name)
+    if (!env) throw new ExpectedError('not-found', `no environment "${name}" in slipway.yml`)
+    if (!env.promoteFrom) {
+      throw new ExpectedError(
+        'bad-request',
+        `${name} is not promoted from another environment (no promoteFrom in slipway.yml); deploy to it instead`
+      )
+    }
+    return env as EnvironmentConfig & { promoteFrom: string }
+  }
+
+  /** Every readable promotion, newest first, with approvals judged now. */
+  async list(): Promise<Promotion[]> {
+    const snap = await this.options.store.snapshot((p) => p.startsWith(PROMOTIONS))
+    const raws: RawPromotion[] = []
+    for (const [path, log] of snap.entities) {
+      const raw = foldPromotion(path.slice(PROMOTIONS.length), log.ops)
+      if (raw) raws.push(raw)
+    }
+    const judged = await Promise.all(raws.map((r) => this.judge(r)))
+    return judged.sort((a, b) => b.requestedAt.localeCompare(a.requestedAt))
+  }
+
+  private async judge(raw: RawPromotion): Promise<Promotion> {
+    const env = this.options.config.environments.find((e) => e.name === raw.to)
+    const rules = approvalRules(env)
+    const signers = rules.signed ? await this.allowedSigners(rules.allowedSigners) : null
+    return judgePromotion(raw, env, (a) =>
+      verifyPayload({
+        allowedSigners: signers,
+        source: rules.allowedSigners,
+        principal: a.by.email,
+        payload: approvalPayload(raw),
+        signature: a.signature ?? ''
+      })
+    )
+  }
+
+  /** The allowed-signers file as committed on main (never the working tree), or null. */
+  private async allowedSigners(path: string): Promise<string | null> {
+    const out = await runGit(
+      this.options.repo,
+      ['cat-file', 'blob', `refs/heads/${this.options.mainBranch}:${path}`],
+      { okExitCodes: [0, 128] }
+    )
+    return out.exitCode === 0 ? out.stdout : null
+  }
+
+  /** The open (not ended) promotion of `release` to `to`, if any. */
+  async open(release: string, to: string): Promise<Promotion | null> {
+    return (
+      (await this.list()).find(
+        (p) => p.release === release && p.to === to && p.state !== 'ended'
+      ) ?? null
+    )
+  }
+
+  /** Refuses unless `release` is current and healthy on every host of `from` (read now). */
+  private async requireOnSource(release: string, from: string): Promise<void> {
+    const status = await this.options.deploy.status(from)
+    const problems = status.hosts.flatMap((h) => {
+      if (!h.reachable) return [`${h.host} could not be read (${h.error ?? 'unreachable'})`]
+      if (h.release !== release) return [`${h.host} runs ${h.release ?? 'nothing'}`]
+      if (!h.healthy) return [`${h.host} is not healthy (${h.health.detail || h.health.kind})`]
+      return []
+    })
+    if (problems.length > 0) {
+      throw new ExpectedError(
+        'conflict',
+        `${release} is not current and healthy on every host of ${from}: ${problems.join('; ')}`,
+        { release, environment: from, problems }
+      )
+    }
+  }
+
+  private async release(id: string): Promise<{ release: Release; all: Release[] }> {
+    const all = await this.options.deploy.listReleases()
+    const release = all.find((r) => r.id === id)
+    if (!release) {
+      throw new ExpectedError(
+        'not-found',
+        `release ${id} is not in this machine's release store; promote from the machine that built it`
+      )
+    }
+    return { release, all }
+  }
+
+  /** What promoting `release` to `to` would ship, after the source check; changes nothing. */
+  async preview(releaseId: string, to: string): Promise<Promotion> {
+    const raw = await this.candidate(releaseId, to, '')
+    return this.judge({ ...raw, id: 'preview' })
+  }
+
+  private async candidate(releaseId: string, to: string, reason: string): Promise<RawPromotion> {
+    const env = this.target(to)
+    await this.requireOnSource(releaseId, env.promoteFrom)
+    const { release, all } = await this.release(releaseId)
+    const targetStatus = await this.options.deploy.status(to).catch(() => null)
+    const since = mostRun(targetStatus)
+    const ships = await readShips({
+      repo: this.options.repo,
+      since: since === release.id ? null : since,
+      candidate: release,
+      releases: all,
+      ticketPattern: this.options.config.tickets.pattern,
+      tracked: await this.options.tickets()
+    })
+    const me = await readIdentity(this.options.repo)
+    return {
+      id: '',
+      release: release.id,
+      sha256: release.sha256,
+      commit: release.commit,
+      from: env.promoteFrom,
+      to,
+      requestedBy: me,
+      requestedAt: new Date().toISOString(),
+      reason,
+      ships,
+      approvals: [],
+      outcome: null
+    }
+  }
+
+  private async syncFirst(): Promise<void> {
+    if (await this.options.sync.hasOrigin()) await this.options.sync.sync()
+  }
+
+  private async publish(): Promise<void> {
+    if (await this.options.sync.hasOrigin()) await this.options.sync.publish()
+  }
+
+  /**
+   * Requests the promotion of `release` to `to` (or finds the open one). While approvals are
+   * missing it answers `pending`, naming them; once approved it deploys the same artifact,
+   * records the outcome, and answers `deployed`.
+   */
+  async promote(
+    releaseId: string,
+    to: string,
+    options: { reason?: string; overrideFreeze?: string } = {}
+  ): Promise<PromoteOutcome> {
+    await this.syncFirst()
+    let promotion = await this.open(releaseId, to)
+    if (!promotion) {
+      const c = await this.candidate(releaseId, to, options.reason?.trim() ?? '')
+      const id = randomBytes(8).toString('hex')
+      await this.options.store.append({
+        path: PROMOTIONS + id,
+        type: PROMOTION_OPS.request,
+        data: {
+          release: c.release,
+          sha256: c.sha256,
+          commit: c.commit,
+          from: c.from,
+          to: c.to,
+          reason: c.reason,
+          ships: c.ships
+        },
+        summary: `Promote ${c.release} from ${c.from} to ${c.to}`,
+        mode: 'create'
+      })
+      await this.publish()
+      promotion = await this.get(id)
+      this.options.changed?.(promotion)
+    }
+    if (promotion.state === 'pending') return { kind: 'pending', promotion }
+    return this.deploy(promotion, options.overrideFreeze)
+  }
+
+  private async get(id: string): Promise<Promotion> {
+    const found = (await this.list()).find((p) => p.id === id)
+    if (!found) throw new ExpectedError('not-found', `no promotion ${id}`)
+    return found
+  }
+
+  private async deploy(promotion: Promotion, overrideFreeze?: string): Promise<PromoteOutcome> {
+    const { release, to, from } = promotion
+    await this.requireOnSource(release, from)
+    // The very artifact that was requested: never a rebuild under the same id.
+    const { release: local } = await this.release(release)
+    if (local.sha256 !== promotion.sha256) {
+      throw new ExpectedError(
+        'deploy-failed',
+        `release ${release} here has sha256 ${local.sha256}, not the ${promotion.sha256} that was requested and approved; nothing was deployed`
+      )
+    }
+    const hosts = await this.options.deploy.releaseOnHosts(to, release)
+    const mismatched = hosts.filter((h) => h.present && h.sha256 !== promotion.sha256)
+    if (mismatched.length > 0) {
+      throw new ExpectedError(
+        'deploy-failed',
+        `sha256 mismatch: ${mismatched.map((h) => `${h.host} holds releases/${release} with sha256 ${h.sha256 ?? 'unrecorded'}`).join('; ')}, not ${promotion.sha256} from the release manifest; nothing was activated`,
+        { hosts: mismatched.map((h) => h.host) }
+      )
+    }
+    const reason = `promotion ${promotion.id} of ${release} from ${from}${promotion.reason ? `: ${promotion.reason}` : ''}`
+    const deployment = await this.options.deploy.deployToEnd(release, to, reason, () => undefined, {
+      promotion: promotion.id,
+      ...(overrideFreeze ? { overrideFreeze } : {})
+    })
+    const status = deployment.status === 'running' ? 'failed' : deployment.status
+    await this.options.store.append({
+      path: PROMOTIONS + promotion.id,
+      type: PROMOTION_OPS.outcome,
+      data: { status, deployment: deployment.id, summary: deployment.summary },
+      summary: `Promotion of ${release} to ${to}: ${status}`,
+      mode: 'append'
+    })
+    await this.publish()
+    const ended = await this.get(promotion.id)
+    this.options.changed?.(ended)
+    return { kind: 'deployed', promotion: ended, deployment }
+  }
+
+  /**
+   * Approves the open promotion of `release` to `to` as this clone's git identity: refused,
+   * saying why, for the requester and (with authorCannotApprove) any author of a shipped
+   * commit; signed with `user.signingkey` where approvals must be signed, and refused when
+   * that signature would not verify against the allowed-signers file on main.
+   */
+  async approve(releaseId: string, to: string): Promise<Promotion> {
+    await this.syncFirst()
+    const promotion = await this.open(releaseId, to)
+    if (!promotion) {
+      throw new ExpectedError(
+        'not-found',
+        `no open promotion of ${releaseId} to ${to}: request it first with slipway promote ${releaseId} ${to}`
+      )
+    }
+    const me = await readIdentity(this.options.repo)
+    const rules = approvalRules(this.options.config.environments.find((e) => e.name === to))
+    const refused = refusalOf(promotion, me.email, rules.authorCannotApprove)
+    if (refused) throw new ExpectedError('conflict', refused, { promotion: promotion.id })
+    let signature: string | null = null
+    if (rules.signed) {
+      const payload = approvalPayload(promotion)
+      signature = await signPayload(this.options.repo, payload)
+      const verdict = await verifyPayload({
+        allowedSigners: await this.allowedSigners(rules.allowedSigners),
+        source: rules.allowedSigners,
+        principal: me.email,
+        payload,
+        signature
+      })
+      if (!verdict.ok)
+        throw new ExpectedError('conflict', `your approval would not count: ${verdict.why}`)
+    }
+    await this.options.store.append({
+      path: PROMOTIONS + promotion.id,
+      type: PROMOTION_OPS.approve,
+      data: signature ? { signature } : {},
+      summary: `Approve ${releaseId} for ${to}`,
+      mode: 'append'
+    })
+    await this.publish()
+    const approved = await this.get(promotion.id)
+    this.options.changed?.(approved)
+    return approved
+  }
+
+  /** Release notes in Markdown from the release's tickets, grouped by type. */
+  async notes(releaseId: string): Promise<string> {
+    const { release, all } = await this.release(releaseId)
+    const previous = release.previousId ? all.find((r) => r.id === release.previousId) : null
+    const commits = await shippedCommits(
+      this.options.repo,
+      previous?.commit ?? null,
+      release.commit,
+      this.options.config.tickets.pattern
+    )
+    const tickets = shippedTickets(
+      commits.length > 0
+        ? commits
+        : release.tickets.map((key) => ({
+            sha: '',
+            subject: key,
+            author: { name: '', email: '' },
+            revert: false,
+            tickets: [key]
+          })),
+      await this.options.tickets()
+    )
+    return releaseNotes(
+      release,
+      tickets,
+      commits.filter((c) => c.revert)
+    )
+  }
+}
+
+/** The release most hosts of an environment run, or null. */
+function mostRun(status: EnvironmentStatus | null): string | null {
+  if (!status) return null
+  const counts = new Map<string, number>()
+  for (const h of status.hosts)
+    if (h.release) counts.set(h.release, (counts.get(h.release) ?? 0) + 1)
+  let best: string | null = null
+  for (const [id, n] of counts) if (best === null || n > (counts.get(best) ?? 0)) best = id
+  return best
+}
