@@ -67,6 +67,7 @@ export function createTeamDomain(
         if (out.kind === 'synced' && out.received > 0) {
           ctx.emit({ event: 'tickets.changed', payload: { reason: 'sync' } })
           ctx.emit({ event: 'pullRequests.changed', payload: { reason: 'sync' } })
+          ctx.emit({ event: 'promotions.changed', payload: { promotion: null } })
         }
       })
     )

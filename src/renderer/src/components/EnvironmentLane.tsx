@@ -6,12 +6,15 @@ import { useStores } from '../stores/hooks'
 import { useDeploy, useHistory } from '../stores/use-deploy'
 import { HostRow } from './HostRow'
 import { DEPLOYMENT_STATUS_TEXT } from '../lib/deploy-labels'
-import { History, RefreshCw, Rocket, Undo2 } from 'lucide-react'
+import { ArrowUpFromLine, History, RefreshCw, Rocket, Undo2 } from 'lucide-react'
 import { Outcome, When } from './HistoryDialog'
 import { LaneRunLocally } from './LaneRunLocally'
 import { InvalidConfigNote } from './ConfigProblems'
 import { MergeReleaseNote } from './MergeReleaseNote'
 import { FreezeNotice } from './FreezeNotice'
+import { PromotionNote } from './PromotionNote'
+import { deployedRelease } from '../views/DeployDialog'
+import { usePromotions } from '../stores/use-team'
 
 /** How a host reads on the board: its name, and where it is. */
 function describeHost(host: HostConfig): { readonly label: string; readonly detail: string } {
@@ -45,7 +48,16 @@ export function EnvironmentLane({
   readonly now: number
 }): React.JSX.Element {
   const name = environment.name
-  const { deploy: store, history } = useStores()
+  const { deploy: store, history, promotions } = useStores()
+  const promoteFrom = environment.promoteFrom ?? null
+  const upstream = useDeploy((s) =>
+    promoteFrom ? deployedRelease(s.environments[promoteFrom]?.status) : null
+  )
+  const promotionsLoaded = usePromotions((s) => s.loaded)
+  useEffect(() => {
+    if (promoteFrom && !promotionsLoaded) void promotions.getState().load()
+  }, [promoteFrom, promotionsLoaded, promotions])
+  const needsApproval = (environment.approvals?.required ?? 0) > 0
   const reading = useDeploy((s) => s.environments[name])
   const running = useDeploy((s) =>
     s.deployments.find((d) => d.environment === name && d.status === 'running')
@@ -90,12 +102,26 @@ export function EnvironmentLane({
       </header>
       {facts.length > 0 && <p className="env-facts">{facts.join(' · ')}</p>}
       <div className="env-actions">
+        {promoteFrom && (
+          <button
+            type="button"
+            className="primary"
+            data-testid={`promote-${name}`}
+            onClick={() => upstream && void promotions.getState().open(upstream, name)}
+            disabled={running !== undefined || upstream === null}
+            aria-describedby={upstream === null ? `promote-why-${name}` : undefined}
+          >
+            <ArrowUpFromLine size={14} aria-hidden="true" />
+            Promote…
+          </button>
+        )}
         <button
           type="button"
-          className="primary"
+          className={promoteFrom ? undefined : 'primary'}
           data-testid={`deploy-${name}`}
           onClick={() => store.getState().openDeploy(name)}
-          disabled={running !== undefined}
+          disabled={running !== undefined || needsApproval}
+          aria-describedby={needsApproval ? `deploy-why-${name}` : undefined}
         >
           <Rocket size={14} aria-hidden="true" />
           Deploy…
@@ -131,6 +157,17 @@ export function EnvironmentLane({
         </button>
       </div>
       <LaneRunLocally environment={name} />
+      {promoteFrom && upstream === null && (
+        <p className="env-facts" id={`promote-why-${name}`}>
+          Promote waits for {promoteFrom} to run a release.
+        </p>
+      )}
+      {needsApproval && (
+        <p className="env-facts" id={`deploy-why-${name}`}>
+          Deploy is off: {name} takes releases only through an approved promotion.
+        </p>
+      )}
+      {promoteFrom && <PromotionNote environment={name} />}
       {running && (
         <button
           type="button"

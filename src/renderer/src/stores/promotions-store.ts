@@ -24,6 +24,12 @@ export interface PromotionsState {
   readonly actionError: UiError | null
   /** The answer of the last promote. */
   readonly result: PromoteResult | null
+  /** Release notes last asked for. */
+  readonly notes: {
+    readonly release: string
+    readonly markdown: string | null
+    readonly error: UiError | null
+  } | null
 }
 
 /** What components and subscriptions may do. */
@@ -35,6 +41,8 @@ export interface PromotionsActions {
   close(): void
   promote(options: { reason?: string; overrideFreeze?: string }): Promise<void>
   approve(release: string, environment: string): Promise<void>
+  /** Reads a release's notes (Markdown). */
+  loadNotes(release: string): Promise<void>
   reset(): void
 }
 
@@ -49,7 +57,8 @@ export const PROMOTIONS_DEFAULTS: PromotionsState = {
   dialog: null,
   pending: null,
   actionError: null,
-  result: null
+  result: null,
+  notes: null
 }
 
 /** Creates the promotions store over an API client (a fake one in tests). */
@@ -126,6 +135,18 @@ export function createPromotionsStore(client: ApiClient): StoreApi<PromotionsSto
         void get().load()
       } catch (error) {
         set({ pending: null, actionError: describeError(error) })
+      }
+    },
+
+    async loadNotes(release) {
+      set({ notes: { release, markdown: null, error: null } })
+      try {
+        const { markdown } = await client.call('releases.notes', { release })
+        if (get().notes?.release === release) set({ notes: { release, markdown, error: null } })
+      } catch (error) {
+        if (get().notes?.release === release) {
+          set({ notes: { release, markdown: null, error: describeError(error) } })
+        }
       }
     },
 

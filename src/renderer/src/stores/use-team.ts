@@ -1,5 +1,6 @@
 import { useStore } from 'zustand'
 import { useStores } from './hooks'
+import type { PromotionsStore } from './promotions-store'
 import type { PullsStore } from './pulls-store'
 import type { TeamStore } from './team-store'
 import type { TicketsStore } from './tickets-store'
@@ -17,4 +18,9 @@ export function useTickets<T>(selector: (state: TicketsStore) => T): T {
 /** One value from the pull-requests store; re-renders only when that value changes. */
 export function usePulls<T>(selector: (state: PullsStore) => T): T {
   return useStore(useStores().pulls, selector)
+}
+
+/** One value from the promotions store; re-renders only when that value changes. */
+export function usePromotions<T>(selector: (state: PromotionsStore) => T): T {
+  return useStore(useStores().promotions, selector)
 }

@@ -4,6 +4,7 @@ import { BRANCH_CARD_HEIGHT } from '../components/BranchCard'
 import { BranchDrawer } from '../components/BranchDrawer'
 import { BranchesLane } from '../components/BranchesLane'
 import { DeployOverlay } from '../components/DeployOverlay'
+import { PromoteDialog } from '../components/PromoteDialog'
 import { EnvironmentLane, NoEnvironmentsLane } from '../components/EnvironmentLane'
 import { Header } from '../components/Header'
 import { LeftoversBanner } from '../components/LeftoversBanner'
@@ -176,6 +177,7 @@ export function BoardView({
       <TicketDialog now={now} />
       <OpenPullDialog />
       <PullRequestView isDemo={workspace.isDemo} now={now} />
+      <PromoteDialog />
     </div>
   )
 }
