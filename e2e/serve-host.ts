@@ -18,16 +18,18 @@ const CLI = resolve('out/main/cli.js')
 
 /**
  * Starts the built CLI's `serve` on a random loopback port and waits for the URL it prints.
- * Without `workspace` it opens the demo, created fresh in a temp data folder.
+ * Without `workspace` it opens the demo, created fresh in a temp data folder. A workspace is
+ * trusted with `--trust` (as a script would) unless `trust: false` (the trust dialog's spec).
  */
 export async function startServe(
   workspace?: string,
-  options: { readonly viewer?: boolean } = {}
+  options: { readonly viewer?: boolean; readonly trust?: boolean } = {}
 ): Promise<ServeHost> {
   const dataDir = mkdtempSync(join(tmpdir(), 'slipway-e2e-'))
   const args = [CLI, 'serve', '--port', '0', '--data-dir', dataDir]
   if (workspace) args.push('--workspace', workspace)
   if (options.viewer) args.push('--viewer')
+  if (workspace && options.trust !== false) args.push('--trust')
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
   const [url, viewerUrl] = await waitForUrl(child, options.viewer ? 2 : 1)
   const parsed = new URL(url)

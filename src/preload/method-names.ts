@@ -24,6 +24,8 @@ export const METHOD_NAMES = [
   'tests.setPaused',
   'tests.focus',
   'tests.log',
+  'trust.status',
+  'trust.grant',
   'releases.list',
   'releases.create',
   'releases.prune',

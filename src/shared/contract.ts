@@ -11,6 +11,7 @@ import { pullRequestMethods, type PullRequestEvents } from './contract-pull-requ
 import { teamMethods, type TeamEvents } from './contract-team'
 import { testMethods, type TestEvents } from './contract-test-runs'
 import { ticketMethods, type TicketEvents } from './contract-tickets'
+import { trustMethods, type TrustEvents } from './contract-trust'
 import { workspaceMethods, type WorkspaceEvents } from './contract-workspace'
 import type { ApiResult } from './errors'
 
@@ -24,6 +25,7 @@ export const contract = {
   ...workspaceMethods,
   ...branchMethods,
   ...testMethods,
+  ...trustMethods,
   ...deployMethods,
   ...mergeReleaseMethods,
   ...teamMethods,
@@ -61,6 +63,7 @@ export function isMethod(name: unknown): name is Method {
 export type EventMap = WorkspaceEvents &
   BranchEvents &
   TestEvents &
+  TrustEvents &
   DeployEvents &
   MergeReleaseEvents &
   TeamEvents &

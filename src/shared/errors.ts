@@ -24,6 +24,7 @@ export const API_ERROR_CODES = [
   'deploy-failed',
   'checks-failed',
   'frozen',
+  'untrusted',
   'internal'
 ] as const
 

@@ -12,6 +12,7 @@ import { removeDir, tempDir } from '../testing/temp-dir'
 import { commitFile, git } from '../testing/test-repo'
 import { memorySettingsStore } from '../services/workspace'
 import { createRouter, type Router } from './router'
+import { trustOpenWorkspace } from '../testing/trust'
 
 const unavailable = sshdUnavailableReason()
 
@@ -84,6 +85,7 @@ describe.skipIf(unavailable !== null)(
       })
       router.onEvent((e) => events.push(e))
       value(await router.openWorkspace(repo))
+      await trustOpenWorkspace(router)
     }, 60_000)
 
     afterAll(async () => {
@@ -189,6 +191,7 @@ describe.skipIf(unavailable !== null)(
       })
       try {
         value(await other.openWorkspace(repo))
+        await trustOpenWorkspace(other)
         const [release] = value(await other.call('releases.list', {}))
         expect(release).toBeUndefined()
         const built = value(await other.call('releases.create', {}))

@@ -9,6 +9,7 @@ import { createRouter, type Router } from './router'
 import { stopDemoApp } from '../testing/deploy-support'
 import { freePort } from '../testing/ports'
 import { removeDir, tempDir } from '../testing/temp-dir'
+import { trustOpenWorkspace } from '../testing/trust'
 
 function value<T>(result: ApiResult<T>): T {
   if (!result.ok) throw new Error(`expected a value, got ${JSON.stringify(result.error)}`)
@@ -54,6 +55,7 @@ describe('deploy methods through the router, on the demo workspace', () => {
     const yml = join(demo, 'slipway.yml')
     await writeFile(yml, (await readFile(yml, 'utf8')).replace('port: 4301', `port: ${port}`))
     value(await router.openWorkspace(demo))
+    await trustOpenWorkspace(router)
   }, 30_000)
 
   afterAll(async () => {

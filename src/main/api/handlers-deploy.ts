@@ -48,6 +48,7 @@ export function createDeployDomain(
       emit: ctx.emit,
       log,
       deployments,
+      requireTrust: (what) => ctx.trust.require(workspace, what),
       ...(recorderFor ? { recorder: recorderFor(workspace) } : {})
     })
   })

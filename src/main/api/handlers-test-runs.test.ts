@@ -12,6 +12,7 @@ import {
 } from '../testing/fixture-repos'
 import { removeDir, tempDir } from '../testing/temp-dir'
 import { git } from '../testing/test-repo'
+import { trustOpenWorkspace } from '../testing/trust'
 
 function value<T>(result: ApiResult<T>): T {
   if (!result.ok) throw new Error(`expected a value, got ${JSON.stringify(result.error)}`)
@@ -53,6 +54,7 @@ describe('tests handlers through the router, on a real repository', () => {
     })
     router.onEvent((e) => events.push(e))
     value(await router.openWorkspace(repo))
+    await trustOpenWorkspace(router)
   })
   afterAll(async () => {
     // Resolves once the service stopped (runs killed, worktrees removed).
@@ -146,6 +148,7 @@ describe('tests handlers through the router, on a real repository', () => {
     })
     try {
       value(await other.openWorkspace(plain))
+      await trustOpenWorkspace(other)
       const result = await other.call('tests.branchStates', {})
       expect(result).toMatchObject({ ok: false, error: { code: 'bad-config' } })
       if (!result.ok) expect(result.error.message).toContain('test.command')
@@ -164,6 +167,7 @@ describe('tests handlers through the router, on a real repository', () => {
     })
     try {
       value(await again.openWorkspace(repo))
+      await trustOpenWorkspace(again)
       value(await again.call('tests.setPaused', { paused: true }))
       const runs = value(await again.call('tests.runs', { branch: FAILING_BRANCH }))
       expect(runs.some((r) => r.status === 'failed')).toBe(true)

@@ -56,7 +56,7 @@ export function createTestDomain(ctx: HandlerContext): TestDomain {
     }
   )
 
-  const service = (): Promise<TestService> => {
+  const service = async (): Promise<TestService> => {
     const entry = opened()
     const { workspace } = entry
     if (!workspace.config.test) {
@@ -67,6 +67,10 @@ export function createTestDomain(ctx: HandlerContext): TestDomain {
       )
     }
     if (entry.service) return entry.service
+    // Nothing of the workspace runs before the user has seen its commands and said yes.
+    await ctx.trust.require(workspace, 'Slipway tests its branches')
+    if (entry.service) return entry.service
+    if (entry.closed) throw new ExpectedError('no-workspace', 'The workspace was closed meanwhile.')
     const starting = startService(ctx, workspace, (event) => {
       // Events of a service whose workspace was closed meanwhile are dropped.
       if (!entry.closed) forward(ctx, event)

@@ -1,6 +1,7 @@
 import type { AppEvent, Method, ParsedRequestOf, ResponseOf } from '../../shared/contract'
 import type { AppInfo } from '../../shared/models'
 import { currentActor } from '../services/deploy'
+import { TrustService } from '../services/trust'
 import type { SettingsStore } from '../services/workspace'
 import { createBranchEnvDomain } from './handlers-branch-envs'
 import { createBranchHandlers } from './handlers-branches'
@@ -13,6 +14,7 @@ import { createPullRequestHandlers } from './handlers-pull-requests'
 import { createTeamDomain, mergeTestsFrom } from './handlers-team'
 import { createTestDomain } from './handlers-test-runs'
 import { createTicketHandlers } from './handlers-tickets'
+import { createTrustHandlers } from './handlers-trust'
 import { createWorkspaceHandlers } from './handlers-workspace'
 import type { Session } from './session'
 import type { ErrorLog } from './to-api-error'
@@ -38,6 +40,11 @@ export interface HandlerContext {
   readonly emit: (event: AppEvent) => void
   /** False in one-shot commands: the test service runs only what is requested. */
   readonly continualTesting: boolean
+  /**
+   * Workspace trust: the one gate before anything runs a command of slipway.yml (tests, setup,
+   * builds, hooks, health commands). Every domain that runs one calls `trust.require` first.
+   */
+  readonly trust: TrustService
 }
 
 /** The handlers of one domain's methods (see handlers-*.ts). */
@@ -47,7 +54,8 @@ export type DomainHandlers<M extends Method> = Pick<Handlers, M>
  * The handler table: each domain's `handlers-<domain>.ts` maps its contract methods to its
  * service; a domain missing here fails to compile.
  */
-export function createHandlers(ctx: HandlerContext): Handlers {
+export function createHandlers(base: Omit<HandlerContext, 'trust'>): Handlers {
+  const ctx: HandlerContext = { ...base, trust: new TrustService(base.dataDir) }
   const tests = createTestDomain(ctx)
   const team = createTeamDomain(ctx, () => mergeTestsFrom(tests))
   // The ledger reads hosts' logs through the deploy domain, which records into the ledger.
@@ -58,6 +66,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     ...createWorkspaceHandlers(ctx),
     ...createBranchHandlers(ctx),
     ...tests.handlers,
+    ...createTrustHandlers(ctx),
     ...deploy.handlers,
     ...mergeRelease.handlers,
     ...team.handlers,

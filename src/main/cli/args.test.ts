@@ -28,6 +28,7 @@ describe('parseCli', () => {
       workspace: '/r',
       port: 8080,
       open: true,
+      trust: false,
       dataDir: '/d',
       viewer: false,
       host: null

@@ -29,6 +29,8 @@ export type CliCommand =
       readonly workspace: string | null
       readonly port: number
       readonly open: boolean
+      /** Trust the workspace's commands without asking (scripts). */
+      readonly trust: boolean
       readonly dataDir: string | null
       /** Also serve a read-only viewer URL (presentation mode) with a token of its own. */
       readonly viewer: boolean
@@ -50,14 +52,14 @@ Commands:
   branches [--workspace PATH] [--json]
         List the branches of a git repository (default: the current folder) with
         ahead/behind main and their tickets.
-  test <BRANCH|SHA> [--workspace PATH] [--merge] [--force]
+  test <BRANCH|SHA> [--workspace PATH] [--merge] [--force] [--trust]
         Run the test command (slipway.yml test.command) at the tip of a branch, or
         with --merge on the merge of it into main, in a separate worktree. Streams
         the log; exit code 0 when the tests passed, 1 otherwise. A finished result
         for the same commit is reused unless --force.
   runs [--workspace PATH] [--branch NAME] [--limit N] [--json]
         The stored test runs, newest first.
-  serve [--workspace PATH] [--port N] [--open] [--viewer [--host ADDR]]
+  serve [--workspace PATH] [--port N] [--open] [--trust] [--viewer [--host ADDR]]
         Serve the Slipway board on http://127.0.0.1 (default: the demo workspace).
         Prints the URL, with its access token, and runs until Ctrl-C. --viewer also
         prints a read-only URL to share (presentation mode; changes are refused).
@@ -129,6 +131,7 @@ export function parseCli(argv: readonly string[], cwd: string): CliCommand {
           workspace: { type: 'string', short: 'w' },
           port: { type: 'string', short: 'p' },
           open: { type: 'boolean' },
+          trust: { type: 'boolean' },
           viewer: { type: 'boolean' },
           host: { type: 'string' }
         },
@@ -140,6 +143,7 @@ export function parseCli(argv: readonly string[], cwd: string): CliCommand {
         workspace: given('--workspace', values.workspace) ?? null,
         port: values.port === undefined ? 0 : parsePort(values.port),
         open: values.open ?? false,
+        trust: values.trust ?? false,
         dataDir: given('--data-dir', values['data-dir']) ?? null,
         viewer: values.viewer ?? false,
         host: serveHost(given('--host', values.host) ?? null, values.viewer ?? false)

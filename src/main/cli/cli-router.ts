@@ -26,6 +26,11 @@ export interface CliIo {
   readonly untilStopped: () => Promise<void>
   /** Where bugs are reported for a data folder (one line to stderr; the stack to a log file). */
   readonly logFor: (dataDir: string) => ErrorLog
+  /**
+   * Asks a question on the terminal and answers the line typed (null at end of input); absent
+   * when stdin is not a terminal (scripts pass --trust instead).
+   */
+  readonly ask?: (question: string) => Promise<string | null>
 }
 
 /** A failure worded for the user (one line, maybe a hint below it), with its exit code. */

@@ -7,6 +7,7 @@ import { removeDir, tempDir } from '../testing/temp-dir'
 import { TestRepo } from '../testing/test-repo'
 import { createConfSettingsStore, createRouter, type Router } from '../api'
 import { createFileLog } from './file-log'
+import { trustOpenWorkspace } from '../testing/trust'
 
 function value<T>(result: ApiResult<T>): T {
   if (!result.ok) throw new Error(`expected a value, got ${JSON.stringify(result.error)}`)
@@ -69,6 +70,7 @@ describe('files at rest', () => {
 
   it('keeps the data folder 0700 and every file Slipway writes 0600', async () => {
     value(await router.openWorkspace(repo.path))
+    await trustOpenWorkspace(router)
     const done = new Promise<TestRun>((resolve) =>
       router.onEvent((e) => {
         if (e.event === 'tests.runChanged' && e.payload.run.status === 'passed') {

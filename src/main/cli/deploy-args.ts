@@ -1,7 +1,12 @@
 import { UsageError, given, parseWith } from './parse-options'
 
 /** The deploy-domain commands of the CLI; a union on `kind`. */
-export type DeployCliCommand =
+export type DeployCliCommand = DeployCommandOnly & {
+  /** Trust the workspace's commands (build, hooks) without asking (scripts). */
+  readonly trust: boolean
+}
+
+type DeployCommandOnly =
   | {
       readonly kind: 'release-create'
       readonly workspace: string
@@ -61,7 +66,8 @@ function positionals(values: readonly string[], names: readonly string[], usage:
 const COMMON = {
   'data-dir': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
-  workspace: { type: 'string', short: 'w' }
+  workspace: { type: 'string', short: 'w' },
+  trust: { type: 'boolean' }
 } as const
 
 /**
@@ -73,6 +79,16 @@ export function parseDeployCommand(
   args: readonly string[],
   cwd: string
 ): DeployCliCommand | null | undefined {
+  const command = parseDeployOnly(first, args, cwd)
+  // Every verb accepts --trust (COMMON); parseArgs has already refused anything unknown.
+  return command ? { ...command, trust: args.includes('--trust') } : command
+}
+
+function parseDeployOnly(
+  first: string,
+  args: readonly string[],
+  cwd: string
+): DeployCommandOnly | null | undefined {
   switch (first) {
     case 'release': {
       const [verb, ...rest] = args

@@ -16,7 +16,8 @@ describe('slipway release / deploy / status / rollback (real process, demo works
   let port: number
 
   const run = (...args: string[]): Promise<CliRun> =>
-    runCli([...args, '--workspace', demo], { cwd: demo, env })
+    // The demo opened by its path is an ordinary repository: scripts pass --trust.
+    runCli([...args, '--workspace', demo, '--trust'], { cwd: demo, env })
 
   beforeAll(async () => {
     dataDir = await tempDir('slipway-deploy-cli-')
@@ -109,7 +110,7 @@ describe.skipIf(noSshd !== null)(`slipway against real sshd hosts ${noSshd ?? ''
   let env: NodeJS.ProcessEnv
 
   const run = (...args: string[]): CliRun =>
-    runCliSync([...args, '--workspace', repo], { cwd: repo, env })
+    runCliSync([...args, '--workspace', repo, '--trust'], { cwd: repo, env })
 
   beforeAll(async () => {
     fleet = await startSshFleet(2, { firstAddress: 81 })

@@ -8,6 +8,7 @@ import { CliFailure, openStrict, unwrap, withRouter, type CliIo } from './cli-ro
 import type { DeployCliCommand } from './deploy-args'
 import { formatStatus, progressPrinter, statusRows } from './deploy-output'
 import { plural } from '../../shared/plural'
+import { ensureTrusted, untrustedMessage } from './trust-prompt'
 
 /**
  * Runs `release create|list`, `deploy`, `status`, `rollback` and `hosts trust` through the same
@@ -16,7 +17,12 @@ import { plural } from '../../shared/plural'
  */
 export function runDeployCommand(command: DeployCliCommand, io: CliIo): Promise<number> {
   return withRouter(io, { dataDir: command.dataDir }, async (router) => {
-    await openStrict(router, command.workspace)
+    const workspace = await openStrict(router, command.workspace)
+    if (['release-create', 'deploy', 'rollback'].includes(command.kind)) {
+      // Builds, hooks and health commands come from slipway.yml: the user says yes first.
+      const answer = await ensureTrusted(router, workspace, io, command.trust)
+      if (answer !== 'trusted') throw new CliFailure(untrustedMessage(workspace, answer))
+    }
     return dispatch(command, router, io)
   })
 }

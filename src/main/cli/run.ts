@@ -20,6 +20,7 @@ import { runRunsCommand } from './runs-command'
 import { runPromoteCommand } from './promote-command'
 import { runTeamCommand } from './team-command'
 import { runTestCommand } from './test-command'
+import { ensureTrusted, untrustedMessage } from './trust-prompt'
 
 export { EXIT, type CliIo } from './cli-router'
 
@@ -128,11 +129,19 @@ async function serve(command: Extract<CliCommand, { kind: 'serve' }>, io: CliIo)
         : await router.openWorkspace(command.workspace)
     )
     warnAboutConfig(workspace, io)
+    const answer = await ensureTrusted(router, workspace, io, command.trust)
+    if (answer !== 'trusted') {
+      io.stderr(
+        `slipway: ${untrustedMessage(workspace, answer)}; serving read-only (the board can ask too)\n`
+      )
+    }
     // The tests service starts on first use; a long-lived host wants continual testing now,
     // before any browser connects. A workspace without test.command just answers bad-config.
-    if (workspace.config.test) void router.call('tests.queue', {})
-    // Likewise, merges to main are released (and deployed on merge) whether or not a browser is open.
-    void router.call('mergeReleases.list', {})
+    if (answer === 'trusted') {
+      if (workspace.config.test) void router.call('tests.queue', {})
+      // Likewise, merges to main are released (and deployed on merge) whether or not a browser is open.
+      void router.call('mergeReleases.list', {})
+    }
     if (!existsSync(join(io.rendererDir, 'index.html'))) {
       io.stderr(
         `slipway: warning: the renderer is not built (${io.rendererDir}); run npm run build\n`

@@ -7,6 +7,8 @@ export interface TestCliCommand {
   readonly workspace: string
   readonly merge: boolean
   readonly force: boolean
+  /** Trust the workspace's commands without asking (scripts). */
+  readonly trust: boolean
   readonly dataDir: string | null
 }
 
@@ -27,7 +29,8 @@ export function parseTestCommand(args: readonly string[], cwd: string): TestCliC
     help: { type: 'boolean', short: 'h' },
     workspace: { type: 'string', short: 'w' },
     merge: { type: 'boolean' },
-    force: { type: 'boolean' }
+    force: { type: 'boolean' },
+    trust: { type: 'boolean' }
   })
   if (values.help) return null
   const [target, ...extra] = positionals
@@ -42,6 +45,7 @@ export function parseTestCommand(args: readonly string[], cwd: string): TestCliC
     workspace: given('--workspace', values.workspace) ?? cwd,
     merge: values.merge ?? false,
     force: values.force ?? false,
+    trust: values.trust ?? false,
     dataDir: given('--data-dir', values['data-dir']) ?? null
   }
 }

@@ -15,7 +15,12 @@ describe('slipway test and slipway runs (real process, real repository)', () => 
   let dataDir: string
   let env: NodeJS.ProcessEnv
 
-  const cli = (...args: string[]) => runCliSync(args, { cwd: repo, env })
+  // A script's answer to the trust question (`runs` only reads and takes no --trust).
+  const cli = (...args: string[]) =>
+    runCliSync(args[0] === 'test' ? ['test', '--trust', ...args.slice(1)] : args, {
+      cwd: repo,
+      env
+    })
 
   beforeAll(async () => {
     repo = await makeTestedRepo()

@@ -3,6 +3,7 @@ import { isFinished, type TestRun } from '../../shared/test-models'
 import type { Router } from '../api'
 import { CliFailure, EXIT, openStrict, unwrap, withRouter, type CliIo } from './cli-router'
 import type { TestCliCommand } from './test-args'
+import { ensureTrusted, untrustedMessage } from './trust-prompt'
 
 /**
  * `slipway test <branch|sha>`: one run of the test command through the router's `tests.*`
@@ -19,6 +20,9 @@ export function runTestCommand(command: TestCliCommand, io: CliIo): Promise<numb
         `${workspace.name}: slipway.yml has no test.command; add for example "test: { command: npm test }"`
       )
     }
+    // The test command and its setup come from slipway.yml: the user says yes first.
+    const answer = await ensureTrusted(router, workspace, io, command.trust)
+    if (answer !== 'trusted') throw new CliFailure(untrustedMessage(workspace, answer))
 
     // Events can arrive before `tests.request` answers with the run's id: keep them until then.
     let runId: string | null = null

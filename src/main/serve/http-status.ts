@@ -29,6 +29,7 @@ export function httpStatusFor(code: ApiErrorCode): number {
     case 'unauthorized':
       return 401
     case 'forbidden':
+    case 'untrusted':
       return 403
     case 'not-found':
       return 404

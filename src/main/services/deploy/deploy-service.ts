@@ -47,6 +47,11 @@ export interface DeployServiceOptions {
   readonly deployments: DeploymentRegistry
   /** Told of every release, deployment, rollback and lock break (the ledger records them). */
   readonly recorder?: DeployRecorder
+  /**
+   * Workspace trust: rejects (`untrusted`) while the user has not accepted slipway.yml's
+   * commands. Called before anything here runs one: a build, hooks, a health command.
+   */
+  readonly requireTrust: (what: string) => Promise<void>
 }
 
 /** A deployment that started: its first state, and its end. */
@@ -130,6 +135,10 @@ export class DeployService {
         'slipway.yml has no build section: say how to build (build.command) and what to ship (build.artifact)'
       )
     }
+    await this.options.requireTrust('building a release')
+    if (this.creating) {
+      throw new ExpectedError('conflict', 'a release is already being built; wait for it to finish')
+    }
     const run = async (): Promise<Release> => {
       try {
         const stored = await createRelease({
@@ -174,7 +183,10 @@ export class DeployService {
 
   /** Reads an environment from its hosts. */
   async status(name: string): Promise<EnvironmentStatus> {
-    return readEnvironmentStatus(this.environment(name), await this.context())
+    const env = this.environment(name)
+    // Reading hosts runs nothing of slipway.yml, but a health command would.
+    if (env.healthCheck?.command) await this.options.requireTrust('running its health command')
+    return readEnvironmentStatus(env, await this.context())
   }
 
   /** The environment's deployments and rollbacks as its hosts recorded them, newest first. */
@@ -244,6 +256,7 @@ export class DeployService {
     promotion?: string
   ): Promise<Started> {
     const env = this.environment(name)
+    await this.options.requireTrust('deploying (hooks and health commands)')
     passApprovals(env, promotion)
     const release = await getRelease(await this.releasesDir(), releaseId)
     const freezeOverride = passFreeze(env, Date.now(), {
@@ -271,6 +284,7 @@ export class DeployService {
     reason: string | undefined
   ): Promise<Deployment> {
     const env = this.environment(name)
+    await this.options.requireTrust('rolling back (hooks and health commands)')
     const { first, finished } = await this.start(env, reason, (ctx, signal, hosts) =>
       rollbackEnvironment(env, ctx, {
         signal,
@@ -386,13 +400,16 @@ export class DeployService {
   /** Reads the environment again and pushes it, so every board shows the hosts' truth. */
   private async announceStatus(env: EnvironmentConfig): Promise<void> {
     try {
-      const status = await readEnvironmentStatus(env, await this.context())
+      const status = await this.status(env.name)
       this.options.emit({
         event: 'environments.changed',
         payload: { workspace: this.options.workspace.path, environment: env.name, status }
       })
     } catch (err) {
-      this.options.log(`could not read ${env.name} after a change`, err)
+      // Not trusted (a lock broken before trusting): the board reads it again once trusted.
+      if (!(err instanceof ExpectedError && err.code === 'untrusted')) {
+        this.options.log(`could not read ${env.name} after a change`, err)
+      }
       this.options.emit({
         event: 'environments.changed',
         payload: { workspace: this.options.workspace.path, environment: env.name, status: null }

@@ -1,4 +1,5 @@
 import { useCallback, useEffect } from 'react'
+import { useStore } from 'zustand'
 import type { ConfigProblem, EnvironmentConfig, HostConfig } from '../../../shared'
 import { formatAbsolute, formatRelative } from '../lib/format'
 import { useVisibleInterval } from '../lib/use-visible-interval'
@@ -48,7 +49,7 @@ export function EnvironmentLane({
   readonly now: number
 }): React.JSX.Element {
   const name = environment.name
-  const { deploy: store, history, promotions } = useStores()
+  const { deploy: store, history, promotions, trust } = useStores()
   const promoteFrom = environment.promoteFrom ?? null
   const upstream = useDeploy((s) =>
     promoteFrom ? deployedRelease(s.environments[promoteFrom]?.status) : null
@@ -58,6 +59,11 @@ export function EnvironmentLane({
     if (promoteFrom && !promotionsLoaded) void promotions.getState().load()
   }, [promoteFrom, promotionsLoaded, promotions])
   const needsApproval = (environment.approvals?.required ?? 0) > 0
+  // Until the workspace is trusted the board is read-only: deploys would run its hooks.
+  const untrusted = useStore(
+    trust,
+    (s) => s.status?.state === 'untrusted' || s.status?.state === 'changed'
+  )
   const reading = useDeploy((s) => s.environments[name])
   const running = useDeploy((s) =>
     s.deployments.find((d) => d.environment === name && d.status === 'running')
@@ -120,8 +126,9 @@ export function EnvironmentLane({
           className={promoteFrom ? undefined : 'primary'}
           data-testid={`deploy-${name}`}
           onClick={() => store.getState().openDeploy(name)}
-          disabled={running !== undefined || needsApproval}
+          disabled={running !== undefined || needsApproval || untrusted}
           aria-describedby={needsApproval ? `deploy-why-${name}` : undefined}
+          title={untrusted ? 'Trust the workspace first: a deploy runs its commands' : undefined}
         >
           <Rocket size={14} aria-hidden="true" />
           Deploy…
@@ -130,8 +137,14 @@ export function EnvironmentLane({
           type="button"
           data-testid={`rollback-${name}`}
           onClick={() => store.getState().openRollback(name)}
-          disabled={running !== undefined || !canRollBack}
-          title={canRollBack ? 'Make the previous release current again' : 'No previous release'}
+          disabled={running !== undefined || !canRollBack || untrusted}
+          title={
+            untrusted
+              ? 'Trust the workspace first: a rollback runs its commands'
+              : canRollBack
+                ? 'Make the previous release current again'
+                : 'No previous release'
+          }
         >
           <Undo2 size={14} aria-hidden="true" />
           Roll back…

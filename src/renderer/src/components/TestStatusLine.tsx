@@ -25,7 +25,7 @@ export function TestStatusLine({ branch }: { readonly branch: string }): React.J
 export function TestsUnavailable(): React.JSX.Element | null {
   const availability = useTests((s) => s.availability)
   const problem = useWorkspace((s) => s.workspace?.configProblems[0] ?? null)
-  const { tests } = useStores()
+  const { tests, trust } = useStores()
   switch (availability.kind) {
     case 'unknown':
     case 'ready':
@@ -39,6 +39,20 @@ export function TestsUnavailable(): React.JSX.Element | null {
           Branches are not tested: slipway.yml has no <code>test.command</code>. Add for example{' '}
           <code>test: {'{ command: npm test }'}</code> and every branch is tested at each new
           commit.
+        </p>
+      )
+    case 'untrusted':
+      return (
+        <p className="tests-note" data-testid="tests-untrusted">
+          Branches are not tested: this workspace&apos;s commands have not been trusted yet, so
+          Slipway runs none of them and the board is read-only.{' '}
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => trust.getState().showDialog()}
+          >
+            Review the commands…
+          </button>
         </p>
       )
     case 'failed':

@@ -11,6 +11,7 @@ import { createReleasesStore, type ReleasesStore } from './releases-store'
 import { createTeamStore, type TeamStore } from './team-store'
 import { createTicketsStore, type TicketsStore } from './tickets-store'
 import { createTestsStore, type TestsStore } from './tests-store'
+import { createTrustStore, type TrustStore } from './trust-store'
 import { createWorkspaceStore, type WorkspaceStore } from './workspace-store'
 
 /** Every domain store of the app, created together over one client. */
@@ -27,6 +28,7 @@ export interface Stores {
   readonly pulls: StoreApi<PullsStore>
   readonly branchEnvs: StoreApi<BranchEnvsStore>
   readonly promotions: StoreApi<PromotionsStore>
+  readonly trust: StoreApi<TrustStore>
 }
 
 /** Creates the app's stores over `client` (the real one in main.tsx, a fake one in tests). */
@@ -43,6 +45,7 @@ export function createStores(client: ApiClient): Stores {
     tickets: createTicketsStore(client),
     pulls: createPullsStore(client),
     branchEnvs: createBranchEnvsStore(client),
-    promotions: createPromotionsStore(client)
+    promotions: createPromotionsStore(client),
+    trust: createTrustStore(client)
   }
 }

@@ -39,6 +39,8 @@ export function connectSubscriptions(
         // A re-opened workspace (new slipway.yml) gets a fresh test service: read it again.
         if (event.payload.workspace) loadTests()
         if (event.payload.workspace) loadBranchEnvs()
+        if (event.payload.workspace) void stores.trust.getState().load()
+        else stores.trust.getState().reset()
         return
       case 'branches.changed':
         if (stores.workspace.getState().workspace) refreshBranches.request()
@@ -72,6 +74,11 @@ export function connectSubscriptions(
         return
       case 'tests.queueChanged':
         stores.tests.getState().queueChanged(event.payload.queue)
+        return
+      case 'trust.changed':
+        stores.trust.getState().changed(event.payload.status)
+        // Trusted now: the test service may start, and the lanes may run health commands.
+        loadTests()
         return
       case 'team.synced':
         stores.team.getState().synced(event.payload.status)
@@ -158,6 +165,8 @@ export function connectSubscriptions(
     if (!samePath) resetDeploys()
     if (!samePath) stores.tests.getState().reset()
     if (!samePath) stores.branchEnvs.getState().reset()
+    if (!samePath) stores.trust.getState().reset()
+    if (key !== null && !samePath) void stores.trust.getState().load()
     if (key !== null) void stores.branches.getState().load()
     if (key !== null) reloadDeploys()
     if (key !== null) loadTests()

@@ -11,6 +11,8 @@ export type TestsAvailability =
   | { readonly kind: 'ready' }
   /** slipway.yml has no `test.command` (the board says so with a hint). */
   | { readonly kind: 'unconfigured'; readonly message: string }
+  /** The workspace's commands are not trusted yet: nothing runs (see the trust store). */
+  | { readonly kind: 'untrusted'; readonly message: string }
   | { readonly kind: 'failed'; readonly error: UiError }
 
 /** The log of the run open in the Run view. */
@@ -154,7 +156,9 @@ export function createTestsStore(
             availability:
               error.code === 'bad-config'
                 ? { kind: 'unconfigured', message: error.message }
-                : { kind: 'failed', error },
+                : error.code === 'untrusted'
+                  ? { kind: 'untrusted', message: error.message }
+                  : { kind: 'failed', error },
             states: {},
             queue: null
           })

@@ -14,6 +14,7 @@ import { PullRequestView } from '../components/PullRequestView'
 import { TicketDialog } from '../components/TicketDialog'
 import { TicketsView } from '../components/TicketsView'
 import '../styles/team.css'
+import { TrustDialog } from '../components/TrustDialog'
 import { useNow } from '../lib/use-now'
 import { useBranches, useStores } from '../stores/hooks'
 import { EnvView } from './EnvView'
@@ -178,6 +179,7 @@ export function BoardView({
       <OpenPullDialog />
       <PullRequestView isDemo={workspace.isDemo} now={now} />
       <PromoteDialog />
+      <TrustDialog />
     </div>
   )
 }
