@@ -23,6 +23,7 @@ export async function prepareDemo(host: ServeHost): Promise<string> {
   const port = await freePort()
   writeFileSync(yml, readFileSync(yml, 'utf8').replace('port: 4301', `port: ${port}`))
   await invoke(host, 'workspace.open', { path: demo })
+  await trustOpenWorkspace(host)
   return demo
 }
 
@@ -34,6 +35,15 @@ export async function ensurePull(host: ServeHost): Promise<void> {
   const open = (await invoke(host, 'pullRequests.list', {})) as { branch: string }[]
   if (open.some((p) => p.branch === PULL_BRANCH)) return
   await invoke(host, 'pullRequests.open', { branch: PULL_BRANCH })
+}
+
+/**
+ * Answers the trust question for the open workspace as a user does in the dialog: read its
+ * commands, trust exactly those (the demo opened by its path is an ordinary repository).
+ */
+export async function trustOpenWorkspace(host: ServeHost): Promise<void> {
+  const status = (await invoke(host, 'trust.status', {})) as { fingerprint: string }
+  await invoke(host, 'trust.grant', { fingerprint: status.fingerprint })
 }
 
 /** One view of the app, reached from a freshly loaded board. */

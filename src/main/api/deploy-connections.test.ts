@@ -9,6 +9,7 @@ import { startAgent } from '../testing/deploy-support'
 import { sshdUnavailableReason, startSshFleet, type SshTestFleet } from '../testing/sshd-hosts'
 import { removeDir, tempDir } from '../testing/temp-dir'
 import { commitFile, git } from '../testing/test-repo'
+import { trustOpenWorkspace } from '../testing/trust'
 import { createRouter, type Router } from './router'
 
 const unavailable = sshdUnavailableReason()
@@ -86,6 +87,7 @@ describe.skipIf(unavailable !== null)(
       })
       router.onEvent((e) => events.push(e))
       value(await router.openWorkspace(repo))
+      await trustOpenWorkspace(router)
     }, 60_000)
 
     afterAll(async () => {
