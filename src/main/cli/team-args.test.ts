@@ -57,7 +57,13 @@ describe('parseCli: ticket, pr and sync', () => {
       kind: 'pr-merge',
       ...base,
       branch: 'ORD-7-x',
-      deleteBranch: true
+      deleteBranch: true,
+      trust: false
+    })
+    expect(parseCli(['pr', 'merge', 'ORD-7-x', '--trust'], '/cwd')).toMatchObject({
+      kind: 'pr-merge',
+      deleteBranch: false,
+      trust: true
     })
     expect(parseCli(['sync', '--json'], '/cwd')).toEqual({ kind: 'sync', ...base, json: true })
     expect(parseCli(['pr', '--help'], '/cwd')).toEqual({ kind: 'help' })

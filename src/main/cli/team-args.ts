@@ -56,6 +56,8 @@ export type TeamCliCommand =
       readonly kind: 'pr-merge'
       readonly branch: string
       readonly deleteBranch: boolean
+      /** Trust the workspace's commands (its tests run for the merge) without asking. */
+      readonly trust: boolean
     })
   | (TeamCommon & { readonly kind: 'pr-delete-branch'; readonly branch: string })
   | (TeamCommon & { readonly kind: 'sync' })
@@ -76,7 +78,7 @@ export const TEAM_HELP = `  ticket new TITLE… [--description TEXT] [--type tas
         Its commits, reviews and checks (merge-result tests, approvals, up to date).
   pr approve BRANCH [--comment TEXT]
   pr request-changes BRANCH --comment TEXT
-  pr merge BRANCH [--delete-branch]
+  pr merge BRANCH [--delete-branch] [--trust]
         Merge into main when every check passes (runs the merge-result tests if needed,
         with progress), push main to origin; exit code 1 with each failing check named
         otherwise. If origin's main moved: retests, then asks to merge again (a terminal).
@@ -205,7 +207,8 @@ export function parseTeamCommand(
       const { values, positionals } = parseWith(args, {
         ...COMMON,
         comment: { type: 'string', short: 'm' },
-        'delete-branch': { type: 'boolean' }
+        'delete-branch': { type: 'boolean' },
+        trust: { type: 'boolean' }
       })
       if (values.help) return null
       const branch = single(positionals, `${sub} needs a branch`)
@@ -217,10 +220,19 @@ export function parseTeamCommand(
       if (values['delete-branch'] && sub !== 'pr merge') {
         throw new UsageError('--delete-branch is an option of pr merge')
       }
+      if (values.trust && sub !== 'pr merge') {
+        throw new UsageError('--trust is an option of pr merge')
+      }
       if (sub === 'pr show') return { kind: 'pr-show', ...c, branch }
       if (sub === 'pr delete-branch') return { kind: 'pr-delete-branch', ...c, branch }
       if (sub === 'pr merge') {
-        return { kind: 'pr-merge', ...c, branch, deleteBranch: values['delete-branch'] ?? false }
+        return {
+          kind: 'pr-merge',
+          ...c,
+          branch,
+          deleteBranch: values['delete-branch'] ?? false,
+          trust: values.trust ?? false
+        }
       }
       const comment = values.comment ?? ''
       if (sub === 'pr request-changes' && !comment.trim()) {

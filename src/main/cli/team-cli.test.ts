@@ -89,7 +89,7 @@ describe('slipway ticket, pr and sync across two clones (real processes)', () =>
       /^slipway: you \(ana@example.com\) authored 1 of this branch's commits/
     )
     // Merging without an approval is refused, naming the check.
-    const early = await as(ana, 'pr', 'merge', 'ORD-1-pay-by-card')
+    const early = await as(ana, 'pr', 'merge', 'ORD-1-pay-by-card', '--trust')
     expect(early.code).toBe(1)
     expect(early.stderr).toMatch(
       /slipway: cannot merge ORD-1-pay-by-card: approvals: 1 approval from someone who authored none of its commits required, 0 given/
@@ -110,7 +110,7 @@ describe('slipway ticket, pr and sync across two clones (real processes)', () =>
       await ok(ana, 'pr', 'show', 'ORD-1-pay-by-card', '--json')
     ) as PullRequestView
     expect(shown.checks.find((c) => c.name === 'approvals')?.status).toBe('passed')
-    const merged = await as(ana, 'pr', 'merge', 'ORD-1-pay-by-card', '--delete-branch')
+    const merged = await as(ana, 'pr', 'merge', 'ORD-1-pay-by-card', '--delete-branch', '--trust')
     expect(merged.code, merged.stderr).toBe(0)
     expect(merged.stderr).toContain('slipway: pushing main to origin…')
     expect(merged.stdout).toMatch(
@@ -138,7 +138,7 @@ describe('slipway ticket, pr and sync across two clones (real processes)', () =>
     await ok(ben, 'sync')
     await ok(ben, 'pr', 'approve', 'ORD-2-broken')
     const before = git(repos.origin, ['rev-parse', 'main'])
-    const r = await as(ana, 'pr', 'merge', 'ORD-2-broken')
+    const r = await as(ana, 'pr', 'merge', 'ORD-2-broken', '--trust')
     expect(r.code).toBe(1)
     expect(r.stderr).toMatch(/slipway: cannot merge ORD-2-broken: tests: .*exit code 1/)
     expect(git(repos.origin, ['rev-parse', 'main'])).toBe(before)

@@ -1,7 +1,8 @@
 import type { Router } from '../api'
-import { openStrict, unwrap, withRouter, type CliIo } from './cli-router'
+import { CliFailure, openStrict, unwrap, withRouter, type CliIo } from './cli-router'
 import { mergeCommand } from './pr-merge-command'
 import type { TeamCliCommand } from './team-args'
+import { ensureTrusted, untrustedMessage } from './trust-prompt'
 import {
   formatPullRequest,
   formatPullRequests,
@@ -17,7 +18,12 @@ import {
  */
 export function runTeamCommand(command: TeamCliCommand, io: CliIo): Promise<number> {
   return withRouter(io, { dataDir: command.dataDir }, async (router) => {
-    await openStrict(router, command.workspace)
+    const workspace = await openStrict(router, command.workspace)
+    if (command.kind === 'pr-merge' && workspace.config.test) {
+      // A merge runs the merge-result tests: slipway.yml's commands, so the user says yes first.
+      const answer = await ensureTrusted(router, workspace, io, command.trust)
+      if (answer !== 'trusted') throw new CliFailure(untrustedMessage(workspace, answer))
+    }
     return dispatch(command, router, io)
   })
 }
