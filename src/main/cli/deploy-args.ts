@@ -50,6 +50,8 @@ type DeployCommandOnly =
       readonly environment: string
       readonly workspace: string
       readonly yes: boolean
+      /** `--fingerprint [HOST=]SHA256:…`, repeatable: exactly the keys the user compared. */
+      readonly fingerprints: readonly string[]
       readonly dataDir: string | null
     }
 
@@ -183,14 +185,31 @@ function parseDeployOnly(
       if (verb !== 'trust') {
         throw new UsageError(`unknown hosts command "${verb}" (try: slipway hosts trust <ENV>)`)
       }
-      const { values, positionals: pos } = parseWith(rest, { ...COMMON, yes: { type: 'boolean' } })
+      const { values, positionals: pos } = parseWith(rest, {
+        ...COMMON,
+        yes: { type: 'boolean' },
+        fingerprint: { type: 'string', multiple: true }
+      })
       if (values.help) return null
-      const [environment] = positionals(pos, ['an environment'], 'hosts trust <ENV> [--yes]')
+      const usage = 'hosts trust <ENV> [--yes | --fingerprint [HOST=]SHA256:…]'
+      const [environment] = positionals(pos, ['an environment'], usage)
+      const fingerprints = values.fingerprint ?? []
+      for (const f of fingerprints) {
+        if (!/^([^=\s]+=)?SHA256:[A-Za-z0-9+/]{43}$/.test(f)) {
+          throw new UsageError(
+            `--fingerprint takes a key's SHA256 fingerprint as ssh-keygen -l prints it, e.g. SHA256:${'A'.repeat(43)}, optionally after HOST= (usage: slipway ${usage})`
+          )
+        }
+      }
+      if (fingerprints.length > 0 && values.yes) {
+        throw new UsageError(`--yes and --fingerprint do not go together (usage: slipway ${usage})`)
+      }
       return {
         kind: 'hosts-trust',
         environment: environment ?? '',
         workspace: given('--workspace', values.workspace) ?? cwd,
         yes: values.yes ?? false,
+        fingerprints,
         dataDir: given('--data-dir', values['data-dir']) ?? null
       }
     }

@@ -5,7 +5,12 @@ import { runCli, runCliSync, type CliRun } from '../testing/cli-process'
 import { startAgent, stopDemoApp } from '../testing/deploy-support'
 import { buildDemoRepository } from '../testing/fixture-repos'
 import { freePort } from '../testing/ports'
-import { sshdUnavailableReason, startSshFleet, type SshTestFleet } from '../testing/sshd-hosts'
+import {
+  sshdUnavailableReason,
+  startSshFleet,
+  type SshTestFleet,
+  type SshTestHost
+} from '../testing/sshd-hosts'
 import { removeDir, tempDir } from '../testing/temp-dir'
 import { commitFile, git } from '../testing/test-repo'
 
@@ -155,7 +160,7 @@ describe.skipIf(noSshd !== null)(`slipway against real sshd hosts ${noSshd ?? ''
     if (dataDir) await removeDir(dataDir)
   })
 
-  it('prints an unknown key with its fingerprint and how to accept it; deploys once trusted', () => {
+  it('prints an unknown key with its fingerprint and how to accept it; deploys once trusted', async () => {
     const release = run('release', 'create')
     expect(release.code, release.stderr).toBe(0)
     const id = release.stdout.trim()
@@ -167,14 +172,46 @@ describe.skipIf(noSshd !== null)(`slipway against real sshd hosts ${noSshd ?? ''
     expect(shown).toHaveLength(1)
     expect(refused.stderr).toContain('slipway hosts trust production')
 
-    // Without a terminal and without --yes nothing is trusted.
+    // Without a terminal nothing is trusted: the fingerprints are shown, with the command
+    // that trusts exactly those.
     const asked = run('hosts', 'trust', 'production')
     expect(asked.code).toBe(1)
     for (const h of fleet.hosts) expect(asked.stdout).toContain(h.hostKeyFingerprint)
+    const [first, second] = fleet.hosts as [SshTestHost, SshTestHost]
+    expect(asked.stderr).toContain(`--fingerprint ${first.hostKeyFingerprint}`)
     expect(asked.stderr).toContain('--yes')
-    const trusted = run('hosts', 'trust', 'production', '--yes')
+
+    // A fingerprint that is not the host's (a key in between) is refused, naming both.
+    const wrong = `SHA256:${'A'.repeat(43)}`
+    const refusedKey = run('hosts', 'trust', 'production', '--fingerprint', `app-1=${wrong}`)
+    expect(refusedKey.code).toBe(1)
+    expect(refusedKey.stderr).toContain(
+      `app-1: the key offered now (${first.hostKeyFingerprint}) is not the one you gave`
+    )
+    expect(refusedKey.stdout).not.toMatch(/^trusted /m)
+
+    // --yes trusts exactly what was shown: a key differing from it is refused.
+    const shownFile = join(dataDir, 'hosts-shown.json')
+    const record = JSON.parse(await readFile(shownFile, 'utf8')) as Record<
+      string,
+      Record<string, string>
+    >
+    const firstKey = `${first.address}:${first.port}`
+    expect(record.production?.[firstKey]).toBe(first.hostKeyFingerprint)
+    record.production = { ...record.production, [firstKey]: wrong }
+    await writeFile(shownFile, JSON.stringify(record))
+    const yesDiffers = run('hosts', 'trust', 'production', '--yes')
+    expect(yesDiffers.code).toBe(1)
+    expect(yesDiffers.stderr).toContain(`differs from the one shown before (${wrong})`)
+    expect(yesDiffers.stdout.match(/^trusted /gm)).toHaveLength(1)
+    expect(yesDiffers.stdout).toContain(
+      `trusted ssh-ed25519 ${second.hostKeyFingerprint} for app-2`
+    )
+
+    // The compared fingerprint trusts the remaining host.
+    const trusted = run('hosts', 'trust', 'production', '--fingerprint', first.hostKeyFingerprint)
     expect(trusted.code, trusted.stderr).toBe(0)
-    expect(trusted.stdout.match(/^trusted /gm)).toHaveLength(2)
+    expect(trusted.stdout.match(/^trusted /gm)).toHaveLength(1)
 
     const deployed = run('deploy', id, 'production', '--reason', 'ORD-9')
     expect(deployed.code, deployed.stderr).toBe(0)

@@ -1,12 +1,11 @@
 import type { AppEvent } from '../../shared/contract'
-import type { HostKeyScan } from '../../shared/contract-deploy'
 import type { Deployment } from '../../shared/deploy-models'
 import { needsUser, type ApiError, type ApiResult } from '../../shared/errors'
 import type { Router } from '../api'
-import { askYesNo } from './ask'
 import { CliFailure, openStrict, unwrap, withRouter, type CliIo } from './cli-router'
 import type { DeployCliCommand } from './deploy-args'
 import { formatStatus, progressPrinter, statusRows } from './deploy-output'
+import { trustHosts } from './hosts-trust-command'
 import { plural } from '../../shared/plural'
 import { ensureTrusted, untrustedMessage } from './trust-prompt'
 
@@ -16,18 +15,23 @@ import { ensureTrusted, untrustedMessage } from './trust-prompt'
  * stderr, results to stdout. Exit code 0 on success, 1 when the operation failed.
  */
 export function runDeployCommand(command: DeployCliCommand, io: CliIo): Promise<number> {
-  return withRouter(io, { dataDir: command.dataDir }, async (router) => {
+  return withRouter(io, { dataDir: command.dataDir }, async (router, dataDir) => {
     const workspace = await openStrict(router, command.workspace)
     if (['release-create', 'deploy', 'rollback'].includes(command.kind)) {
       // Builds, hooks and health commands come from slipway.yml: the user says yes first.
       const answer = await ensureTrusted(router, workspace, io, command.trust)
       if (answer !== 'trusted') throw new CliFailure(untrustedMessage(workspace, answer))
     }
-    return dispatch(command, router, io)
+    return dispatch(command, router, io, dataDir)
   })
 }
 
-async function dispatch(command: DeployCliCommand, router: Router, io: CliIo): Promise<number> {
+async function dispatch(
+  command: DeployCliCommand,
+  router: Router,
+  io: CliIo,
+  dataDir: string
+): Promise<number> {
   switch (command.kind) {
     case 'release-create': {
       const off = router.onEvent((e) => {
@@ -103,7 +107,7 @@ async function dispatch(command: DeployCliCommand, router: Router, io: CliIo): P
         explainFor(command)
       )
     case 'hosts-trust':
-      return trustHosts(command, router, io)
+      return trustHosts(command, router, io, dataDir, explainFor(command))
   }
 }
 
@@ -146,61 +150,6 @@ async function follow(
     return final.status === 'succeeded' ? 0 : 1
   } finally {
     off()
-  }
-}
-
-async function trustHosts(
-  command: Extract<DeployCliCommand, { kind: 'hosts-trust' }>,
-  router: Router,
-  io: CliIo
-): Promise<number> {
-  const scans = unwrap(
-    await router.call('hosts.scan', { environment: command.environment }),
-    explainFor(command)
-  )
-  let failed = false
-  for (const scan of scans) {
-    io.stdout(`${describeScan(scan)}\n`)
-    if (scan.state === 'changed' || scan.state === 'unreachable') failed = true
-    if (scan.state !== 'unknown' || !scan.key || !scan.keyType) continue
-    const accept = command.yes || (await askYesNo(`Trust this key for ${scan.host}? [y/N] `))
-    if (accept === null) {
-      io.stderr(
-        `slipway: not a terminal; compare the fingerprint, then run: slipway hosts trust ${command.environment} --yes\n`
-      )
-      failed = true
-      continue
-    }
-    if (!accept) {
-      failed = true
-      continue
-    }
-    unwrap(
-      await router.call('hosts.trustKey', {
-        host: scan.address,
-        port: scan.port,
-        keyType: scan.keyType,
-        key: scan.key
-      }),
-      explainFor(command)
-    )
-    io.stdout(`trusted ${scan.keyType} ${scan.fingerprint ?? ''} for ${scan.host}\n`)
-  }
-  return failed ? 1 : 0
-}
-
-function describeScan(scan: HostKeyScan): string {
-  switch (scan.state) {
-    case 'local':
-      return `${scan.host}: local folder, no host key`
-    case 'trusted':
-      return `${scan.host}: host key trusted`
-    case 'unknown':
-      return `${scan.host} (${scan.address}:${scan.port}): UNKNOWN host key ${scan.keyType ?? ''} ${scan.fingerprint ?? ''}`
-    case 'changed':
-      return `${scan.host}: ${scan.message}`
-    case 'unreachable':
-      return `${scan.host}: not reachable: ${scan.message}`
   }
 }
 

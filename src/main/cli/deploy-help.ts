@@ -15,7 +15,9 @@ export const DEPLOY_HELP = `  release create [--workspace PATH] [--commit SHA] [
         Read every host of an environment: current release, health, lock.
   rollback <ENV> [--to RELEASE] [--workspace PATH]
         Make the previous release (or --to) current again on every host (never frozen).
-  hosts trust <ENV> [--yes] [--workspace PATH]
-        Show the SSH host keys of an environment's hosts and trust the unknown ones
-        (asks y/N on a terminal; --yes trusts without asking).
+  hosts trust <ENV> [--fingerprint [HOST=]SHA256:… | --yes] [--workspace PATH]
+        Show the SSH host keys of an environment's hosts and trust the unknown ones:
+        asks y/N on a terminal; in scripts --fingerprint (repeatable) trusts exactly
+        the keys you compared, --yes exactly the keys the previous run showed. A key
+        that differs from the one compared is refused.
 `

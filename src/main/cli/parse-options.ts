@@ -12,11 +12,20 @@ export class UsageError extends Error {
 }
 
 /** Options of one command, as `parseArgs` takes them. */
-export type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>
+export type OptionSpec = Record<
+  string,
+  { type: 'string' | 'boolean'; short?: string; multiple?: boolean }
+>
 
 /** What {@link parseWith} found: each option's value (absent when not given) and the rest. */
 export interface ParsedOptions<T extends OptionSpec> {
-  readonly values: { [K in keyof T]?: T[K]['type'] extends 'boolean' ? boolean : string }
+  readonly values: {
+    [K in keyof T]?: T[K]['type'] extends 'boolean'
+      ? boolean
+      : T[K]['multiple'] extends true
+        ? string[]
+        : string
+  }
   readonly positionals: string[]
 }
 
