@@ -126,3 +126,26 @@ export function randomRequest(
   if (r.next() < 0.1) req[r.pick(KEYS)] = randomValue(r, 1)
   return req
 }
+
+/**
+ * `request` changed a little: one key's value replaced by a random or mutated one, a key
+ * removed, or an unexpected key added (a non-object becomes a random value).
+ */
+export function mutateRequest(r: Rng, request: unknown): unknown {
+  if (typeof request !== 'object' || request === null || Array.isArray(request)) {
+    return randomValue(r)
+  }
+  const out: Record<string, unknown> = { ...(request as Record<string, unknown>) }
+  const keys = Object.keys(out)
+  const roll = r.int(3)
+  if (roll === 0 && keys.length > 0) {
+    const k = r.pick(keys)
+    const v = out[k]
+    out[k] = typeof v === 'string' && r.next() < 0.5 ? mutateString(r, v) : randomValue(r, 1)
+  } else if (roll === 1 && keys.length > 0) {
+    delete out[r.pick(keys)]
+  } else {
+    out[r.pick([...KEYS, ...STRINGS])] = randomValue(r, 1)
+  }
+  return out
+}
