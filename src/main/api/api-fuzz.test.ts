@@ -14,7 +14,7 @@ import { createRouter, type Router } from './router'
 // A request already sent twice to a method is mutated instead of sent again: repeating `{}`
 // to a method that reads git teaches nothing and costs a git process each time.
 // FUZZ_API_REQUESTS / FUZZ_SEED make the longer run of `npm run bench:fuzz`.
-const TOTAL = Number(process.env.FUZZ_API_REQUESTS ?? 20_000)
+const TOTAL = Number(process.env.FUZZ_API_REQUESTS ?? 3_000)
 const SEED = Number(process.env.FUZZ_SEED ?? 12)
 const MAX_REPEATS = 2
 
