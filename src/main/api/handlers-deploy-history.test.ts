@@ -5,6 +5,7 @@ import type { AppEvent } from '../../shared/contract'
 import type { ApiResult } from '../../shared/errors'
 import type { Deployment } from '../../shared/deploy-models'
 import { memorySettingsStore } from '../services/workspace'
+import { trustOpenWorkspace } from '../testing/trust'
 import { createRouter, type Router } from './router'
 import { stopDemoApp } from '../testing/deploy-support'
 import { makeSampleRepo } from '../testing/fixture-repos'
@@ -77,6 +78,8 @@ describe('deployment history through the router', () => {
     const port = await freePort()
     await writeFile(yml, (await readFile(yml, 'utf8')).replace('port: 4301', `port: ${port}`))
     value(await router.openWorkspace(demo))
+    // The port changed slipway.yml since the demo was trusted by construction.
+    await trustOpenWorkspace(router)
 
     const first = value(await router.call('releases.create', {}))
     const deployed = value(

@@ -8,6 +8,7 @@ import { memorySettingsStore } from '../services/workspace'
 import { stopDemoApp } from '../testing/deploy-support'
 import { fetchText } from '../testing/host-disk'
 import { freePort } from '../testing/ports'
+import { trustOpenWorkspace } from '../testing/trust'
 import { removeDir, tempDir } from '../testing/temp-dir'
 import { TestRepo } from '../testing/test-repo'
 import { createRouter, type Router } from './router'
@@ -68,6 +69,21 @@ describe('merge and release: a merge to main builds a release and staging deploy
     // The board's first read starts watching main.
     expect(value(await router.call('mergeReleases.list', {}))).toEqual([])
     // Making the demo (a fast-import, its origin and the reviewer's clone) took 40 s under load.
+  }, 120_000)
+
+  it('builds nothing while slipway.yml changed and is not trusted again (workspace trust)', async () => {
+    // The staging port changed slipway.yml since the demo was trusted by construction.
+    demo.git(['checkout', '--quiet', '-b', 'feature/ORD-998-untrusted', 'main'])
+    await writeFile(join(demo.path, 'UNTRUSTED.md'), 'merged before anyone trusted the file\n')
+    demo.git(['add', 'UNTRUSTED.md'])
+    demo.git(['commit', '--quiet', '-m', 'ORD-998 a change merged while untrusted'])
+    demo.git(['checkout', '--quiet', 'main'])
+    const merged = mergeIntoMain('feature/ORD-998-untrusted')
+    const done = await ended(merged)
+    expect(done).toMatchObject({ state: 'failed', release: null })
+    expect(done.reason).toMatch(/not trusted yet/)
+    expect(value(await router.call('releases.list', {})).map((r) => r.commit)).not.toContain(merged)
+    await trustOpenWorkspace(router)
   }, 120_000)
 
   afterAll(async () => {
@@ -131,6 +147,7 @@ describe('merge and release: a merge to main builds a release and staging deploy
     // The hook starts the app, then fails: activation fails and staging goes back.
     await writeFile(yml, text.replace('afterActivate: sh restart.sh', "afterActivate: 'exit 7'"))
     value(await router.openWorkspace(demo.path))
+    await trustOpenWorkspace(router)
     value(await router.call('mergeReleases.list', {}))
     const merged = mergeIntoMain(ROUNDING)
     const done = await ended(merged)
@@ -150,6 +167,7 @@ describe('merge and release: a merge to main builds a release and staging deploy
 
   it('records a failed build against each merge environment, with the build error', async () => {
     value(await router.openWorkspace(demo.path))
+    await trustOpenWorkspace(router)
     value(await router.call('mergeReleases.list', {}))
     demo.git(['checkout', '--quiet', '-b', 'feature/ORD-999-broken-build', 'main~1'])
     await writeFile(

@@ -54,6 +54,9 @@ describe('serve stops what it started', () => {
       const port = await freePort()
       await writeFile(yml, (await readFile(yml, 'utf8')).replace('port: 4301', `port: ${port}`))
       await invoke(serve, 'workspace.open', { path: demo })
+      // The port changed slipway.yml since the demo was trusted: trust it as the dialog does.
+      const trust = (await invoke(serve, 'trust.status', {})) as { fingerprint: string }
+      await invoke(serve, 'trust.grant', { fingerprint: trust.fingerprint })
       const release = (await invoke(serve, 'releases.create', {})) as { id: string }
       const started = (await invoke(serve, 'deployments.start', {
         release: release.id,
