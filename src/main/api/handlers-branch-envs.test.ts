@@ -6,6 +6,7 @@ import { memorySettingsStore } from '../services/workspace'
 import { getJson, processesUnder } from '../testing/branch-env-app'
 import { removeDir, tempDir } from '../testing/temp-dir'
 import { TestRepo } from '../testing/test-repo'
+import { trustOpenWorkspace } from '../testing/trust'
 import { createRouter, type Router } from './router'
 
 function value<T>(result: ApiResult<T>): T {
@@ -103,6 +104,10 @@ describe('branch environments through the router', () => {
     })
     cleanups.push(() => router.dispose())
     value(await router.openWorkspace(repo.path))
+    // slipway.yml's run command runs only once the user trusted it.
+    const untrusted = await router.call('branchEnvs.start', { branch: 'main' })
+    expect(untrusted.ok ? null : untrusted.error.code).toBe('untrusted')
+    await trustOpenWorkspace(router)
     const missing = await router.call('branchEnvs.start', { branch: 'no/such' })
     expect(missing.ok ? null : missing.error).toMatchObject({
       code: 'not-found',

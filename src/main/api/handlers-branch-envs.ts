@@ -81,12 +81,18 @@ export function createBranchEnvDomain(ctx: HandlerContext, deploy: DeployDomain)
     return starting
   }
 
+  // Running a branch runs slipway.yml's setup and run: only once the user trusted them.
+  const trusted = async (): Promise<BranchEnvService> => {
+    await ctx.trust.require(opened().workspace, 'running a branch locally')
+    return service()
+  }
+
   const handlers: DomainHandlers<BranchEnvMethod> = {
     'branchEnvs.list': async () => (await service()).list(),
-    'branchEnvs.start': async (request) => (await service()).startEnv(request),
+    'branchEnvs.start': async (request) => (await trusted()).startEnv(request),
     'branchEnvs.stop': async ({ id }) => (await service()).stop(id),
-    'branchEnvs.restart': async ({ id }) => (await service()).restart(id),
-    'branchEnvs.update': async ({ id }) => (await service()).update(id),
+    'branchEnvs.restart': async ({ id }) => (await trusted()).restart(id),
+    'branchEnvs.update': async ({ id }) => (await trusted()).update(id),
     'branchEnvs.log': async ({ id, offset, length }) =>
       (await service()).readLog(id, offset, length),
     'branchEnvs.leftovers': async () => (await service()).leftovers(),

@@ -9,6 +9,7 @@ import { stopDemoApp } from '../testing/deploy-support'
 import { freePort } from '../testing/ports'
 import { removeDir, tempDir } from '../testing/temp-dir'
 import { createRouter, type Router } from './router'
+import { trustOpenWorkspace } from '../testing/trust'
 
 /** A local host's own deployment log, parsed. */
 async function hostLog(host: string): Promise<Array<Record<string, unknown>>> {
@@ -73,6 +74,7 @@ describe('freeze windows through the router, on the demo workspace', () => {
       )
     await writeFile(yml, text)
     value(await router.openWorkspace(demo))
+    await trustOpenWorkspace(router)
   }, 120_000)
 
   afterAll(async () => {

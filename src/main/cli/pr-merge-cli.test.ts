@@ -139,7 +139,7 @@ pullRequests:
   it('on a terminal: follows the merge-result test, retests after Ben pushed to main, asks again and merges', async () => {
     const head = await approvedPull('ORD-1-gated')
     let benMain = ''
-    const run = new TerminalRun(['pr', 'merge', 'ORD-1-gated'], ana, envs.get(ana) ?? {})
+    const run = new TerminalRun(['pr', 'merge', 'ORD-1-gated', '--trust'], ana, envs.get(ana) ?? {})
     try {
       // Never tested: the merge starts the merge-result test and waits for it, saying so.
       await run.waitFor(/merge-result test of ORD-1-gated with main at [0-9a-f]{8}: running…/)
@@ -169,7 +169,7 @@ pullRequests:
 
   it('without a terminal: exits 1 naming what to run once the retest passed', async () => {
     await approvedPull('ORD-2-gated')
-    const merging = as(ana, 'pr', 'merge', 'ORD-2-gated')
+    const merging = as(ana, 'pr', 'merge', 'ORD-2-gated', '--trust')
     // Ben pushes while Ana's merge waits for its merge-result test.
     await waitForFile(join(gates, 'ORD-2-gated.started'))
     const benMain = benPushesToMain('More from Ben')

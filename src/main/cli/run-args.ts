@@ -7,17 +7,20 @@ export interface RunCliCommand {
   readonly branch: string | null
   readonly environment: string | null
   readonly port: number | null
+  /** Trust the workspace's commands without asking (scripts). */
+  readonly trust: boolean
   readonly workspace: string
   readonly dataDir: string | null
 }
 
 /** The help lines of `run`. */
-export const RUN_HELP = `  run <BRANCH> [--port N] [--workspace PATH]
-  run --environment ENV [--port N]
+export const RUN_HELP = `  run <BRANCH> [--port N] [--trust] [--workspace PATH]
+  run --environment ENV [--port N] [--trust]
         Run a branch (or the release an environment's hosts serve) on this machine
         as slipway.yml branchEnvironments says: its own worktree, setup, the run
         command with PORT, until the health URL answers. The log goes to stdout;
-        Ctrl-C stops every process it started.
+        Ctrl-C stops every process it started. Asks first to trust slipway.yml's
+        commands (--trust: without asking, for scripts).
 `
 
 /** Parses the arguments after `run`; null when `--help` was asked for. */
@@ -27,7 +30,8 @@ export function parseRunCommand(args: readonly string[], cwd: string): RunCliCom
     help: { type: 'boolean', short: 'h' },
     workspace: { type: 'string', short: 'w' },
     port: { type: 'string', short: 'p' },
-    environment: { type: 'string', short: 'e' }
+    environment: { type: 'string', short: 'e' },
+    trust: { type: 'boolean' }
   })
   if (values.help) return null
   const [branch, ...extra] = positionals
@@ -49,6 +53,7 @@ export function parseRunCommand(args: readonly string[], cwd: string): RunCliCom
     branch: branch ?? null,
     environment,
     port,
+    trust: values.trust ?? false,
     workspace: given('--workspace', values.workspace) ?? cwd,
     dataDir: given('--data-dir', values['data-dir']) ?? null
   }

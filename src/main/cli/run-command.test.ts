@@ -97,7 +97,13 @@ describe('slipway run', () => {
     expect(refused.code).toBe(2)
     expect(refused.stderr).toMatch(/--port must be a number from 1 to 65535/)
 
-    const run = spawn(process.execPath, [SLIPWAY_BIN, 'run', 'feature/x'], {
+    // Without a terminal and without --trust, nothing of slipway.yml runs.
+    const untrusted = await runCli(['run', 'feature/x'], { cwd: w.repo.path, env: w.env })
+    expect(untrusted.code).toBe(1)
+    expect(untrusted.stderr).toMatch(/not trusted/)
+    expect(psLines(w.marker)).toEqual([])
+
+    const run = spawn(process.execPath, [SLIPWAY_BIN, 'run', 'feature/x', '--trust'], {
       cwd: w.repo.path,
       env: w.env,
       stdio: ['ignore', 'pipe', 'pipe']
@@ -131,7 +137,7 @@ describe('slipway run', () => {
       (marker) =>
         `echo booting ${marker}; echo "Error: listen EADDRINUSE: address already in use" >&2; exit 7`
     )
-    const result = await runCli(['run', 'feature/x'], {
+    const result = await runCli(['run', 'feature/x', '--trust'], {
       cwd: w.repo.path,
       env: w.env,
       timeoutMs: 120_000
@@ -144,7 +150,7 @@ describe('slipway run', () => {
 
   it('serve ends every branch environment when it gets SIGTERM', async () => {
     const w = await workspace(branchEnvRunCommand)
-    const serve = await startServeProcess(['--workspace', w.repo.path], {
+    const serve = await startServeProcess(['--workspace', w.repo.path, '--trust'], {
       cwd: w.dataDir,
       env: w.env
     })

@@ -2,6 +2,7 @@ import type { BranchEnv } from '../../shared/branch-env-models'
 import type { AppEvent } from '../../shared/contract'
 import { CliFailure, EXIT, openStrict, unwrap, withRouter, type CliIo } from './cli-router'
 import type { RunCliCommand } from './run-args'
+import { ensureTrusted, untrustedMessage } from './trust-prompt'
 
 /**
  * `slipway run BRANCH`: one branch environment through the router's `branchEnvs.*` methods
@@ -18,6 +19,9 @@ export function runRunCommand(command: RunCliCommand, io: CliIo): Promise<number
         `${workspace.name}: slipway.yml has no branchEnvironments; add for example "branchEnvironments: { run: npm start, healthUrl: 'http://127.0.0.1:{port}/health' }"`
       )
     }
+    // The branch's setup and run are slipway.yml's commands: the user says yes to them first.
+    const answer = await ensureTrusted(router, workspace, io, command.trust)
+    if (answer !== 'trusted') throw new CliFailure(untrustedMessage(workspace, answer))
     // Events can come before `branchEnvs.start` answers with the id: keep them until then.
     let id: string | null = null
     const early: AppEvent[] = []

@@ -5,7 +5,7 @@ import type { CommandDiffLine, TrustedCommand } from '../../../shared/trust-mode
 /**
  * Every command a slipway.yml makes Slipway run on this machine: the test command and its
  * setup, the build, and per environment the hook and health command (which run here for
- * `local` hosts), with the variables given to them.
+ * `local` hosts), Run locally's setup and run, with the variables given to them.
  */
 export function configuredCommands(config: SlipwayConfig): TrustedCommand[] {
   const out: TrustedCommand[] = []
@@ -19,6 +19,13 @@ export function configuredCommands(config: SlipwayConfig): TrustedCommand[] {
   for (const [name, value] of Object.entries(config.build?.env ?? {})) {
     add(`build.env.${name}`, value)
   }
+  const local = config.branchEnvironments
+  add('branchEnvironments.setup', local?.setup)
+  add('branchEnvironments.run', local?.run)
+  for (const [name, value] of Object.entries(local?.env ?? {})) {
+    add(`branchEnvironments.env.${name}`, value)
+  }
+  if (local?.sandbox === 'none') add('branchEnvironments.sandbox', 'none (runs unsandboxed)')
   for (const env of config.environments) {
     add(`environments[${env.name}].hooks.afterActivate`, env.hooks?.afterActivate)
     add(`environments[${env.name}].healthCheck.command`, env.healthCheck?.command)
