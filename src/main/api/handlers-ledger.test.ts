@@ -10,6 +10,7 @@ import { stopDemoApp } from '../testing/deploy-support'
 import { freePort } from '../testing/ports'
 import { git } from '../testing/team-repos'
 import { removeDir, tempDir } from '../testing/temp-dir'
+import { trustOpenWorkspace } from '../testing/trust'
 
 function value<T>(result: ApiResult<T>): T {
   if (!result.ok) throw new Error(`expected a value, got ${JSON.stringify(result.error)}`)
@@ -77,6 +78,8 @@ describe('ledger through the router', () => {
     const port = await freePort()
     await writeFile(yml, (await readFile(yml, 'utf8')).replace('port: 4301', `port: ${port}`))
     value(await router.openWorkspace(demo))
+    // The port changed slipway.yml since the demo was trusted by construction.
+    await trustOpenWorkspace(router)
 
     const first = value(await router.call('releases.create', {}))
     const d1 = value(

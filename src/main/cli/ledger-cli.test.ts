@@ -63,8 +63,9 @@ describe('slipway ledger across two clones (real processes)', () => {
   })
 
   it('records a deploy, syncs the ledger, verifies it on the other clone and catches a rewrite', async () => {
-    const id = (await ok(ana, 'release', 'create')).trim()
-    await ok(ana, 'deploy', id, 'staging', '--reason', 'ORD-7 first deploy')
+    // --trust: Ana has read slipway.yml's build, hook and health commands (scripts say so).
+    const id = (await ok(ana, 'release', 'create', '--trust')).trim()
+    await ok(ana, 'deploy', id, 'staging', '--reason', 'ORD-7 first deploy', '--trust')
     const listed = JSON.parse(await ok(ana, 'ledger', 'list', '--json')) as LedgerRecord[]
     expect(listed.map((r) => r.entry.kind)).toEqual(['deployment', 'lock', 'deployment', 'release'])
     expect(await ok(ana, 'ledger', 'verify')).toMatch(/^ledger verified: 4 entries/)
