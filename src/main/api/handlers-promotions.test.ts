@@ -9,6 +9,7 @@ import { memorySettingsStore } from '../services/workspace'
 import { git, TeamRepos } from '../testing/team-repos'
 import { removeDir, tempDir } from '../testing/temp-dir'
 import { createRouter, type Router } from './router'
+import { trustOpenWorkspace } from '../testing/trust'
 
 function value<T>(result: ApiResult<T>): T {
   if (!result.ok) throw new Error(`expected a value, got ${JSON.stringify(result.error)}`)
@@ -38,6 +39,8 @@ async function open(path: string): Promise<Router> {
     await removeDir(dataDir)
   })
   value(await router.openWorkspace(path))
+  // Each person has read the pipeline's commands and trusts them, as the dialog asks.
+  await trustOpenWorkspace(router)
   return router
 }
 

@@ -196,7 +196,7 @@ describe('slipway run', () => {
   it('after serve is killed (SIGKILL), the next serve finds what it left and ends it', async () => {
     // Without bubblewrap nothing ends the app with Slipway (with it, --die-with-parent does).
     const w = await workspace(branchEnvRunCommand, ['  sandbox: none'])
-    const first = await startServeProcess(['--workspace', w.repo.path], {
+    const first = await startServeProcess(['--workspace', w.repo.path, '--trust'], {
       cwd: w.dataDir,
       env: w.env
     })
@@ -208,7 +208,7 @@ describe('slipway run', () => {
     const left = psLines(w.marker)
     expect(left.length).toBeGreaterThanOrEqual(2)
 
-    const second = await startServeProcess(['--workspace', w.repo.path], {
+    const second = await startServeProcess(['--workspace', w.repo.path, '--trust'], {
       cwd: w.dataDir,
       env: w.env
     })
