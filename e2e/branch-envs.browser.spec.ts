@@ -5,6 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { stopDemoApp } from '../src/main/testing/deploy-support'
 import { freePort } from '../src/main/testing/ports'
 import { startServe, type ServeHost } from './serve-host'
+import { trustOpenWorkspace } from './views'
 
 async function invoke<T>(host: ServeHost, method: string, request: unknown): Promise<T> {
   const res = await fetch(`${host.origin}/api/invoke/${method}`, {
@@ -103,6 +104,8 @@ test.describe('Run locally on the demo', () => {
     const yml = join(demo, 'slipway.yml')
     writeFileSync(yml, readFileSync(yml, 'utf8').replace('port: 4301', `port: ${await freePort()}`))
     await invoke(host, 'workspace.open', { path: demo })
+    // The port changed slipway.yml: trust its commands as the dialog would.
+    await trustOpenWorkspace(host)
     const hostDir = join(demo, '.slipway', 'hosts', 'staging-1')
     try {
       const release = await invoke<{ id: string; commit: string }>(host, 'releases.create', {})

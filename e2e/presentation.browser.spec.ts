@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { stopDemoApp } from '../src/main/testing/deploy-support'
 import { freePort } from '../src/main/testing/ports'
 import { startServe, type ServeHost } from './serve-host'
+import { trustOpenWorkspace } from './views'
 
 async function invoke(host: ServeHost, method: string, request: unknown): Promise<unknown> {
   const res = await fetch(`${host.origin}/api/invoke/${method}`, {
@@ -45,6 +46,8 @@ test.describe('presentation mode and the read-only viewer (serve --viewer)', () 
     const port = await freePort()
     writeFileSync(yml, readFileSync(yml, 'utf8').replace('port: 4301', `port: ${port}`))
     await invoke(host, 'workspace.open', { path: demo })
+    // The port changed slipway.yml: trust its commands as the dialog would.
+    await trustOpenWorkspace(host)
   })
   test.afterAll(async () => {
     if (demo) await stopDemoApp(join(demo, '.slipway', 'hosts', 'staging-1'))
