@@ -200,6 +200,8 @@ describe('slipway run', () => {
       cwd: w.dataDir,
       env: w.env
     })
+    // Ended even when an assertion fails before the test kills it.
+    cleanups.push(() => void first.child.kill('SIGKILL'))
     const port = await runningPort(first, 'feature/x')
     first.child.kill('SIGKILL')
     await new Promise((r) => first.child.once('exit', r))
