@@ -116,6 +116,16 @@ export const VIEWS: readonly View[] = [
     }
   },
   {
+    name: 'ledger-view',
+    async open(page, host) {
+      await board(page, host)
+      await page.getByTestId('open-ledger').click()
+      const view = page.getByTestId('ledger-view')
+      await expect(view).toBeVisible()
+      await expect(view.getByTestId('ledger-count')).not.toHaveText(/Reading/, { timeout: 30_000 })
+    }
+  },
+  {
     name: 'ticket-dialog',
     async open(page, host) {
       await board(page, host)

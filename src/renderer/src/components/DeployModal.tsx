@@ -16,13 +16,16 @@ export function DeployModal({
   testId,
   onClose,
   children,
-  wide = false
+  wide = false,
+  className
 }: {
   readonly title: string
   readonly testId: string
   readonly onClose?: () => void
   readonly children: React.ReactNode
   readonly wide?: boolean
+  /** A class of the view's own (a size beyond `wide`, say). */
+  readonly className?: string
 }): React.JSX.Element {
   const titleId = useId()
   const ref = useRef<HTMLDivElement>(null)
@@ -70,7 +73,7 @@ export function DeployModal({
     <div className="modal-backdrop">
       <div
         ref={ref}
-        className={wide ? 'modal wide' : 'modal'}
+        className={['modal', wide ? 'wide' : '', className ?? ''].filter(Boolean).join(' ')}
         role="dialog"
         aria-modal="true"
         aria-labelledby={titleId}

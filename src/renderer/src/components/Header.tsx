@@ -5,7 +5,7 @@ import { QueueButton, QueuePanel } from './QueuePanel'
 import { SyncIndicator } from './SyncIndicator'
 import { useStores } from '../stores/hooks'
 import { useNow } from '../lib/use-now'
-import { FolderOpen, Presentation } from 'lucide-react'
+import { FolderOpen, Presentation, ScrollText } from 'lucide-react'
 
 /** The workspace header: name, path, main branch, config source, and what needs attention. */
 export function Header({
@@ -19,7 +19,7 @@ export function Header({
   const writeStarterConfig = useWorkspace((s) => s.writeStarterConfig)
   const pending = useWorkspace((s) => s.pending)
   const error = useWorkspace((s) => s.error)
-  const { tickets } = useStores()
+  const { tickets, ledger } = useStores()
   const now = useNow()
   const offerStarter =
     workspace.configSource === 'defaults' && workspace.configProblems.length === 0
@@ -60,6 +60,15 @@ export function Header({
           onClick={() => tickets.getState().showView()}
         >
           Tickets
+        </button>
+        <button
+          type="button"
+          data-testid="open-ledger"
+          onClick={() => ledger.getState().showView()}
+          title="Every release, deployment, promotion, approval, override, rollback and lock, as the team's tamper-evident ledger holds them"
+        >
+          <ScrollText size={14} aria-hidden="true" />
+          Ledger
         </button>
         <QueueButton />
         {/* Right after its button in the DOM: Tab goes from the button into the panel and on. */}

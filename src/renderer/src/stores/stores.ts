@@ -4,6 +4,7 @@ import { createBranchEnvsStore, type BranchEnvsStore } from './branch-envs-store
 import { createBranchesStore, type BranchesStore } from './branches-store'
 import { createDeployStore, type DeployStore } from './deploy-store'
 import { createHistoryStore, type HistoryStore } from './history-store'
+import { createLedgerStore, type LedgerStore } from './ledger-store'
 import { createMergeReleasesStore, type MergeReleasesStore } from './merge-release-store'
 import { createPromotionsStore, type PromotionsStore } from './promotions-store'
 import { createPullsStore, type PullsStore } from './pulls-store'
@@ -28,6 +29,7 @@ export interface Stores {
   readonly pulls: StoreApi<PullsStore>
   readonly branchEnvs: StoreApi<BranchEnvsStore>
   readonly promotions: StoreApi<PromotionsStore>
+  readonly ledger: StoreApi<LedgerStore>
   readonly trust: StoreApi<TrustStore>
 }
 
@@ -46,6 +48,7 @@ export function createStores(client: ApiClient): Stores {
     pulls: createPullsStore(client),
     branchEnvs: createBranchEnvsStore(client),
     promotions: createPromotionsStore(client),
+    ledger: createLedgerStore(client),
     trust: createTrustStore(client)
   }
 }

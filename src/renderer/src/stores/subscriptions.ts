@@ -102,7 +102,8 @@ export function connectSubscriptions(
         stores.branchEnvs.getState().leftoversFound(event.payload.leftovers)
         return
       case 'ledger.changed':
-        // No view reads the ledger live yet; `ledger.list` is asked when one opens.
+        // The ledger view follows every append here (and says when one failed).
+        stores.ledger.getState().changed(event.payload)
         return
       case 'promotions.changed':
         stores.promotions.getState().changed()
@@ -140,6 +141,7 @@ export function connectSubscriptions(
     void stores.mergeReleases.getState().load()
     void stores.team.getState().load()
     void stores.pulls.getState().load()
+    if (stores.ledger.getState().loaded) void stores.ledger.getState().load()
     // Lanes already shown re-read their hosts (deploy events may have been missed).
     for (const name of Object.keys(stores.deploy.getState().environments)) {
       void stores.deploy.getState().loadStatus(name)
@@ -153,6 +155,7 @@ export function connectSubscriptions(
     stores.team.getState().reset()
     stores.tickets.getState().reset()
     stores.pulls.getState().reset()
+    stores.ledger.getState().reset()
   }
 
   let listedFor = listingKey(stores.workspace.getState().workspace)

@@ -1,5 +1,6 @@
 import { useStore } from 'zustand'
 import { useStores } from './hooks'
+import type { LedgerStore } from './ledger-store'
 import type { PromotionsStore } from './promotions-store'
 import type { PullsStore } from './pulls-store'
 import type { TeamStore } from './team-store'
@@ -23,4 +24,9 @@ export function usePulls<T>(selector: (state: PullsStore) => T): T {
 /** One value from the promotions store; re-renders only when that value changes. */
 export function usePromotions<T>(selector: (state: PromotionsStore) => T): T {
   return useStore(useStores().promotions, selector)
+}
+
+/** One value from the ledger store; re-renders only when that value changes. */
+export function useLedger<T>(selector: (state: LedgerStore) => T): T {
+  return useStore(useStores().ledger, selector)
 }

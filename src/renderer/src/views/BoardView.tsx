@@ -7,6 +7,7 @@ import { DeployOverlay } from '../components/DeployOverlay'
 import { PromoteDialog } from '../components/PromoteDialog'
 import { EnvironmentLane, NoEnvironmentsLane } from '../components/EnvironmentLane'
 import { Header } from '../components/Header'
+import { LedgerView } from '../components/LedgerView'
 import { LeftoversBanner } from '../components/LeftoversBanner'
 import { MainLane } from '../components/MainLane'
 import { OpenPullDialog } from '../components/OpenPullDialog'
@@ -176,6 +177,7 @@ export function BoardView({
       <DeployOverlay />
       <TicketsView now={now} />
       <TicketDialog now={now} />
+      <LedgerView now={now} />
       <OpenPullDialog />
       <PullRequestView isDemo={workspace.isDemo} now={now} />
       <PromoteDialog />
