@@ -1,8 +1,10 @@
-import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile, mkdir, symlink } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { EnvironmentConfig } from '../../../shared/config-schema'
+import { runHook } from '../deploy/activation'
 import { createLocalTransport } from './local-transport'
 import { shellQuote } from './shell-quote'
 import type { Transport } from './types'
@@ -95,5 +97,66 @@ describe('local transport', () => {
     const t = createLocalTransport({ folder: root, workspacePath: '/', label: 'tmp' })
     await t.close()
     expect(() => t.exec('true')).toThrow(/closed/)
+  })
+})
+
+describe('the environment of local hosts (hooks, health commands)', () => {
+  it('is the allow-list branch code gets, with the host’s own HOME: no agent, no secrets', async () => {
+    const saved = { ...process.env }
+    process.env.SSH_AUTH_SOCK = join(root, 'agent.sock')
+    process.env.DEPLOY_TOKEN = 's3cr3t-token'
+    process.env.AWS_SECRET_ACCESS_KEY = 'aws-s3cr3t'
+    process.env.LANG = 'C.UTF-8'
+    try {
+      const r = await transport.exec('env; echo "home:$(ls -a "$HOME" | wc -l)"')
+      expect(r.code).toBe(0)
+      const env = new Map(
+        r.stdout
+          .split('\n')
+          .filter((l) => l.includes('='))
+          .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)])
+      )
+      expect(env.has('SSH_AUTH_SOCK')).toBe(false)
+      expect(env.has('DEPLOY_TOKEN')).toBe(false)
+      expect(env.has('AWS_SECRET_ACCESS_KEY')).toBe(false)
+      expect(r.stdout).not.toContain('s3cr3t')
+      expect(env.get('PATH')).toBe(process.env.PATH)
+      expect(env.get('LANG')).toBe('C.UTF-8')
+      const base = join(root, 'hosts', 'a')
+      expect(env.get('HOME')).toBe(join(base, '.slipway', 'home'))
+      expect(env.get('TMPDIR')).toBe(join(base, '.slipway', 'tmp'))
+      expect(existsSync(join(base, '.slipway', 'tmp'))).toBe(true)
+    } finally {
+      process.env = saved
+    }
+  })
+
+  it('reaches an afterActivate hook with the hook contract’s variables', async () => {
+    const base = join(root, 'hosts', 'a')
+    await mkdir(join(base, 'releases', 'r-1'), { recursive: true })
+    await symlink('releases/r-1', join(base, 'current'))
+    const saved = { ...process.env }
+    process.env.SSH_AUTH_SOCK = join(root, 'agent.sock')
+    process.env.GITHUB_TOKEN = 'ghp-s3cr3t'
+    try {
+      const target = {
+        transport,
+        config: { local: 'hosts/a', port: 4999 },
+        env: {
+          name: 'staging',
+          hooks: { afterActivate: 'env > hook-env.txt; echo done' }
+        } as unknown as EnvironmentConfig
+      }
+      expect(await runHook(target, 'r-1')).toBe('done')
+      const seen = await readFile(join(base, 'releases', 'r-1', 'hook-env.txt'), 'utf8')
+      expect(seen).toContain('SLIPWAY_RELEASE=r-1\n')
+      expect(seen).toContain('SLIPWAY_ENVIRONMENT=staging\n')
+      expect(seen).toContain(`SLIPWAY_BASE=${base}\n`)
+      expect(seen).toContain('SLIPWAY_PORT=4999\n')
+      expect(seen).not.toContain('SSH_AUTH_SOCK')
+      expect(seen).not.toContain('ghp-s3cr3t')
+    } finally {
+      process.env = saved
+    }
   })
 })

@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process'
-import { createReadStream, createWriteStream, existsSync } from 'node:fs'
+import { createReadStream, createWriteStream, existsSync, mkdirSync } from 'node:fs'
 import { stat } from 'node:fs/promises'
-import { resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { ExpectedError } from '../errors'
+import { PRIVATE_DIR } from '../private-files'
+import { branchEnv } from '../sandbox'
 import { recordLocalGroup } from './local-processes'
 import type { ExecOptions, ExecResult, Transport, UploadOptions } from './types'
 
@@ -19,8 +21,36 @@ export interface LocalTransportOptions {
 }
 
 /**
+ * The environment of every command run on a local host (hooks, health commands, Slipway's own
+ * steps): what a host's login would give, not Slipway's own environment. The allow-list branch
+ * code gets (PATH, LANG, LC_ALL, TZ, TERM) with the host's own HOME and TMPDIR in
+ * `<folder>/.slipway/` (kept: what a hook starts may outlive it); never `SSH_AUTH_SOCK`,
+ * tokens or cloud credentials. The hook contract's `SLIPWAY_*` variables come on the command.
+ */
+export function localHostEnv(
+  basePath: string,
+  from: NodeJS.ProcessEnv = process.env
+): Record<string, string> {
+  const home = join(basePath, '.slipway', 'home')
+  const tmp = join(basePath, '.slipway', 'tmp')
+  // Only inside a folder that exists: the first preflight is what creates it.
+  if (existsSync(basePath)) {
+    for (const dir of [home, tmp]) mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR })
+  }
+  const env = branchEnv({ home, tmp, slipway: {}, from })
+  // The test suite's run marker (a random id, no secret) stays, so its leak detector still
+  // finds an app a hook left running (src/main/testing/leak-detector.ts).
+  const marker = from[TEST_RUN_MARKER]
+  return marker === undefined ? env : { ...env, [TEST_RUN_MARKER]: marker }
+}
+
+/** The name src/main/testing/leak-detector.ts marks a test run's processes with. */
+const TEST_RUN_MARKER = 'SLIPWAY_TEST_RUN'
+
+/**
  * A folder on this machine behind the {@link Transport} interface: commands run in `/bin/sh`
- * (in the folder when it exists) as real processes, uploads are streamed copies.
+ * (in the folder when it exists) as real processes with {@link localHostEnv}, uploads are
+ * streamed copies.
  */
 export function createLocalTransport(options: LocalTransportOptions): Transport {
   const basePath = resolve(options.workspacePath, options.folder)
@@ -42,6 +72,7 @@ export function createLocalTransport(options: LocalTransportOptions): Transport 
     return new Promise((resolvePromise, reject) => {
       const child = spawn('/bin/sh', ['-c', command], {
         cwd: existsSync(basePath) ? basePath : options.workspacePath,
+        env: localHostEnv(basePath),
         // Its own process group, so a timeout or cancel also stops what the command started.
         detached: true,
         stdio: ['pipe', 'pipe', 'pipe']
