@@ -60,6 +60,11 @@ test.describe('environment history (serve mode)', () => {
     await expect(rows.nth(0)).toContainText('succeeded')
     await expect(rows.nth(1)).toContainText(`Deploy ${first}`)
     await expect(rows.nth(1)).toContainText('“first cut”')
+    // Both deployments are in the hosts' logs and in the ledger, matched by id.
+    await expect(rows.nth(0)).toHaveAttribute('data-source', 'both')
+    await expect(rows.nth(1)).toHaveAttribute('data-source', 'both')
+    await expect(rows.nth(1)).toContainText('Hosts and ledger')
+    await expect(dialog.getByTestId('history-differences')).toHaveCount(0)
     // Times read "… ago" with the exact time on hover, never raw ISO.
     const time = rows.nth(0).locator('time')
     await expect(time).toHaveText(/just now|ago/)
@@ -92,5 +97,6 @@ test.describe('environment history (serve mode)', () => {
     await expect(rows.nth(0)).toContainText(`Rollback to ${first} from ${second}`)
     await expect(rows.nth(0)).toContainText('“totals wrong on the second cut”')
     await expect(rows.nth(0)).toHaveAttribute('data-outcome', 'finished')
+    await expect(rows.nth(0)).toHaveAttribute('data-source', 'both')
   })
 })

@@ -1,52 +1,18 @@
 import '../styles/history.css'
 import { useEffect } from 'react'
-import { CircleCheck, CircleDashed, CircleSlash, CircleX, RefreshCw } from 'lucide-react'
-import type { DeploymentRecord, EnvironmentStatus } from '../../../shared'
-import { formatAbsolute, formatDuration, formatRelative, plural } from '../lib/format'
+import { RefreshCw } from 'lucide-react'
+import type { EnvironmentStatus } from '../../../shared'
+import { HISTORY_LIMIT } from '../stores/history-store'
+import { formatRelative, plural } from '../lib/format'
+import { ledgerMovements, mergeHistory, type MergedHistoryRow } from '../lib/merge-history'
 import { useNow } from '../lib/use-now'
 import { useStores } from '../stores/hooks'
 import { useDeploy, useHistory } from '../stores/use-deploy'
 import { DeployModal } from './DeployModal'
+import { HistoryRow } from './HistoryRow'
 
-const OUTCOME: Record<
-  DeploymentRecord['outcome'],
-  { readonly word: string; readonly Icon: typeof CircleCheck }
-> = {
-  finished: { word: 'succeeded', Icon: CircleCheck },
-  failed: { word: 'failed', Icon: CircleX },
-  cancelled: { word: 'cancelled', Icon: CircleSlash },
-  unfinished: { word: 'unfinished', Icon: CircleDashed }
-}
-
-/** A time as "12 minutes ago", the exact time on hover. */
-export function When({
-  iso,
-  now
-}: {
-  readonly iso: string
-  readonly now: number
-}): React.JSX.Element {
-  return (
-    <time dateTime={iso} title={formatAbsolute(iso)}>
-      {formatRelative(iso, now)}
-    </time>
-  )
-}
-
-/** An outcome as an icon and its word (never colour alone). */
-export function Outcome({
-  outcome
-}: {
-  readonly outcome: DeploymentRecord['outcome']
-}): React.JSX.Element {
-  const { word, Icon } = OUTCOME[outcome]
-  return (
-    <span className={`outcome outcome-${outcome === 'finished' ? 'succeeded' : outcome}`}>
-      <Icon size={14} aria-hidden="true" />
-      {word}
-    </span>
-  )
-}
+// Also used by the lane's "Last deploy" and the ledger view.
+export { Outcome, When } from './HistoryRow'
 
 /** Releases a rollback can make current: present on every reachable host, not current. */
 function rollbackTargets(status: EnvironmentStatus | null | undefined): Set<string> {
@@ -59,10 +25,23 @@ function rollbackTargets(status: EnvironmentStatus | null | undefined): Set<stri
   )
 }
 
+/** "2 only in the ledger, 1 only in the hosts' logs, 1 where they disagree", or null. */
+function differences(rows: readonly MergedHistoryRow[]): string | null {
+  const count = (test: (r: MergedHistoryRow) => boolean): number => rows.filter(test).length
+  const parts = [
+    [count((r) => r.source === 'ledger-only'), 'only in the ledger (no host logged it)'],
+    [count((r) => r.source === 'hosts-only'), "only in the hosts' logs (not in the ledger)"],
+    [count((r) => r.disagreement !== null), 'where the two disagree about the end']
+  ] as const
+  const said = parts.filter(([n]) => n > 0).map(([n, what]) => `${n} ${what}`)
+  return said.length > 0 ? `${said.join(', ')}.` : null
+}
+
 /**
- * An environment's deployments and rollbacks as its hosts recorded them: who, what, when,
- * outcome, duration, reason; the log of those this machine ran; roll back to any release
- * still on the hosts.
+ * An environment's deployments and rollbacks as its hosts recorded them, merged with what the
+ * team's ledger holds for it: each row says whether both know it, or only one (kept and marked,
+ * never hidden), and where they disagree about its end; who, what, when, outcome, duration,
+ * reason; the log of those this machine ran; roll back to any release still on the hosts.
  */
 export function HistoryDialog({
   environment,
@@ -71,7 +50,7 @@ export function HistoryDialog({
   readonly environment: string
   readonly onClose: () => void
 }): React.JSX.Element {
-  const { history: store, deploy } = useStores()
+  const { history: store } = useStores()
   const reading = useHistory((s) => s.histories[environment])
   const status = useDeploy((s) => s.environments[environment]?.status)
   const deployments = useDeploy((s) => s.deployments)
@@ -79,18 +58,26 @@ export function HistoryDialog({
   useEffect(() => void store.getState().load(environment), [store, environment])
 
   const history = reading?.history ?? null
+  const ledger = reading?.ledger ?? null
+  const rows = history
+    ? mergeHistory(history.records, ledger ? ledgerMovements(ledger) : null, {
+        hosts: history.records.length < HISTORY_LIMIT,
+        ledger: reading?.ledgerComplete ?? true
+      })
+    : []
   const local = new Set(deployments.map((d) => d.id))
   const targets = rollbackTargets(status)
   const load = (): void => void store.getState().load(environment)
+  const diff = differences(rows)
   return (
     <DeployModal title={`History of ${environment}`} testId="history-dialog" onClose={onClose} wide>
       <div className="modal-body">
         <div className="history-meta">
           <span className="muted" role="status">
             {reading?.loading
-              ? "Reading the hosts' logs…"
+              ? "Reading the hosts' logs and the ledger…"
               : history
-                ? `${history.records.length > 0 ? `${plural(history.records.length, 'deployment')} from the hosts' logs` : "The hosts' logs"}, read ${formatRelative(new Date(reading?.readAt ?? now).toISOString(), now)}`
+                ? `${rows.length > 0 ? `${plural(rows.length, 'deployment')} from the hosts' logs${ledger ? ' and the ledger' : ''}` : "The hosts' logs"}, read ${formatRelative(new Date(reading?.readAt ?? now).toISOString(), now)}`
                 : ''}
           </span>
           <button type="button" onClick={load} disabled={reading?.loading ?? false}>
@@ -109,10 +96,21 @@ export function HistoryDialog({
             {history.unreadable.map((u) => `${u.host}: ${u.error}`).join('; ')}
           </p>
         )}
-        {history && history.records.length === 0 && (
+        {history && reading?.ledgerError && (
+          <p className="env-warning" role="status" data-testid="history-ledger-error">
+            The ledger could not be read ({reading.ledgerError.message}): these are the hosts&apos;
+            logs alone, not compared with it.
+          </p>
+        )}
+        {diff && (
+          <p className="env-warning" data-testid="history-differences">
+            The hosts&apos; logs and the ledger differ: {diff}
+          </p>
+        )}
+        {history && rows.length === 0 && (
           <p className="muted">Nothing was deployed to {environment} yet.</p>
         )}
-        {history && history.records.length > 0 && (
+        {rows.length > 0 && (
           <div className="history-scroll">
             <table className="history-table" data-testid="history-table">
               <thead>
@@ -122,68 +120,22 @@ export function HistoryDialog({
                   <th scope="col">Outcome</th>
                   <th scope="col">By</th>
                   <th scope="col">Took</th>
+                  <th scope="col">Recorded</th>
                   <th scope="col">
                     <span className="visually-hidden">Actions</span>
                   </th>
                 </tr>
               </thead>
               <tbody>
-                {history.records.map((r) => (
-                  <tr key={r.id} data-testid="history-row" data-outcome={r.outcome}>
-                    <td>
-                      <When iso={r.startedAt} now={now} />
-                    </td>
-                    <td className="history-what">
-                      {r.kind === 'rollback' ? 'Rollback to ' : 'Deploy '}
-                      <code>{r.release ?? 'unknown release'}</code>
-                      {r.from && <span className="muted"> from {r.from}</span>}
-                      {r.reason && <div className="history-reason">“{r.reason}”</div>}
-                      {r.hosts
-                        .filter((h) => h.detail && (h.last === 'failed' || h.last === 'cancelled'))
-                        .map((h) => (
-                          <div key={h.host} className="history-detail">
-                            {h.host}: {h.detail}
-                          </div>
-                        ))}
-                    </td>
-                    <td>
-                      <Outcome outcome={r.outcome} />
-                    </td>
-                    <td>
-                      {r.by}
-                      {r.hosts.length > 0 && (
-                        <div className="muted">{plural(r.hosts.length, 'host')}</div>
-                      )}
-                    </td>
-                    <td>
-                      {r.finishedAt
-                        ? formatDuration(Date.parse(r.finishedAt) - Date.parse(r.startedAt))
-                        : ''}
-                    </td>
-                    <td className="history-actions">
-                      {local.has(r.id) && (
-                        <button
-                          type="button"
-                          className="link-button"
-                          onClick={() => deploy.getState().showProgress(r.id)}
-                          aria-label={`Log of the ${r.kind} of ${r.release ?? 'unknown release'}`}
-                        >
-                          Log
-                        </button>
-                      )}
-                      {r.release && targets.has(r.release) && (
-                        <button
-                          type="button"
-                          className="link-button"
-                          onClick={() =>
-                            deploy.getState().openRollback(environment, r.release ?? undefined)
-                          }
-                        >
-                          Roll back to this…
-                        </button>
-                      )}
-                    </td>
-                  </tr>
+                {rows.map((row) => (
+                  <HistoryRow
+                    key={row.id}
+                    row={row}
+                    environment={environment}
+                    now={now}
+                    hasLog={local.has(row.id)}
+                    canRollBackTo={targets}
+                  />
                 ))}
               </tbody>
             </table>

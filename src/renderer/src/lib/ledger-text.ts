@@ -77,8 +77,19 @@ export function describeFinding(f: LedgerFinding): string {
     case 'host-mismatch':
       return `Entry #${f.position}: the hosts of ${f.environment} do not confirm ${f.deployment}: ${f.reason}`
     default:
-      return assertNever(f)
+      return describeOtherFinding(f)
   }
+}
+
+/**
+ * A finding of a kind this renderer does not know yet (a newer backend's check): its position
+ * and reason as the backend wrote them, never dropped.
+ */
+function describeOtherFinding(f: never): string {
+  const loose = f as { kind?: unknown; position?: unknown; reason?: unknown }
+  const where = typeof loose.position === 'number' ? `Entry #${loose.position}` : 'The ledger'
+  const why = typeof loose.reason === 'string' ? `: ${loose.reason}` : ''
+  return `${where}: ${String(loose.kind)}${why}`
 }
 
 /** The headline of a verify report: whether the ledger can be trusted, and how much was checked. */

@@ -1,5 +1,6 @@
 import { createStore, type StoreApi } from 'zustand'
 import type { DeploymentHistory } from '../../../shared'
+import type { LedgerRecord } from '../../../shared/ledger-models'
 import { describeError, type ApiClient } from '../api/client'
 import type { UiError } from './workspace-store'
 
@@ -10,7 +11,18 @@ export interface HistoryReading {
   readonly readAt: number | null
   readonly loading: boolean
   readonly error: UiError | null
+  /** The ledger's deployments and rollbacks of the environment, newest first; null until read. */
+  readonly ledger: readonly LedgerRecord[] | null
+  /** False when the ledger answer hit its limit (older entries were not read). */
+  readonly ledgerComplete: boolean
+  /** Why the ledger could not be read (the hosts' logs are shown alone then). */
+  readonly ledgerError: UiError | null
 }
+
+/** How many deployments the history asks the hosts for. */
+export const HISTORY_LIMIT = 100
+/** How many ledger entries (a deployment has two or three) the history reads at most. */
+export const HISTORY_LEDGER_LIMIT = 10_000
 
 /** Environments' deployment histories (read from their hosts' logs). */
 export interface HistoryState {
@@ -19,8 +31,10 @@ export interface HistoryState {
 
 /** What the lanes, the history dialog and the event subscriptions may do. */
 export interface HistoryActions {
-  /** Reads an environment's history from its hosts again. */
+  /** Reads an environment's history from its hosts (and its ledger entries) again. */
   load(environment: string): Promise<void>
+  /** Re-reads only the ledger side of the histories already read (a `ledger.changed`). */
+  ledgerChanged(): void
   /** Re-reads only the histories already read (after a deployment ended, on reconnect). */
   reloadKnown(environment?: string): void
   reset(): void
@@ -32,7 +46,15 @@ export type HistoryStore = HistoryState & HistoryActions
 /** Defaults: nothing read yet. */
 export const HISTORY_DEFAULTS: HistoryState = { histories: {} }
 
-const EMPTY: HistoryReading = { history: null, readAt: null, loading: false, error: null }
+const EMPTY: HistoryReading = {
+  history: null,
+  readAt: null,
+  loading: false,
+  error: null,
+  ledger: null,
+  ledgerComplete: true,
+  ledgerError: null
+}
 
 /** Creates the history store over an API client (a fake one in tests). */
 export function createHistoryStore(client: ApiClient): StoreApi<HistoryStore> {
@@ -46,14 +68,40 @@ export function createHistoryStore(client: ApiClient): StoreApi<HistoryStore> {
           [environment]: { ...(s.histories[environment] ?? EMPTY), ...p }
         }
       }))
+    // The ledger side never fails the hosts' side: its error is kept beside it.
+    const loadLedger = async (environment: string): Promise<void> => {
+      const gen = generation
+      try {
+        const ledger = await client.call('ledger.list', {
+          environment,
+          kind: ['deployment', 'rollback'],
+          limit: HISTORY_LEDGER_LIMIT
+        })
+        if (gen === generation) {
+          patch(environment, {
+            ledger,
+            ledgerComplete: ledger.length < HISTORY_LEDGER_LIMIT,
+            ledgerError: null
+          })
+        }
+      } catch (error) {
+        if (gen === generation)
+          patch(environment, { ledger: null, ledgerError: describeError(error) })
+      }
+    }
     return {
       ...HISTORY_DEFAULTS,
 
       async load(environment) {
         const gen = generation
         patch(environment, { loading: true })
+        const ledger = loadLedger(environment)
         try {
-          const history = await client.call('deployments.history', { environment })
+          const history = await client.call('deployments.history', {
+            environment,
+            limit: HISTORY_LIMIT
+          })
+          await ledger
           if (gen === generation) {
             patch(environment, { history, readAt: Date.now(), loading: false, error: null })
           }
@@ -61,6 +109,10 @@ export function createHistoryStore(client: ApiClient): StoreApi<HistoryStore> {
           if (gen === generation)
             patch(environment, { loading: false, error: describeError(error) })
         }
+      },
+
+      ledgerChanged() {
+        for (const name of Object.keys(get().histories)) void loadLedger(name)
       },
 
       reloadKnown(environment) {

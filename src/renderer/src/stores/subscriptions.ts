@@ -102,8 +102,9 @@ export function connectSubscriptions(
         stores.branchEnvs.getState().leftoversFound(event.payload.leftovers)
         return
       case 'ledger.changed':
-        // The ledger view follows every append here (and says when one failed).
+        // The ledger view and the open histories follow every append here.
         stores.ledger.getState().changed(event.payload)
+        stores.history.getState().ledgerChanged()
         return
       case 'promotions.changed':
         stores.promotions.getState().changed()
