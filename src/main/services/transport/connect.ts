@@ -3,7 +3,8 @@ import type { HostConfig } from '../../../shared/config-schema'
 import { ExpectedError } from '../errors'
 import { hostLabel, parseSshTarget } from './host-label'
 import { createLocalTransport } from './local-transport'
-import { loadSshConfig, parseProxyJump, type SshConfig } from './ssh-config'
+import { parseProxyJump, type SshHostSettings } from './ssh-config'
+import { resolveHostSettings } from './ssh-config-eval'
 import type { SshEndpoint } from './ssh-connect'
 import { connectSshTransport } from './ssh-transport'
 import type { Transport, TransportContext } from './types'
@@ -24,15 +25,20 @@ export async function connectTransport(
   if ('local' in host) {
     return createLocalTransport({ folder: host.local, workspacePath: ctx.workspacePath, label })
   }
-  const config = await loadSshConfig(ctx.sshConfigPath)
+  const settingsOf = (alias: string): Promise<SshHostSettings> =>
+    resolveHostSettings(alias, { configPath: ctx.sshConfigPath })
   const target = parseSshTarget(host.host)
-  const endpoint = resolveEndpoint(config, target.host, host.user, target.port)
-  const jumpValue = config.resolve(target.host).proxyJump
+  const settings = await settingsOf(target.host)
+  const endpoint = resolveEndpoint(settings, target.host, host.user, target.port)
+  const jumpValue = settings.proxyJump
   let jumps: SshEndpoint[] = []
   if (jumpValue) {
     try {
-      jumps = parseProxyJump(jumpValue).map((hop) =>
-        resolveEndpoint(config, hop.host, hop.user, hop.port)
+      const hops = parseProxyJump(jumpValue)
+      jumps = await Promise.all(
+        hops.map(async (hop) =>
+          resolveEndpoint(await settingsOf(hop.host), hop.host, hop.user, hop.port)
+        )
       )
     } catch (e) {
       throw new ExpectedError('bad-config', `~/.ssh/config: ${(e as Error).message}`, {
@@ -51,18 +57,30 @@ export async function connectTransport(
   )
 }
 
-/** An alias, with explicit user and port winning over ~/.ssh/config, as on OpenSSH's command line. */
+/**
+ * An alias, with explicit user and port winning over ~/.ssh/config, as on OpenSSH's command
+ * line; known_hosts files and HostKeyAlias as the config says.
+ */
 function resolveEndpoint(
-  config: SshConfig,
+  s: SshHostSettings,
   alias: string,
   user: string | undefined,
   port: number | undefined
 ): SshEndpoint {
-  const s = config.resolve(alias)
+  const configured = s.userKnownHostsFiles ?? s.globalKnownHostsFiles
   return {
     hostName: s.hostName ?? alias,
     port: port ?? s.port ?? 22,
     user: user ?? s.user ?? userInfo().username,
-    identityFiles: s.identityFiles
+    identityFiles: s.identityFiles,
+    ...(s.hostKeyAlias ? { hostKeyAlias: s.hostKeyAlias } : {}),
+    ...(configured
+      ? {
+          knownHostsFiles: {
+            user: s.userKnownHostsFiles ?? null,
+            global: s.globalKnownHostsFiles ?? null
+          }
+        }
+      : {})
   }
 }

@@ -16,7 +16,11 @@ import { hostKeyChanged, hostKeyUnknown } from './needs-user'
 
 /** Options for {@link HostTrustStore}. */
 export interface HostTrustStoreOptions {
-  /** OpenSSH files read (never written); default `~/.ssh/known_hosts{,2}` and `/etc/ssh/ssh_known_hosts`. */
+  /**
+   * OpenSSH files read (never written), whatever ~/.ssh/config says (tests). Default: the
+   * config's `UserKnownHostsFile` and `GlobalKnownHostsFile` for each host, else
+   * `~/.ssh/known_hosts{,2}` and `/etc/ssh/ssh_known_hosts{,2}`.
+   */
   readonly knownHostsFiles?: readonly string[]
   /** Slipway's own known_hosts-format file, written by {@link HostTrustStore.trust}. */
   readonly trustedFile: string
@@ -25,47 +29,75 @@ export interface HostTrustStoreOptions {
 export type { HostKeyDetails }
 
 /**
+ * The known_hosts files ~/.ssh/config names for one host: `UserKnownHostsFile` and
+ * `GlobalKnownHostsFile` (each null when the config leaves OpenSSH's default).
+ */
+export interface KnownHostsFiles {
+  readonly user: readonly string[] | null
+  readonly global: readonly string[] | null
+}
+
+const userDefaults = (): string[] => [
+  join(homedir(), '.ssh', 'known_hosts'),
+  join(homedir(), '.ssh', 'known_hosts2')
+]
+const GLOBAL_DEFAULTS = ['/etc/ssh/ssh_known_hosts', '/etc/ssh/ssh_known_hosts2']
+
+/**
  * Host keys Slipway accepts: OpenSSH's known_hosts (hashed entries, `[host]:port`, `@revoked`)
  * plus Slipway's own trusted file. Keys are only added by an explicit {@link trust} call.
  */
 export class HostTrustStore {
-  readonly knownHostsFiles: readonly string[]
+  /** The fixed OpenSSH files, when the store was given them; else null (per host, see below). */
+  readonly knownHostsFiles: readonly string[] | null
   readonly trustedFile: string
   private writing: Promise<void> = Promise.resolve()
 
   constructor(options: HostTrustStoreOptions) {
-    this.knownHostsFiles = options.knownHostsFiles ?? [
-      join(homedir(), '.ssh', 'known_hosts'),
-      join(homedir(), '.ssh', 'known_hosts2'),
-      '/etc/ssh/ssh_known_hosts'
-    ]
+    this.knownHostsFiles = options.knownHostsFiles ?? null
     this.trustedFile = options.trustedFile
   }
 
-  /** Every entry of every file (missing files are empty). */
-  async entries(): Promise<KnownHostEntry[]> {
-    const files = [...this.knownHostsFiles, this.trustedFile]
+  /** The OpenSSH files read for a host whose config names `configured` (default files else). */
+  filesFor(configured?: KnownHostsFiles): readonly string[] {
+    if (this.knownHostsFiles) return this.knownHostsFiles
+    return [...(configured?.user ?? userDefaults()), ...(configured?.global ?? GLOBAL_DEFAULTS)]
+  }
+
+  /** Every entry of every file, Slipway's own last (missing files are empty). */
+  async entries(configured?: KnownHostsFiles): Promise<KnownHostEntry[]> {
+    const files = [...this.filesFor(configured), this.trustedFile]
     const texts = await Promise.all(files.map((f) => readFile(f, 'utf8').catch(() => '')))
     return texts.flatMap((t, i) => parseKnownHosts(t, files[i]))
   }
 
   /** What the files say about `key` presented by `host:port`. */
-  async check(host: string, port: number, key: Buffer): Promise<HostKeyVerdict> {
-    return checkHostKey(await this.entries(), host, port, key)
+  async check(
+    host: string,
+    port: number,
+    key: Buffer,
+    configured?: KnownHostsFiles
+  ): Promise<HostKeyVerdict> {
+    return checkHostKey(await this.entries(configured), host, port, key)
   }
 
   /** Key types already known for a host, so the connection can prefer them. */
-  async knownKeyTypes(host: string, port: number): Promise<string[]> {
-    const verdict = checkHostKey(await this.entries(), host, port, Buffer.alloc(0))
+  async knownKeyTypes(host: string, port: number, configured?: KnownHostsFiles): Promise<string[]> {
+    const verdict = checkHostKey(await this.entries(configured), host, port, Buffer.alloc(0))
     return verdict.kind === 'unknown' ? [...verdict.otherTypes] : []
   }
 
   /**
    * Throws ExpectedError('host-key-unknown' | 'host-key-changed') unless the key is trusted.
-   * A revoked key counts as changed.
+   * A revoked key counts as changed. `host` is the HostKeyAlias when the config sets one.
    */
-  async verify(host: string, port: number, key: Buffer): Promise<void> {
-    const verdict = await this.check(host, port, key)
+  async verify(
+    host: string,
+    port: number,
+    key: Buffer,
+    configured?: KnownHostsFiles
+  ): Promise<void> {
+    const verdict = await this.check(host, port, key, configured)
     const details: HostKeyDetails = {
       host,
       port,

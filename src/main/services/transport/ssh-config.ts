@@ -12,6 +12,19 @@ export interface SshHostSettings {
   readonly identityFiles: readonly string[]
   /** `[user@]host[:port]`, comma-separated hops; absent or `none` means direct. */
   readonly proxyJump?: string
+  /** `UserKnownHostsFile`: the files, expanded (`none`: empty); absent: OpenSSH's default. */
+  readonly userKnownHostsFiles?: readonly string[]
+  /** `GlobalKnownHostsFile`, likewise. */
+  readonly globalKnownHostsFiles?: readonly string[]
+  /** `HostKeyAlias`: the name host keys are looked up and recorded under, instead of the host's. */
+  readonly hostKeyAlias?: string
+}
+
+/** Splits a known-hosts file list (`none` alone means no file). */
+export function knownHostsList(value: string, expand: (file: string) => string): string[] {
+  const words = splitWords(value)
+  if (words.length === 1 && words[0]?.toLowerCase() === 'none') return []
+  return words.map(expand)
 }
 
 interface Block {
@@ -22,7 +35,10 @@ interface Block {
   readonly options: readonly (readonly [string, string])[]
 }
 
-/** Parsed ~/.ssh/config, answering per host like OpenSSH: the first value of an option wins. */
+/**
+ * Parsed ~/.ssh/config, answering per host like OpenSSH: the first value of an option wins.
+ * The fallback where no OpenSSH client exists; see ssh-config-eval.ts for `ssh -G`.
+ */
 export interface SshConfig {
   resolve(alias: string): SshHostSettings
 }
@@ -87,12 +103,18 @@ export function parseSshConfig(text: string, home = homedir()): SshConfig {
         return isAbsolute(t) ? t : join(home, '.ssh', t)
       }
       const jump = first.get('proxyjump')
+      const userFiles = first.get('userknownhostsfile')
+      const globalFiles = first.get('globalknownhostsfile')
+      const alias_ = first.get('hostkeyalias')
       return {
         ...(hostName ? { hostName } : {}),
         ...(user ? { user } : {}),
         ...(port ? { port } : {}),
         identityFiles: identityFiles.filter((f) => f.toLowerCase() !== 'none').map(expand),
-        ...(jump && jump.toLowerCase() !== 'none' ? { proxyJump: jump } : {})
+        ...(jump && jump.toLowerCase() !== 'none' ? { proxyJump: jump } : {}),
+        ...(userFiles ? { userKnownHostsFiles: knownHostsList(userFiles, expand) } : {}),
+        ...(globalFiles ? { globalKnownHostsFiles: knownHostsList(globalFiles, expand) } : {}),
+        ...(alias_ ? { hostKeyAlias: alias_ } : {})
       }
     }
   }

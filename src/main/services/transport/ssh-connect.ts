@@ -3,7 +3,7 @@ import { Client, type AnyAuthMethod } from 'ssh2'
 import { ExpectedError } from '../errors'
 import { passphraseRequired } from './needs-user'
 import type { CredentialStore } from './credentials'
-import type { HostTrustStore } from './host-trust-store'
+import type { HostTrustStore, KnownHostsFiles } from './host-trust-store'
 
 /** Where and as whom to open one SSH connection. */
 export interface SshEndpoint {
@@ -13,6 +13,10 @@ export interface SshEndpoint {
   readonly user: string
   /** IdentityFile entries from ~/.ssh/config, tried before the store's key files. */
   readonly identityFiles: readonly string[]
+  /** `HostKeyAlias`: host keys are looked up (and trusted) under this name, without the port. */
+  readonly hostKeyAlias?: string
+  /** `UserKnownHostsFile` / `GlobalKnownHostsFile` from ~/.ssh/config (null: the default). */
+  readonly knownHostsFiles?: KnownHostsFiles
 }
 
 /** What {@link openSshClient} needs besides the endpoint. */
@@ -66,7 +70,11 @@ export async function openSshClient(
   )
   // Ask for a key type we already know first, as OpenSSH does, so a host with several keys
   // is not mistaken for an unknown one.
-  const known = await ctx.trust.knownKeyTypes(endpoint.hostName, endpoint.port)
+  // OpenSSH looks a HostKeyAlias up as it is, never as `[alias]:port`.
+  const keyHost = endpoint.hostKeyAlias ?? endpoint.hostName
+  const keyPort = endpoint.hostKeyAlias ? 22 : endpoint.port
+  const files = endpoint.knownHostsFiles
+  const known = await ctx.trust.knownKeyTypes(keyHost, keyPort, files)
   const preferred = known.flatMap((t) =>
     t === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [t]
   )
@@ -151,7 +159,7 @@ export async function openSshClient(
             // The connection is gone; its 'close' already settled this attempt.
           }
         }
-        ctx.trust.verify(endpoint.hostName, endpoint.port, key).then(
+        ctx.trust.verify(keyHost, keyPort, key, files).then(
           () => answer(true),
           (e: unknown) => {
             hostKeyError = e
