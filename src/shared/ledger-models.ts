@@ -76,7 +76,15 @@ export const LedgerEntrySchema = z.discriminatedUnion('kind', [
       /** The SSH signature (armored `ssh-keygen -Y sign` output) when approvals are signed. */
       signature: z.string().max(10_000).nullable(),
       /** What was signed, when signed. */
-      signedText: z.string().max(10_000).nullable()
+      signedText: z.string().max(10_000).nullable(),
+      /**
+       * The commit the promotion names (its release's): the allowed-signers file a signature is
+       * verified against is the one committed there. Absent in entries written before it was.
+       */
+      commit: z
+        .string()
+        .regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/)
+        .optional()
     })
     .strict(),
   z
@@ -162,7 +170,10 @@ export type LedgerFilter = z.output<typeof LedgerFilterSchema>
 
 /** One thing `ledger verify` found wrong. */
 export const LedgerFindingSchema = z.discriminatedUnion('kind', [
-  /** A commit of the chain that is not a valid entry (bad JSON, schema, clock, a missing parent). */
+  /**
+   * A commit of the chain that is not a valid entry (bad JSON, schema, clock, a missing parent),
+   * or an approval whose signature does not verify (see the promotions' approval-entries.ts).
+   */
   z.object({
     kind: z.literal('bad-entry'),
     position: z.number().int().nullable(),

@@ -9,6 +9,7 @@ import {
   ledgerJson,
   type LedgerAppended
 } from '../services/ledger'
+import { checkApprovalEntries } from '../services/promotions'
 import { getRelease } from '../services/releases'
 import { TeamStateStore } from '../services/team-state'
 import { workspaceDataDir } from '../services/workspace'
@@ -108,6 +109,8 @@ export function createLedgerDomain(
         const environments = workspace.config.environments.map((e) => e.name)
         return ledger.verify({
           ...(accept ? { accept } : {}),
+          signatures: (records) =>
+            checkApprovalEntries(records, { repo: workspace.path, config: workspace.config }),
           ...(hosts === false
             ? {}
             : {

@@ -1,18 +1,21 @@
 import type { promotionMethods } from '../../shared/contract-promotions'
 import { PromotionsService } from '../services/promotions'
 import type { DeployDomain } from './handlers-deploy'
+import type { LedgerDomain } from './handlers-ledger'
 import type { TeamDomain } from './handlers-team'
 import type { DomainHandlers, HandlerContext } from './handlers'
 import { perWorkspace } from './per-workspace'
 
 /**
  * Handlers of the promotion methods: one {@link PromotionsService} per open workspace, over the
- * team's store and sync (promotions are team state) and the workspace's deploy service.
+ * team's store and sync (promotions are team state) and the workspace's deploy service; requests,
+ * approvals, refusals and outcomes are appended to the workspace's ledger.
  */
 export function createPromotionHandlers(
   ctx: HandlerContext,
   teamDomain: TeamDomain,
-  deploy: DeployDomain
+  deploy: DeployDomain,
+  ledger: Pick<LedgerDomain, 'record'>
 ): DomainHandlers<keyof typeof promotionMethods> {
   const opened = perWorkspace(ctx.session, (workspace) => ({
     workspace,
@@ -33,7 +36,8 @@ export function createPromotionHandlers(
           sync: t.sync,
           deploy: deployService,
           tickets: () => t.tracker.list(),
-          changed: (promotion) => ctx.emit({ event: 'promotions.changed', payload: { promotion } })
+          changed: (promotion) => ctx.emit({ event: 'promotions.changed', payload: { promotion } }),
+          record: (draft) => ledger.record(draft)
         })
     )
     entry.service = opening

@@ -73,7 +73,7 @@ export function createHandlers(base: Omit<HandlerContext, 'trust'>): Handlers {
     ...createTicketHandlers(ctx, team),
     // A merge hands main's new commit on to be released and deployed on merge.
     ...createPullRequestHandlers(ctx, team, mergeRelease.afterMerge),
-    ...createPromotionHandlers(ctx, team, deploy),
+    ...createPromotionHandlers(ctx, team, deploy, ledger),
     ...createDemoHandlers(ctx, team),
     ...createBranchEnvDomain(ctx, deploy).handlers,
     ...ledger.handlers

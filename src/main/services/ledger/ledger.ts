@@ -14,6 +14,7 @@ import {
   type LedgerDraft,
   type LedgerEntry,
   type LedgerFilter,
+  type LedgerFinding,
   type LedgerRecord,
   type LedgerVerifyReport
 } from '../../../shared/ledger-models'
@@ -50,6 +51,11 @@ export interface VerifyOptions {
   readonly hosts?: { readonly environments: readonly string[]; readonly read: ReadHostHistory }
   /** Take the ledger as it is now as the new baseline even after a rewrite was found. */
   readonly accept?: boolean
+  /**
+   * Checks the approvals' signatures (the promotions domain's allowed-signers check); answers
+   * a finding for each approval that does not verify. Omitted: signatures are not checked.
+   */
+  readonly signatures?: (records: readonly LedgerRecord[]) => Promise<LedgerFinding[]>
 }
 
 const LOCK_ATTEMPTS = 3
@@ -170,6 +176,7 @@ export class Ledger {
       findings.push(...checked.findings)
       hosts = checked.report
     }
+    if (options.signatures) findings.push(...(await options.signatures(chain.records)))
     const chainOk = chain.findings.length === 0
     const remember = chain.tip !== null && chainOk && (!rewritten || options.accept === true)
     if (remember && chain.tip) await writeBaseline(file, chain.tip, chain.records, this.now())

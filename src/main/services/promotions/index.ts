@@ -11,3 +11,4 @@ export {
 } from './promotions-service'
 export { approvalPayload } from './promotion-fold'
 export { APPROVAL_NAMESPACE } from './ssh-signature'
+export { checkApprovalEntries, type ApprovalEntryOptions } from './approval-entries'

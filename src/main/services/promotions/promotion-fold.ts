@@ -72,6 +72,9 @@ export function foldPromotion(id: string, ops: readonly Operation[]): RawPromoti
         signature: str(op.data.signature)
       })
     } else if (op.type === PROMOTION_OPS.outcome && outcome === null) {
+      // Only the requester withdraws a request: a cancel written by anyone else is ignored.
+      const cancel = op.data.status === 'cancelled' && op.data.deployment === null
+      if (cancel && op.author.email.toLowerCase() !== request.author.email.toLowerCase()) continue
       const parsed = PromotionOutcomeSchema.safeParse({
         ...op.data,
         by: person(op),
@@ -117,4 +120,21 @@ export function approvalPayload(p: {
     `to ${p.to}`,
     ''
   ].join('\n')
+}
+
+/** The promotion, release, artifact and environments a signed approval text names, or null. */
+export function parseApprovalPayload(text: string): {
+  readonly promotion: string
+  readonly release: string
+  readonly sha256: string
+  readonly from: string
+  readonly to: string
+} | null {
+  const m =
+    /^slipway promotion approval\npromotion (\S+)\nrelease (\S+)\nsha256 (\S+)\nfrom (\S+)\nto (\S+)\n$/.exec(
+      text
+    )
+  if (!m) return null
+  const [, promotion = '', release = '', sha256 = '', from = '', to = ''] = m
+  return { promotion, release, sha256, from, to }
 }

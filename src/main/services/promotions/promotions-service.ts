@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto'
 import type { EnvironmentConfig, SlipwayConfig } from '../../../shared/config-schema'
 import type { Deployment, EnvironmentStatus, Release } from '../../../shared/deploy-models'
+import type { LedgerDraft } from '../../../shared/ledger-models'
 import type { Promotion } from '../../../shared/promotion-models'
 import type { Ticket } from '../../../shared/ticket-models'
 import { ExpectedError } from '../errors'
@@ -16,6 +17,8 @@ import type { SyncOutcome, TeamStateStore } from '../team-state'
 import { readIdentity } from '../team-state/git-write'
 import { approvalRules, judgePromotion, refusalOf } from './approvals'
 import { approvalPayload, foldPromotion, PROMOTION_OPS, type RawPromotion } from './promotion-fold'
+import { findRelease, mostRun, requireOnSource, requireSameArtifact } from './promotion-checks'
+import { approvalEntry, ledgerOutcome, promotionEntry, type RecordEntry } from './promotion-ledger'
 import { readShips, releaseNotes, shippedCommits, shippedTickets } from './ships'
 import { signPayload, verifyPayload } from './ssh-signature'
 
@@ -58,6 +61,8 @@ export interface PromotionsOptions {
   readonly tickets: () => Promise<readonly Ticket[]>
   /** Told after a promotion changed here. */
   readonly changed?: (promotion: Promotion) => void
+  /** Appends to the workspace's ledger (requests, approvals, refusals, outcomes). */
+  readonly record?: RecordEntry
 }
 
 /** What promoting did: still waiting, or deployed with the deployment's end. */
@@ -127,36 +132,6 @@ export class PromotionsService {
     )
   }
 
-  /** Refuses unless `release` is current and healthy on every host of `from` (read now). */
-  private async requireOnSource(release: string, from: string): Promise<void> {
-    const status = await this.options.deploy.status(from)
-    const problems = status.hosts.flatMap((h) => {
-      if (!h.reachable) return [`${h.host} could not be read (${h.error ?? 'unreachable'})`]
-      if (h.release !== release) return [`${h.host} runs ${h.release ?? 'nothing'}`]
-      if (!h.healthy) return [`${h.host} is not healthy (${h.health.detail || h.health.kind})`]
-      return []
-    })
-    if (problems.length > 0) {
-      throw new ExpectedError(
-        'conflict',
-        `${release} is not current and healthy on every host of ${from}: ${problems.join('; ')}`,
-        { release, environment: from, problems }
-      )
-    }
-  }
-
-  private async release(id: string): Promise<{ release: Release; all: Release[] }> {
-    const all = await this.options.deploy.listReleases()
-    const release = all.find((r) => r.id === id)
-    if (!release) {
-      throw new ExpectedError(
-        'not-found',
-        `release ${id} is not in this machine's release store; promote from the machine that built it`
-      )
-    }
-    return { release, all }
-  }
-
   /** What promoting `release` to `to` would ship, after the source check; changes nothing. */
   async preview(releaseId: string, to: string): Promise<Promotion> {
     const raw = await this.candidate(releaseId, to, '')
@@ -165,8 +140,8 @@ export class PromotionsService {
 
   private async candidate(releaseId: string, to: string, reason: string): Promise<RawPromotion> {
     const env = this.target(to)
-    await this.requireOnSource(releaseId, env.promoteFrom)
-    const { release, all } = await this.release(releaseId)
+    await requireOnSource(this.options.deploy, releaseId, env.promoteFrom)
+    const { release, all } = await findRelease(this.options.deploy, releaseId)
     const targetStatus = await this.options.deploy.status(to).catch(() => null)
     const since = mostRun(targetStatus)
     const ships = await readShips({
@@ -232,8 +207,13 @@ export class PromotionsService {
         summary: `Promote ${c.release} from ${c.from} to ${c.to}`,
         mode: 'create'
       })
-      await this.publish()
       promotion = await this.get(id)
+      await this.record(
+        promotionEntry(promotion, promotion.requestedBy, 'requested', {
+          reason: promotion.reason || null
+        })
+      )
+      await this.publish()
       this.options.changed?.(promotion)
     }
     if (promotion.state === 'pending') return { kind: 'pending', promotion }
@@ -248,29 +228,23 @@ export class PromotionsService {
 
   private async deploy(promotion: Promotion, overrideFreeze?: string): Promise<PromoteOutcome> {
     const { release, to, from } = promotion
-    await this.requireOnSource(release, from)
-    // The very artifact that was requested: never a rebuild under the same id.
-    const { release: local } = await this.release(release)
-    if (local.sha256 !== promotion.sha256) {
-      throw new ExpectedError(
-        'deploy-failed',
-        `release ${release} here has sha256 ${local.sha256}, not the ${promotion.sha256} that was requested and approved; nothing was deployed`
-      )
+    const me = await readIdentity(this.options.repo)
+    let deployment: Deployment
+    try {
+      await requireOnSource(this.options.deploy, release, from)
+      await requireSameArtifact(this.options.deploy, promotion)
+      const reason = `promotion ${promotion.id} of ${release} from ${from}${promotion.reason ? `: ${promotion.reason}` : ''}`
+      deployment = await this.options.deploy.deployToEnd(release, to, reason, () => undefined, {
+        promotion: promotion.id,
+        ...(overrideFreeze ? { overrideFreeze } : {})
+      })
+    } catch (err) {
+      // Refused before anything started (source moved on, another artifact, a freeze, …).
+      if (err instanceof ExpectedError) {
+        await this.record(promotionEntry(promotion, me, 'refused', { reason: err.message }))
+      }
+      throw err
     }
-    const hosts = await this.options.deploy.releaseOnHosts(to, release)
-    const mismatched = hosts.filter((h) => h.present && h.sha256 !== promotion.sha256)
-    if (mismatched.length > 0) {
-      throw new ExpectedError(
-        'deploy-failed',
-        `sha256 mismatch: ${mismatched.map((h) => `${h.host} holds releases/${release} with sha256 ${h.sha256 ?? 'unrecorded'}`).join('; ')}, not ${promotion.sha256} from the release manifest; nothing was activated`,
-        { hosts: mismatched.map((h) => h.host) }
-      )
-    }
-    const reason = `promotion ${promotion.id} of ${release} from ${from}${promotion.reason ? `: ${promotion.reason}` : ''}`
-    const deployment = await this.options.deploy.deployToEnd(release, to, reason, () => undefined, {
-      promotion: promotion.id,
-      ...(overrideFreeze ? { overrideFreeze } : {})
-    })
     const status = deployment.status === 'running' ? 'failed' : deployment.status
     await this.options.store.append({
       path: PROMOTIONS + promotion.id,
@@ -279,10 +253,20 @@ export class PromotionsService {
       summary: `Promotion of ${release} to ${to}: ${status}`,
       mode: 'append'
     })
+    await this.record(
+      promotionEntry(promotion, me, 'ended', {
+        outcome: ledgerOutcome(status),
+        reason: `deployment ${deployment.id}: ${deployment.summary}`
+      })
+    )
     await this.publish()
     const ended = await this.get(promotion.id)
     this.options.changed?.(ended)
     return { kind: 'deployed', promotion: ended, deployment }
+  }
+
+  private async record(draft: LedgerDraft): Promise<void> {
+    await this.options.record?.(draft)
   }
 
   /**
@@ -302,11 +286,15 @@ export class PromotionsService {
     }
     const me = await readIdentity(this.options.repo)
     const rules = approvalRules(this.options.config.environments.find((e) => e.name === to))
+    const refuse = async (why: string): Promise<never> => {
+      await this.record(promotionEntry(promotion, me, 'approval refused', { reason: why }))
+      throw new ExpectedError('conflict', why, { promotion: promotion.id })
+    }
     const refused = refusalOf(promotion, me.email, rules.authorCannotApprove)
-    if (refused) throw new ExpectedError('conflict', refused, { promotion: promotion.id })
+    if (refused) await refuse(refused)
     let signature: string | null = null
+    const payload = approvalPayload(promotion)
     if (rules.signed) {
-      const payload = approvalPayload(promotion)
       signature = await signPayload(this.options.repo, payload)
       const verdict = await verifyPayload({
         allowedSigners: await this.allowedSigners(rules.allowedSigners),
@@ -315,8 +303,7 @@ export class PromotionsService {
         payload,
         signature
       })
-      if (!verdict.ok)
-        throw new ExpectedError('conflict', `your approval would not count: ${verdict.why}`)
+      if (!verdict.ok) await refuse(`your approval would not count: ${verdict.why}`)
     }
     await this.options.store.append({
       path: PROMOTIONS + promotion.id,
@@ -325,6 +312,7 @@ export class PromotionsService {
       summary: `Approve ${releaseId} for ${to}`,
       mode: 'append'
     })
+    await this.record(approvalEntry(promotion, me, signature, payload))
     await this.publish()
     const approved = await this.get(promotion.id)
     this.options.changed?.(approved)
@@ -333,7 +321,7 @@ export class PromotionsService {
 
   /** Release notes in Markdown from the release's tickets, grouped by type. */
   async notes(releaseId: string): Promise<string> {
-    const { release, all } = await this.release(releaseId)
+    const { release, all } = await findRelease(this.options.deploy, releaseId)
     const previous = release.previousId ? all.find((r) => r.id === release.previousId) : null
     const commits = await shippedCommits(
       this.options.repo,
@@ -359,15 +347,4 @@ export class PromotionsService {
       commits.filter((c) => c.revert)
     )
   }
-}
-
-/** The release most hosts of an environment run, or null. */
-function mostRun(status: EnvironmentStatus | null): string | null {
-  if (!status) return null
-  const counts = new Map<string, number>()
-  for (const h of status.hosts)
-    if (h.release) counts.set(h.release, (counts.get(h.release) ?? 0) + 1)
-  let best: string | null = null
-  for (const [id, n] of counts) if (best === null || n > (counts.get(best) ?? 0)) best = id
-  return best
 }
