@@ -15,6 +15,7 @@ import { connectIpc } from './electron/ipc'
 import { applySessionPolicy, hardenWebContents } from './electron/harden'
 import { createElectronSettingsStore } from './electron/settings-store'
 import { createMainWindow } from './electron/window'
+import { viewerStarter } from './serve'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 const preloadPath = join(here, '../preload/index.cjs')
@@ -47,7 +48,9 @@ async function start(): Promise<void> {
     host: 'electron',
     version: app.getVersion(),
     dataDir: userData,
-    settings
+    settings,
+    // "Share read-only…" serves the same built renderer over HTTP to the room's browsers.
+    shareViewer: viewerStarter(rendererDir)
   })
   router = r
 

@@ -74,7 +74,10 @@ export const METHOD_NAMES = [
   'branchEnvs.cleanLeftovers',
   'ledger.list',
   'ledger.verify',
-  'ledger.export'
+  'ledger.export',
+  'viewer.current',
+  'viewer.share',
+  'viewer.stop'
 ] as const satisfies readonly Method[]
 
 // Fails to compile when the contract gains a method this list lacks.

@@ -12,6 +12,7 @@ import { teamMethods, type TeamEvents } from './contract-team'
 import { testMethods, type TestEvents } from './contract-test-runs'
 import { ticketMethods, type TicketEvents } from './contract-tickets'
 import { trustMethods, type TrustEvents } from './contract-trust'
+import { viewerMethods } from './contract-viewer'
 import { workspaceMethods, type WorkspaceEvents } from './contract-workspace'
 import type { ApiResult } from './errors'
 
@@ -34,7 +35,8 @@ export const contract = {
   ...promotionMethods,
   ...demoMethods,
   ...branchEnvMethods,
-  ...ledgerMethods
+  ...ledgerMethods,
+  ...viewerMethods
 } as const satisfies Record<string, MethodSpec>
 
 /** Every method name, `domain.verb`. */

@@ -15,9 +15,11 @@ import { createTeamDomain, mergeTestsFrom } from './handlers-team'
 import { createTestDomain } from './handlers-test-runs'
 import { createTicketHandlers } from './handlers-tickets'
 import { createTrustHandlers } from './handlers-trust'
+import { createViewerHandlers } from './handlers-viewer'
 import { createWorkspaceHandlers } from './handlers-workspace'
 import type { Session } from './session'
 import type { ErrorLog } from './to-api-error'
+import type { ViewerSharing } from './viewer-sharing'
 
 /** One handler per contract method; a missing or mistyped method fails to compile. */
 export type Handlers = {
@@ -45,6 +47,8 @@ export interface HandlerContext {
    * builds, hooks, health commands). Every domain that runs one calls `trust.require` first.
    */
   readonly trust: TrustService
+  /** "Share read-only…": the viewer server this process runs, if any. */
+  readonly viewerSharing: ViewerSharing
 }
 
 /** The handlers of one domain's methods (see handlers-*.ts). */
@@ -76,6 +80,7 @@ export function createHandlers(base: Omit<HandlerContext, 'trust'>): Handlers {
     ...createPromotionHandlers(ctx, team, deploy, ledger),
     ...createDemoHandlers(ctx, team),
     ...createBranchEnvDomain(ctx, deploy).handlers,
-    ...ledger.handlers
+    ...ledger.handlers,
+    ...createViewerHandlers(ctx)
   } satisfies Handlers
 }

@@ -1,5 +1,6 @@
 export { createRouter, defaultErrorLog, type Router, type RouterDeps } from './router'
 export { INTERNAL_ERROR_MESSAGE, type ErrorLog } from './to-api-error'
+export type { SharedViewer, ViewerStarter } from './viewer-sharing'
 // What the hosts (cli, serve, electron) need from the services besides the router: they reach
 // services only through api (the layer matrix, scripts/eslint-layers.mjs).
 export {

@@ -14,6 +14,7 @@ import { createHandlers } from './handlers'
 import { Session } from './session'
 import { toApiError, type ErrorLog } from './to-api-error'
 import { validateRequest } from './validate-request'
+import { ViewerSharing, type ViewerStarter } from './viewer-sharing'
 
 /** What a host gives the router. */
 export interface RouterDeps {
@@ -29,6 +30,11 @@ export interface RouterDeps {
    * and `serve`). One-shot CLI commands pass false: only what they request runs, no fetching.
    */
   readonly continualTesting?: boolean
+  /**
+   * Starts a read-only viewer server in this process ("Share read-only…"); hosts that serve the
+   * renderer give one (serve, the desktop app). Without it `viewer.share` says to use serve.
+   */
+  readonly shareViewer?: ViewerStarter
 }
 
 /** The one API behind every host: Electron IPC, the `serve` HTTP host and the CLI. */
@@ -87,6 +93,11 @@ export function createRouter(deps: RouterDeps): Router {
     demo = creating
     return creating
   }
+  let self: Router | null = null
+  const viewerSharing = new ViewerSharing(deps.shareViewer ?? null, () => {
+    if (!self) throw new Error('the router is not built yet')
+    return self
+  })
   const handlers = createHandlers({
     session,
     settings: deps.settings,
@@ -96,7 +107,8 @@ export function createRouter(deps: RouterDeps): Router {
     dataDir: deps.dataDir,
     log,
     emit,
-    continualTesting: deps.continualTesting ?? true
+    continualTesting: deps.continualTesting ?? true,
+    viewerSharing
   })
 
   const invoke = async (method: string, request: unknown): Promise<ApiResult<unknown>> => {
@@ -128,7 +140,7 @@ export function createRouter(deps: RouterDeps): Router {
   ): Promise<ApiResult<ResponseOf<M>>> =>
     invoke(method, request) as Promise<ApiResult<ResponseOf<M>>>
 
-  return {
+  const router: Router = {
     invoke,
     call,
     onEvent(listener) {
@@ -137,9 +149,13 @@ export function createRouter(deps: RouterDeps): Router {
     },
     openWorkspace: (path) => call('workspace.open', { path }),
     openDemo: () => call('workspace.openDemo', {}),
-    dispose() {
+    async dispose() {
       listeners.clear()
-      return session.dispose()
+      // The session first: it signals what runs synchronously (the app may quit right after).
+      const stopping = session.dispose()
+      await Promise.all([stopping, viewerSharing.stop()])
     }
   }
+  self = router
+  return router
 }

@@ -7,7 +7,8 @@ import {
   memorySettingsStore,
   type ErrorLog,
   type Router,
-  type SettingsStore
+  type SettingsStore,
+  type ViewerStarter
 } from '../api'
 
 /** Exit codes: 0 done, 1 the operation failed, 2 the command line was wrong. */
@@ -66,6 +67,8 @@ export interface CliRouterOptions {
   readonly settings?: SettingsStore
   /** Test every branch by itself (serve); one-shot commands test only what they ask. */
   readonly continualTesting?: boolean
+  /** Lets the app share a read-only viewer link (serve). */
+  readonly shareViewer?: ViewerStarter
 }
 
 /**
@@ -85,7 +88,8 @@ export async function withRouter(
     dataDir,
     settings: options.settings ?? memorySettingsStore(),
     log: io.logFor(dataDir),
-    continualTesting: options.continualTesting ?? false
+    continualTesting: options.continualTesting ?? false,
+    ...(options.shareViewer ? { shareViewer: options.shareViewer } : {})
   })
   try {
     return await run(router, dataDir)

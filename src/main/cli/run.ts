@@ -2,7 +2,13 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Workspace } from '../../shared/models'
 import { stopLocalProcesses, type Router } from '../api'
-import { removeLaunchFile, startServer, writeLaunchFile, type RunningServer } from '../serve'
+import {
+  removeLaunchFile,
+  startServer,
+  viewerStarter,
+  writeLaunchFile,
+  type RunningServer
+} from '../serve'
 import {
   createConfSettingsStore,
   defaultDataDir,
@@ -122,7 +128,9 @@ async function serve(command: Extract<CliCommand, { kind: 'serve' }>, io: CliIo)
       EXIT.failure
     )
   }
-  return withRouter(io, { dataDir, settings, continualTesting: true }, async (router) => {
+  const shareViewer = viewerStarter(io.rendererDir, io.logFor(dataDir))
+  const options = { dataDir, settings, continualTesting: true, shareViewer }
+  return withRouter(io, options, async (router) => {
     const workspace = unwrap(
       command.workspace === null
         ? await router.openDemo()

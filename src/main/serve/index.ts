@@ -2,3 +2,4 @@ export { startServer, MAX_BODY_BYTES, type ServeOptions, type RunningServer } fr
 export { CONTENT_SECURITY_POLICY } from './security'
 export { httpStatusFor } from './http-status'
 export { removeLaunchFile, writeLaunchFile } from './launch-file'
+export { viewerStarter } from './share-viewer'

@@ -5,7 +5,9 @@ import { QueueButton, QueuePanel } from './QueuePanel'
 import { SyncIndicator } from './SyncIndicator'
 import { useStores } from '../stores/hooks'
 import { useNow } from '../lib/use-now'
-import { FolderOpen, Presentation, ScrollText } from 'lucide-react'
+import { useStore } from 'zustand'
+import { FolderOpen, Presentation, ScrollText, Share2 } from 'lucide-react'
+import { ShareDialog } from './ShareDialog'
 
 /** The workspace header: name, path, main branch, config source, and what needs attention. */
 export function Header({
@@ -19,7 +21,8 @@ export function Header({
   const writeStarterConfig = useWorkspace((s) => s.writeStarterConfig)
   const pending = useWorkspace((s) => s.pending)
   const error = useWorkspace((s) => s.error)
-  const { tickets, ledger } = useStores()
+  const { tickets, ledger, viewerShare } = useStores()
+  const sharing = useStore(viewerShare, (s) => s.link !== null)
   const now = useNow()
   const offerStarter =
     workspace.configSource === 'defaults' && workspace.configProblems.length === 0
@@ -83,6 +86,17 @@ export function Header({
           <Presentation size={14} aria-hidden="true" />
           Present
         </button>
+        <button
+          type="button"
+          data-testid="share-read-only"
+          className={sharing ? 'sharing' : undefined}
+          onClick={() => void viewerShare.getState().showDialog()}
+          title="A link that shows presentation mode to others' browsers and cannot change anything"
+        >
+          <Share2 size={14} aria-hidden="true" />
+          {sharing ? 'Sharing read-only' : 'Share read-only…'}
+        </button>
+        <ShareDialog />
         <button type="button" onClick={showPicker}>
           <FolderOpen size={14} aria-hidden="true" />
           Switch workspace

@@ -13,6 +13,7 @@ import { createTeamStore, type TeamStore } from './team-store'
 import { createTicketsStore, type TicketsStore } from './tickets-store'
 import { createTestsStore, type TestsStore } from './tests-store'
 import { createTrustStore, type TrustStore } from './trust-store'
+import { createViewerShareStore, type ViewerShareStore } from './viewer-share-store'
 import { createWorkspaceStore, type WorkspaceStore } from './workspace-store'
 
 /** Every domain store of the app, created together over one client. */
@@ -31,6 +32,7 @@ export interface Stores {
   readonly promotions: StoreApi<PromotionsStore>
   readonly ledger: StoreApi<LedgerStore>
   readonly trust: StoreApi<TrustStore>
+  readonly viewerShare: StoreApi<ViewerShareStore>
 }
 
 /** Creates the app's stores over `client` (the real one in main.tsx, a fake one in tests). */
@@ -49,6 +51,7 @@ export function createStores(client: ApiClient): Stores {
     branchEnvs: createBranchEnvsStore(client),
     promotions: createPromotionsStore(client),
     ledger: createLedgerStore(client),
-    trust: createTrustStore(client)
+    trust: createTrustStore(client),
+    viewerShare: createViewerShareStore(client)
   }
 }
