@@ -45,6 +45,45 @@ export const HostConfigSchema = z.union([
     .strict()
 ])
 
+/**
+ * `hooks` of an environment. `afterActivate` runs on each host once `current` is switched.
+ * `beforeBatch` / `afterBatch` run on this machine, in the workspace, around each batch of a
+ * rolling deploy, rollback or automatic rollback (the batch's hosts in SLIPWAY_HOSTS and
+ * `{hosts}`): the place to take hosts out of a load balancer and put them back.
+ * `drainSeconds` is the wait after `beforeBatch`, for requests already sent to finish.
+ */
+export const HooksConfigSchema = z
+  .object({
+    afterActivate: z.string().optional(),
+    beforeBatch: z.string().trim().min(1, 'a command, or leave beforeBatch out').optional(),
+    afterBatch: z.string().trim().min(1, 'a command, or leave afterBatch out').optional(),
+    drainSeconds: z
+      .number()
+      .min(0, 'drainSeconds cannot be negative')
+      .max(600, 'drainSeconds is at most 600 (10 minutes)')
+      .optional()
+  })
+  .strict()
+  .superRefine((hooks, ctx) => {
+    if (hooks.beforeBatch && !hooks.afterBatch) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['afterBatch'],
+        message: 'beforeBatch takes hosts out of the load balancer: add afterBatch to put them back'
+      })
+    }
+    if (hooks.drainSeconds !== undefined && !hooks.beforeBatch) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['drainSeconds'],
+        message: 'drainSeconds is the wait after beforeBatch: add beforeBatch, or leave it out'
+      })
+    }
+  })
+
+/** How long Slipway waits after `beforeBatch` when `drainSeconds` is not given. */
+export const DEFAULT_DRAIN_SECONDS = 2
+
 /** One environment: a named set of hosts with strategy, health check, approvals and freezes. */
 export const EnvironmentConfigSchema = z
   .object({
@@ -56,7 +95,7 @@ export const EnvironmentConfigSchema = z
       .object({ batchSize: z.number().int().min(1).default(1) })
       .strict()
       .optional(),
-    hooks: z.object({ afterActivate: z.string().optional() }).strict().optional(),
+    hooks: HooksConfigSchema.optional(),
     healthCheck: z
       .object({
         url: z.string().optional(),

@@ -2,14 +2,7 @@ import type { EnvironmentConfig } from '../../../shared/config-schema'
 import type { Deployment, FreezeOverride, HostTransfer } from '../../../shared/deploy-models'
 import type { StoredRelease } from '../releases'
 import { hostLabel, shellQuote } from '../transport'
-import {
-  activateHost,
-  batches,
-  entry,
-  restoreHost,
-  type ActivationHost,
-  type ActivationResult
-} from './activation'
+import { entry, type ActivationHost } from './activation'
 import type { ConnectedHost } from './connect-hosts'
 import { DeploymentTracker, newDeploymentId } from './deployment-tracker'
 import { DEFAULT_LOCK_STALE_AFTER_MS } from './host-lock'
@@ -21,6 +14,7 @@ import { recordLocalBadRelease } from './local-records'
 import { lockHosts } from './lock-session'
 import { logBase, runOperation } from './operation'
 import { assertReleaseId, errorMessage } from './remote'
+import { activateInBatches, restoreInBatches } from './rolling'
 import { DeltaPlans, readyMessage, sendRelease } from './send-release'
 import type { DeployContext } from './types'
 import { plural } from '../../../shared/plural'
@@ -243,32 +237,23 @@ export async function deployRelease(
       beforeCurrent: r.snapshot.current,
       beforePrevious: r.snapshot.previous
     }))
-    const touched: ActivationResult[] = []
-    let failure: string | null = null
-    for (const batch of batches(members, batchSize)) {
-      if (signal?.aborted) break
-      const results = await Promise.all(
-        batch.map((m) => activateHost(tracker, m, release.id, log, signal))
-      )
-      touched.push(...results)
-      const bad = results.find((r) => r.kind === 'failed')
-      if (bad && bad.kind === 'failed') {
-        failure = `${bad.host.label}: ${bad.message}`
-        break
-      }
-    }
+    const rolling = { tracker, workspacePath: ctx.workspacePath, env, log, signal }
+    const outcome = await activateInBatches(rolling, members, release.id, 'deploy')
+    const failure = outcome.failure
     const cancelled = signal?.aborted === true
     if (failure === null && !cancelled) return succeed(members)
 
-    // 5. Failure or cancel: put every switched host back, mark the release bad.
-    const switched = touched.filter((t) => t.kind === 'activated' || t.switched).map((t) => t.host)
-    const untouched = members.filter((m) => !switched.includes(m))
-    for (const m of untouched)
-      tracker.host(m.index, tracker.stateOf(m.index).step, 'skipped', 'not activated')
-    const restored = await Promise.all(
-      switched.map((m) => restoreHost(tracker, m, log, release.id))
-    )
-    const allBack = restored.every(Boolean)
+    // 5. Failure or cancel: put every switched host back (batch by batch, with the batch hooks),
+    // mark the release bad.
+    const switched = outcome.touched
+      .filter((t) => t.kind === 'activated' || t.switched)
+      .map((t) => t.host)
+    const reached = new Set(outcome.touched.map((t) => t.host))
+    for (const m of members.filter((m) => !reached.has(m))) {
+      const state = tracker.stateOf(m.index)
+      if (state.state !== 'skipped') tracker.host(m.index, state.step, 'skipped', 'not activated')
+    }
+    const { allBack, outOfBalancer } = await restoreInBatches(rolling, outcome, release.id)
     if (switched.length > 0) {
       await Promise.all(
         members.map((m) => markBadOnHost(m.target.transport, release.id).catch(() => undefined))
@@ -297,12 +282,16 @@ export async function deployRelease(
     const backTo = [...new Set(switched.map((m) => m.beforeCurrent ?? 'nothing'))].join(', ')
     const hostsBack = switched.map((m) => m.label).join(', ')
     const what = cancelled ? 'Cancelled' : `Failed on ${failure}`
+    const stillOut =
+      outOfBalancer.length > 0
+        ? `; ${outOfBalancer.join(', ')} may still be out of the load balancer (afterBatch failed)`
+        : ''
     const after =
       switched.length === 0
-        ? 'no host was switched'
+        ? `no host was switched${stillOut}`
         : allBack
-          ? `${hostsBack} back on ${backTo}; ${release.id} marked bad for ${env.name}`
-          : `rollback incomplete (see hosts); ${release.id} marked bad for ${env.name}`
+          ? `${hostsBack} back on ${backTo}; ${release.id} marked bad for ${env.name}${stillOut}`
+          : `rollback incomplete (see hosts); ${release.id} marked bad for ${env.name}${stillOut}`
     const status = cancelled
       ? 'cancelled'
       : allBack && switched.length > 0

@@ -2,14 +2,7 @@ import { plural } from '../../../shared/plural'
 import type { EnvironmentConfig } from '../../../shared/config-schema'
 import type { Deployment } from '../../../shared/deploy-models'
 import { hostLabel } from '../transport'
-import {
-  activateHost,
-  batches,
-  entry,
-  restoreHost,
-  type ActivationHost,
-  type ActivationResult
-} from './activation'
+import { entry, type ActivationHost } from './activation'
 import { connectFailure, type ConnectedHost } from './connect-hosts'
 import { DeploymentTracker, newDeploymentId } from './deployment-tracker'
 import { DEFAULT_LOCK_STALE_AFTER_MS, describeLock, parseLock } from './host-lock'
@@ -19,6 +12,7 @@ import { readLocalBadReleases } from './local-records'
 import { lockHosts } from './lock-session'
 import { logBase, runOperation } from './operation'
 import { assertReleaseId, errorMessage } from './remote'
+import { activateInBatches, restoreInBatches } from './rolling'
 import type { DeployContext } from './types'
 
 /**
@@ -191,20 +185,9 @@ export async function rollbackEnvironment(
       members
         .filter((m) => m.beforeCurrent === target)
         .forEach((m) => tracker.host(m.index, 'activate', 'skipped', `already on ${target}`))
-      const touched: ActivationResult[] = []
-      let failure: string | null = null
-      for (const batch of batches(toSwitch, env.strategy?.batchSize ?? 1)) {
-        if (signal?.aborted) break
-        const results = await Promise.all(
-          batch.map((m) => activateHost(tracker, m, target, log, signal))
-        )
-        touched.push(...results)
-        const failed = results.find((r) => r.kind === 'failed')
-        if (failed && failed.kind === 'failed') {
-          failure = `${failed.host.label}: ${failed.message}`
-          break
-        }
-      }
+      const rolling = { tracker, workspacePath: ctx.workspacePath, env, log, signal }
+      const outcome = await activateInBatches(rolling, toSwitch, target, 'rollback')
+      const failure = outcome.failure
       const cancelled = signal?.aborted === true
       if (failure === null && !cancelled) {
         await Promise.all(
@@ -217,10 +200,7 @@ export async function rollbackEnvironment(
           `Rolled ${env.name} back to ${target} on ${plural(members.length, 'host')}.`
         )
       }
-      const switched = touched
-        .filter((t) => t.kind === 'activated' || t.switched)
-        .map((t) => t.host)
-      const restored = await Promise.all(switched.map((m) => restoreHost(tracker, m, log, target)))
+      const { allBack, outOfBalancer } = await restoreInBatches(rolling, outcome, target)
       await Promise.all(
         members.map((m) =>
           appendHostLog(
@@ -235,9 +215,13 @@ export async function rollbackEnvironment(
           ).catch(() => undefined)
         )
       )
-      const back = restored.every(Boolean)
-        ? 'the switched hosts are back where they were'
-        : 'some hosts could not be switched back (see hosts)'
+      const stillOut =
+        outOfBalancer.length > 0
+          ? `; ${outOfBalancer.join(', ')} may still be out of the load balancer (afterBatch failed)`
+          : ''
+      const back = allBack
+        ? `the switched hosts are back where they were${stillOut}`
+        : `some hosts could not be switched back (see hosts)${stillOut}`
       return tracker.finish(
         cancelled ? 'cancelled' : 'failed',
         `${cancelled ? 'Cancelled' : `Rollback failed on ${failure}`}; ${back}.`

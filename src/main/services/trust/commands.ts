@@ -4,8 +4,9 @@ import type { CommandDiffLine, TrustedCommand } from '../../../shared/trust-mode
 
 /**
  * Every command a slipway.yml makes Slipway run on this machine: the test command and its
- * setup, the build, and per environment the hook and health command (which run here for
- * `local` hosts), Run locally's setup and run, with the variables given to them.
+ * setup, the build, and per environment the hooks and health command (`afterActivate` and the
+ * health command run here for `local` hosts; `beforeBatch` / `afterBatch` always run here),
+ * Run locally's setup and run, with the variables given to them.
  */
 export function configuredCommands(config: SlipwayConfig): TrustedCommand[] {
   const out: TrustedCommand[] = []
@@ -28,6 +29,8 @@ export function configuredCommands(config: SlipwayConfig): TrustedCommand[] {
   if (local?.sandbox === 'none') add('branchEnvironments.sandbox', 'none (runs unsandboxed)')
   for (const env of config.environments) {
     add(`environments[${env.name}].hooks.afterActivate`, env.hooks?.afterActivate)
+    add(`environments[${env.name}].hooks.beforeBatch`, env.hooks?.beforeBatch)
+    add(`environments[${env.name}].hooks.afterBatch`, env.hooks?.afterBatch)
     add(`environments[${env.name}].healthCheck.command`, env.healthCheck?.command)
   }
   return out

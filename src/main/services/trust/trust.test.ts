@@ -26,7 +26,7 @@ const YML = [
   'environments:',
   '  - name: staging',
   '    hosts: [{ local: .slipway/hosts/s1, port: 4301 }]',
-  '    hooks: { afterActivate: ./restart.sh }',
+  '    hooks: { afterActivate: ./restart.sh, beforeBatch: ./lb.sh down, afterBatch: ./lb.sh up }',
   ''
 ].join('\n')
 
@@ -42,7 +42,9 @@ describe('TrustService', () => {
       'test.command=npm test',
       'test.env.NODE_ENV=test',
       'build.command=npm run build',
-      'environments[staging].hooks.afterActivate=./restart.sh'
+      'environments[staging].hooks.afterActivate=./restart.sh',
+      'environments[staging].hooks.beforeBatch=./lb.sh down',
+      'environments[staging].hooks.afterBatch=./lb.sh up'
     ])
     await expect(trust.require(ws, 'testing')).rejects.toMatchObject({ code: 'untrusted' })
     const granted = await trust.grant(ws, first.fingerprint)

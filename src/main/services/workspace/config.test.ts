@@ -105,6 +105,31 @@ describe('loadConfig', () => {
     ])
   })
 
+  it('explains batch hooks that cannot work: no afterBatch, a drain without beforeBatch', async () => {
+    const env = (hooks: string): string =>
+      `environments:\n  - name: prod\n    hosts: [{ local: h1, port: 4001 }]\n    hooks: ${hooks}\n`
+    expect(await problemsFor(env('{ beforeBatch: sh lb.sh down }'))).toEqual([
+      'slipway.yml:4:5: environments[0].hooks.afterBatch: beforeBatch takes hosts out of the load balancer: add afterBatch to put them back'
+    ])
+    expect(await problemsFor(env('{ drainSeconds: 3 }'))).toEqual([
+      'slipway.yml:4:14: environments[0].hooks.drainSeconds: drainSeconds is the wait after beforeBatch: add beforeBatch, or leave it out'
+    ])
+    expect(await problemsFor(env('{ beforeBatch: a, afterBatch: b, drainSeconds: -1 }'))).toEqual([
+      'slipway.yml:4:45: environments[0].hooks.drainSeconds: drainSeconds cannot be negative'
+    ])
+    await writeFile(
+      join(dir, 'slipway.yml'),
+      env('{ beforeBatch: a, afterBatch: b, drainSeconds: 0.5 }')
+    )
+    const loaded = await loadConfig(dir)
+    expect(loaded.problems).toEqual([])
+    expect(loaded.config.environments[0].hooks).toEqual({
+      beforeBatch: 'a',
+      afterBatch: 'b',
+      drainSeconds: 0.5
+    })
+  })
+
   it('reports unknown keys at the key, with a suggestion', async () => {
     const problems = await problemsFor(
       ['project: orders', 'test:', '  command: npm test', '  timeout: 10', 'enviroments: []'].join(

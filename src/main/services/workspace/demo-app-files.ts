@@ -80,28 +80,122 @@ export function restartSh(): string {
     '#!/bin/sh',
     '# Restarts the orders service from the release this file belongs to. Slipway runs it after',
     '# switching `current` (hooks.afterActivate), in the release folder, with SLIPWAY_BASE and',
-    '# SLIPWAY_PORT set: it stops the process the pid file in shared/ names, starts',
-    '# `node server.js` in the background on $SLIPWAY_PORT and records the new pid.',
+    '# SLIPWAY_PORT set: it stops the process the pid file in shared/ names (SIGTERM: the app',
+    '# finishes the requests in flight first), starts `node server.js` in the background on',
+    '# $SLIPWAY_PORT and records the new pid.',
     'set -eu',
     'base="${SLIPWAY_BASE:?SLIPWAY_BASE is not set}"',
     'mkdir -p "$base/shared"',
     'pidfile="$base/shared/orders.pid"',
+    '# Alive, and not a zombie waiting for a parent to reap it (it has let go of the port).',
+    'running() {',
+    '  kill -0 "$1" 2>/dev/null && ! grep -qs "^State:.*Z" "/proc/$1/status"',
+    '}',
     'if [ -f "$pidfile" ]; then',
     '  old=$(cat "$pidfile")',
-    '  if [ -n "$old" ] && kill -0 "$old" 2>/dev/null; then',
+    '  if [ -n "$old" ] && running "$old"; then',
     '    kill "$old" 2>/dev/null || true',
-    '    # Wait (at most 5 s) for it to let go of the port.',
+    '    # The app exits once its requests in flight are answered (it gives up after 10 s).',
     '    i=0',
-    '    while kill -0 "$old" 2>/dev/null && [ "$i" -lt 50 ]; do',
+    '    while running "$old" && [ "$i" -lt 120 ]; do',
     '      sleep 0.1',
     '      i=$((i + 1))',
     '    done',
+    '    if running "$old"; then kill -9 "$old" 2>/dev/null || true; fi',
     '  fi',
     'fi',
     'PORT="${SLIPWAY_PORT:-3000}" nohup node server.js >>"$base/shared/orders.log" 2>&1 </dev/null &',
     'echo "$!" >"$pidfile"',
     'echo "orders started with pid $! on port ${SLIPWAY_PORT:-3000}"'
   )
+}
+
+/**
+ * The load-balancer hook of the demo's production (hooks.beforeBatch / hooks.afterBatch): marks
+ * the batch's hosts (SLIPWAY_HOSTS, `address:port`) `down` in an nginx upstream file, or up
+ * again, and reloads that nginx. Without the upstream file there is no balancer to tell.
+ */
+export function nginxUpstreamSh(): string {
+  return lines(
+    '#!/bin/sh',
+    '# Takes hosts out of an nginx load balancer, or puts them back. Slipway runs it on this',
+    '# machine around each batch of a rolling deploy, rollback or automatic rollback',
+    '# (hooks.beforeBatch / hooks.afterBatch), with the batch in SLIPWAY_HOSTS ("address:port ...").',
+    '#   sh scripts/nginx-upstream.sh down|up <dir>',
+    '# <dir> holds the balancer: upstream.conf (one `server address:port;` line per host, included',
+    "# by nginx.conf in an upstream block) and nginx.pid. The batch's lines get `down` (or lose",
+    '# it) and that nginx reloads: new connections skip the drained hosts while the requests',
+    '# already sent to them finish. It refuses to take the last host out.',
+    'set -eu',
+    'action="${1:-}"',
+    'dir="${2:-}"',
+    'case "$action" in down | up) ;; *)',
+    '  echo "usage: nginx-upstream.sh down|up <dir>" >&2',
+    '  exit 2',
+    '  ;;',
+    'esac',
+    'conf="$dir/upstream.conf"',
+    'if [ ! -f "$conf" ]; then',
+    '  echo "no load balancer at $conf: nothing to mark $action"',
+    '  exit 0',
+    'fi',
+    'tmp="$conf.$$"',
+    'awk -v hosts="${SLIPWAY_HOSTS:-}" -v action="$action" \'',
+    '  BEGIN { n = split(hosts, list, " "); for (i = 1; i <= n; i++) want[list[i]] = 1 }',
+    '  $1 == "server" {',
+    '    addr = $2; sub(/;$/, "", addr)',
+    '    if (addr in want) {',
+    '      seen[addr] = 1',
+    '      line = "server " addr',
+    '      for (i = 3; i <= NF; i++) { f = $i; sub(/;$/, "", f); if (f != "down" && f != "") line = line " " f }',
+    '      if (action == "down") line = line " down"',
+    '      print line ";"',
+    '      next',
+    '    }',
+    '  }',
+    '  { print }',
+    '  END {',
+    '    for (h in want) if (!(h in seen)) { print "not in the upstream: " h > "/dev/stderr"; bad = 1 }',
+    '    exit bad',
+    '  }',
+    '\' "$conf" >"$tmp" || { rm -f "$tmp"; exit 1; }',
+    'if ! grep -Eq \'^server [^ ;]+( [^d][^ ;]*)*;\' "$tmp"; then',
+    '  rm -f "$tmp"',
+    '  echo "refusing to take every host of $conf out" >&2',
+    '  exit 1',
+    'fi',
+    'mv "$tmp" "$conf"',
+    'if [ -f "$dir/nginx.pid" ]; then',
+    '  "${NGINX:-nginx}" -q -p "$dir" -c nginx.conf -e "$dir/error.log" -s reload',
+    '  echo "marked $action in $conf: ${SLIPWAY_HOSTS:-}; nginx reloaded"',
+    'else',
+    '  echo "marked $action in $conf: ${SLIPWAY_HOSTS:-} (nginx is not running)"',
+    'fi'
+  )
+}
+
+/**
+ * The end of the demo's server.js: a graceful stop on SIGTERM (restart.sh) or Ctrl-C, using the
+ * `server`, `release` and `stopping` it declares.
+ */
+export function gracefulStopJs(): string[] {
+  return [
+    '// A graceful stop (restart.sh sends SIGTERM): accept no new connection, close the idle ones,',
+    '// finish the requests in flight (answered with Connection: close), then exit; after 10 s',
+    '// whatever is left is cut off.',
+    'function stop(signal) {',
+    '  if (stopping) return',
+    '  stopping = true',
+    "  console.log('orders ' + release + ': ' + signal + ', finishing the requests in flight')",
+    '  server.close(() => process.exit(0))',
+    '  server.closeIdleConnections()',
+    '  setTimeout(() => {',
+    "    console.log('orders ' + release + ': requests still open after 10 s, exiting')",
+    '    process.exit(1)',
+    '  }, 10000).unref()',
+    '}',
+    "for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => stop(signal))"
+  ]
 }
 
 export function csvJs(): string {
@@ -237,6 +331,14 @@ environments:
         name: production-2
     hooks:
       afterActivate: sh restart.sh
+      # Zero downtime behind a load balancer: each batch leaves nginx before its hosts restart
+      # and comes back once the health check proved the new release. The hooks run here, in
+      # this repository; scripts/nginx-upstream.sh marks SLIPWAY_HOSTS down (or up) in
+      # .slipway/lb/production/upstream.conf and reloads that nginx (no balancer there: no-op).
+      beforeBatch: sh scripts/nginx-upstream.sh down .slipway/lb/production
+      afterBatch: sh scripts/nginx-upstream.sh up .slipway/lb/production
+      # Requests nginx already sent to the batch finish within this wait.
+      drainSeconds: 1
     healthCheck:
       url: 'http://127.0.0.1:{port}/health'
       timeoutSeconds: 20

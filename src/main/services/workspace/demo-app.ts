@@ -9,6 +9,8 @@ import {
   releaseTest,
   buildJs,
   restartSh,
+  nginxUpstreamSh,
+  gracefulStopJs,
   csvJs,
   csvTest,
   refundsJs,
@@ -61,7 +63,10 @@ export function demoFiles(features: ReadonlySet<DemoFeature>): Record<string, st
     files['scripts/build.js'] = buildJs()
     files['scripts/restart.sh'] = restartSh()
   }
-  if (has('pipeline')) files['slipway.yml'] = DEMO_SLIPWAY_YML
+  if (has('pipeline')) {
+    files['slipway.yml'] = DEMO_SLIPWAY_YML
+    files['scripts/nginx-upstream.sh'] = nginxUpstreamSh()
+  }
   if (has('csv')) {
     files['lib/csv.js'] = csvJs()
     files['test/csv.test.js'] = csvTest()
@@ -108,6 +113,7 @@ function readme(has: Has): string {
     has('readme') && '## Endpoints',
     has('readme') && '',
     has('readme') && '- `GET /health`: `{ "status": "ok", "release": "<id>" }`',
+    has('readme') && '- every response names its release in the `X-Release` header',
     has('readme') && '- `GET /orders`, `POST /orders`: list and create orders',
     has('readme') && '- `GET /orders/:id`: one order',
     has('refund-docs') && '- `POST /orders/:id/refund`: refund part of an order (`{ "amount": 5 }`)'
@@ -132,8 +138,12 @@ function serverJs(has: Has): string {
       ? 'const release = readRelease(dirname(fileURLToPath(import.meta.url)))'
       : "const release = process.env.SLIPWAY_RELEASE || 'dev'",
     has('endpoints') && 'const store = createOrderStore()',
+    '// Set by a graceful stop (SIGTERM).',
+    'let stopping = false',
     '',
     'function send(res, status, body) {',
+    "  // Stopping: this answer is the connection's last (the client opens a new one elsewhere).",
+    "  if (stopping) res.setHeader('connection', 'close')",
     "  res.writeHead(status, { 'content-type': 'application/json' })",
     '  res.end(JSON.stringify(body))',
     '}',
@@ -195,6 +205,8 @@ function serverJs(has: Has): string {
     '}',
     '',
     'const server = createServer((req, res) => {',
+    '  // Every response names the release that answered it, whatever the route.',
+    "  res.setHeader('x-release', release)",
     '  handle(req, res).catch((err) => send(res, 400, { error: err.message }))',
     '})',
     'const port = Number(process.env.PORT) || 3000',
@@ -202,9 +214,8 @@ function serverJs(has: Has): string {
     'server.listen(port, host, () => {',
     "  console.log('orders ' + release + ' listening on http://' + host + ':' + port)",
     '})',
-    "for (const signal of ['SIGTERM', 'SIGINT']) {",
-    '  process.on(signal, () => server.close(() => process.exit(0)))',
-    '}'
+    '',
+    ...gracefulStopJs()
   )
 }
 
