@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -112,6 +112,8 @@ describe('hooks.beforeBatch and hooks.afterBatch', () => {
       `activate ${p3} ${r1.id}`,
       `after deploy 2/2 prod ${r1.id} [${at(p3)}] ${at(p3)}`
     ])
+    // The batch hooks ran in the workspace and left nothing there but what they wrote.
+    expect((await readdir(ctx.workspacePath)).sort()).toEqual(['data', 'h1', 'h2', 'h3', 'journal'])
     // Two drains of 0.3 s, and the deployment log names each hook.
     expect(Date.now() - started).toBeGreaterThanOrEqual(600)
     expect(
@@ -174,7 +176,7 @@ describe('hooks.beforeBatch and hooks.afterBatch', () => {
     const failed = await deployRelease(r2, env, ctx)
     expect(failed.status, failed.summary).toBe('rolled-back')
     expect(failed.summary).toContain(
-      'beforeBatch hook failed for batch 2 (h2): this machine: beforeBatch hook failed: balancer API said 503'
+      'beforeBatch hook failed for batch 2 (h2): balancer API said 503 (exit 4)'
     )
     expect(await journal()).toEqual([
       `before deploy 1/3 prod ${r2.id} [${at(p1)}] ${at(p1)}`,

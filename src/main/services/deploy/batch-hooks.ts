@@ -1,7 +1,8 @@
+import { spawn } from 'node:child_process'
 import { DEFAULT_DRAIN_SECONDS, type EnvironmentConfig } from '../../../shared/config-schema'
-import { createLocalTransport, shellQuote } from '../transport'
+import { ExpectedError } from '../errors'
+import { shellQuote } from '../transport'
 import type { ActivationHost } from './activation'
-import { execChecked } from './remote'
 
 /** Why a batch is being switched: a deploy, a rollback, or putting hosts back after a failure. */
 export type BatchPhase = 'deploy' | 'rollback' | 'restore'
@@ -64,10 +65,12 @@ export function batchHookCommand(which: BatchHookName, run: BatchHookRun): strin
 }
 
 /**
- * Runs `hooks.beforeBatch` or `hooks.afterBatch` on this machine, in the workspace folder (the
- * load balancer is another machine: the hook reaches it as the team does, with ssh or its API).
- * Resolves with the hook's last output line, or null when it is not configured; a non-zero exit,
- * the timeout or a cancel throws ExpectedError with the hook's last stderr line.
+ * Runs `hooks.beforeBatch` or `hooks.afterBatch` on this machine, in the workspace folder, as
+ * the user who deploys: with their environment, because the hook reaches the load balancer (its
+ * API, or `ssh` to it) with their credentials, as Capistrano's load-balancer hooks do. That is
+ * why these commands are on the trust list. Resolves with the hook's last output line, or null
+ * when it is not configured; a non-zero exit, the timeout or a cancel throws ExpectedError
+ * saying why (the last stderr line and the exit code), for the caller to name the hook.
  */
 export async function runBatchHook(
   which: BatchHookName,
@@ -76,20 +79,62 @@ export async function runBatchHook(
 ): Promise<string | null> {
   const command = batchHookCommand(which, run)
   if (command === null) return null
-  const transport = createLocalTransport({
-    folder: '.',
-    workspacePath: run.workspacePath,
-    label: 'this machine'
-  })
-  try {
-    const out = await execChecked(transport, `${which} hook`, command, {
-      timeoutMs: BATCH_HOOK_TIMEOUT_MS,
-      ...(signal ? { signal } : {})
+  const what = `${which} hook`
+  if (signal?.aborted) throw new ExpectedError('cancelled', 'cancelled')
+  return new Promise((resolve, reject) => {
+    const child = spawn('/bin/sh', ['-c', command], {
+      cwd: run.workspacePath,
+      // Its own process group: a timeout or a cancel stops what the hook started too.
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe']
     })
-    return out.trim().split('\n').pop() ?? ''
-  } finally {
-    await transport.close()
-  }
+    const out: Buffer[] = []
+    const err: Buffer[] = []
+    let ended: 'timeout' | 'cancelled' | null = null
+    const kill = (why: 'timeout' | 'cancelled'): void => {
+      ended = why
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL')
+      } catch {
+        // Already gone.
+      }
+    }
+    const timer = setTimeout(() => kill('timeout'), BATCH_HOOK_TIMEOUT_MS)
+    const onAbort = (): void => kill('cancelled')
+    signal?.addEventListener('abort', onAbort, { once: true })
+    child.stdout.on('data', (b: Buffer) => out.push(b))
+    child.stderr.on('data', (b: Buffer) => err.push(b))
+    const done = (): void => {
+      clearTimeout(timer)
+      signal?.removeEventListener('abort', onAbort)
+    }
+    child.on('error', (e) => {
+      done()
+      reject(new ExpectedError('deploy-failed', `${what}: could not start /bin/sh: ${e.message}`))
+    })
+    child.on('close', (code) => {
+      done()
+      const stderr = Buffer.concat(err).toString('utf8').trim()
+      const last = (text: string): string => text.split('\n').pop()?.trim() ?? ''
+      if (ended === 'cancelled') reject(new ExpectedError('cancelled', 'cancelled'))
+      else if (ended === 'timeout')
+        reject(
+          new ExpectedError('timeout', `timed out after ${BATCH_HOOK_TIMEOUT_MS / 60_000} min`, {
+            command,
+            stderr: stderr.slice(-4000)
+          })
+        )
+      else if (code !== 0)
+        reject(
+          new ExpectedError(
+            'deploy-failed',
+            stderr ? `${last(stderr)} (exit ${code})` : `exit ${code}`,
+            { command, code, stderr: stderr.slice(-4000) }
+          )
+        )
+      else resolve(last(Buffer.concat(out).toString('utf8').trim()))
+    })
+  })
 }
 
 /** The wait after `beforeBatch`, in ms: `hooks.drainSeconds`, default 2 s; 0 without the hook. */
