@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { GitError, runGit, streamGitLines } from './runner'
+import { GitError, gitProcessCount, runGit, streamGitLines } from './runner'
 import { TestRepo } from '../../testing/test-repo'
 
 const repos: TestRepo[] = []
@@ -59,5 +59,60 @@ describe('streamGitLines', () => {
     expect((err as GitError).code).toBe('git-failed')
     expect((err as GitError).details).toMatchObject({ args: ['rev-list', 'no-such-ref'] })
     expect(String((err as GitError).details.stderr)).toContain('no-such-ref')
+  })
+})
+
+describe('runGit through simple-git', () => {
+  it('returns stdout byte for byte, and exit codes named as answers', async () => {
+    const repo = TestRepo.create()
+    repos.push(repo)
+    const one = repo.commit('one')
+    repo.setRef('refs/heads/main', one)
+    repo.setRef('refs/heads/side', repo.commit('two', [one]))
+    const out = await runGit(repo.path, ['for-each-ref', '--format=%(refname)%00', 'refs/heads'])
+    expect(out.stdout).toBe('refs/heads/main\0\nrefs/heads/side\0\n')
+    expect(out.exitCode).toBe(0)
+    const no = await runGit(repo.path, ['merge-base', '--is-ancestor', 'side', 'main'], {
+      okExitCodes: [0, 1]
+    })
+    expect(no.exitCode).toBe(1)
+    // Exit 1 with no stderr is still a failure when the caller did not name it.
+    await expect(
+      runGit(repo.path, ['merge-base', '--is-ancestor', 'side', 'main'])
+    ).rejects.toMatchObject({
+      code: 'git-failed',
+      details: { exitCode: 1 }
+    })
+  })
+
+  it('refuses an option that runs a program before any git starts (the guard stays on)', async () => {
+    const repo = TestRepo.create()
+    repos.push(repo)
+    const before = gitProcessCount()
+    for (const args of [
+      ['fetch', '--upload-pack=touch /tmp/slipway-pwned', 'origin'],
+      ['push', '--receive-pack', 'sh', 'origin'],
+      ['config', 'core.sshCommand', 'sh -c id'],
+      ['config', 'alias.x', '!id']
+    ]) {
+      const err = await runGit(repo.path, args).catch((e: unknown) => e)
+      expect(err).toBeInstanceOf(GitError)
+      expect((err as GitError).message).toMatch(/refused: .*not permitted/)
+    }
+    // Counted as attempts, but none reached git: the repository's config is unchanged.
+    expect(gitProcessCount() - before).toBe(4)
+    // `git config --get` exits 1 for an unset key.
+    expect(() => repo.git(['config', '--get', 'core.sshCommand'])).toThrow()
+    expect(() => repo.git(['config', '--get', 'alias.x'])).toThrow()
+  })
+
+  it('kills a git that outlives its timeout and says so', async () => {
+    const repo = TestRepo.create()
+    repos.push(repo)
+    // `git cat-file --batch` with nothing on stdin waits forever: simple-git leaves stdin open.
+    const err = await runGit(repo.path, ['cat-file', '--batch'], { timeoutMs: 300 }).catch(
+      (e: unknown) => e
+    )
+    expect((err as GitError).message).toBe('git cat-file timed out after 300 ms')
   })
 })

@@ -3,6 +3,7 @@ import { StringDecoder } from 'node:string_decoder'
 import type { GitFailedDetails } from '../../../shared/errors'
 import { ExpectedError } from '../errors'
 import { hardeningArgs } from './hardening'
+import { EngineError, runWithSimpleGit } from './simple-git-engine'
 
 /** What one git process left behind. */
 export interface GitOutput {
@@ -59,7 +60,18 @@ export function gitProcessCount(): number {
   return spawned
 }
 
-/** Spawns git with the safe config and hands stdout chunks to `onStdout`; settles on exit. */
+/** The index of the verb: past any leading options (`-c k=v` pairs take two). */
+function withVerbOptionsIndex(args: readonly string[]): number {
+  let i = 0
+  while (i < args.length && (args[i] as string).startsWith('-')) i += args[i] === '-c' ? 2 : 1
+  return i
+}
+
+/**
+ * Spawns git with the safe config and hands stdout chunks to `onStdout`; settles on exit. Kept
+ * beside simple-git for the two things it cannot do: write git's stdin, and hand stdout over
+ * while git still writes (the graph walk parses a full `rev-list` as it streams).
+ */
 async function spawnGit(
   cwd: string,
   args: readonly string[],
@@ -76,8 +88,7 @@ function withVerbOptions(
   args: readonly string[],
   verbOptions: Readonly<Record<string, readonly string[]>>
 ): readonly string[] {
-  let i = 0
-  while (i < args.length && (args[i] as string).startsWith('-')) i += args[i] === '-c' ? 2 : 1
+  const i = withVerbOptionsIndex(args)
   const extra = verbOptions[args[i] as string]
   return extra ? [...args.slice(0, i + 1), ...extra, ...args.slice(i + 1)] : args
 }
@@ -154,15 +165,76 @@ function spawnHardened(
 /**
  * The one way Slipway runs git: no shell, args as an array, stdin for untrusted names,
  * a timeout, and failures as {@link GitError}. Output is UTF-8.
+ *
+ * simple-git is the engine, with its unsafe-operation guard on (see simple-git-engine.ts).
+ * A command fed through stdin (`input`) is spawned here instead: simple-git cannot write to
+ * git's stdin.
  */
 export async function runGit(
   cwd: string,
   args: readonly string[],
   options: GitRunOptions = {}
 ): Promise<GitOutput> {
-  const out: Buffer[] = []
-  const { stderr, exitCode } = await spawnGit(cwd, args, options, (b) => out.push(b))
-  return { stdout: Buffer.concat(out).toString('utf8'), stderr, exitCode }
+  if (options.input !== undefined) {
+    const out: Buffer[] = []
+    const { stderr, exitCode } = await spawnGit(cwd, args, options, (b) => out.push(b))
+    return { stdout: Buffer.concat(out).toString('utf8'), stderr, exitCode }
+  }
+  const hardening = await hardeningArgs(cwd)
+  const verb = args[withVerbOptionsIndex(args)] as string
+  const timeoutMs = options.timeoutMs ?? 120_000
+  spawned += 1
+  try {
+    return await runWithSimpleGit({
+      cwd,
+      args,
+      ownConfig: [...pairs(SAFE_CONFIG), ...pairs(hardening.config)],
+      verbOptions: hardening.verbOptions[verb] ?? [],
+      env: GIT_ENV,
+      okExitCodes: options.okExitCodes ?? [0],
+      timeoutMs
+    })
+  } catch (e) {
+    if (!(e instanceof EngineError)) throw e
+    const f = e.failure
+    const verbName = verb ?? args[0]
+    if (f.kind === 'refused') {
+      throw new GitError(`git ${verbName} refused: ${f.message}`, {
+        args,
+        cwd,
+        exitCode: null,
+        stderr: ''
+      })
+    }
+    if (f.kind === 'timeout') {
+      throw new GitError(`git ${verbName} timed out after ${timeoutMs} ms`, {
+        args,
+        cwd,
+        exitCode: null,
+        stderr: ''
+      })
+    }
+    if (f.kind === 'spawn') {
+      throw new GitError(`could not run git: ${f.message}`, {
+        args,
+        cwd,
+        exitCode: null,
+        stderr: ''
+      })
+    }
+    const first = f.stderr.trim().split('\n')[0] || `exit code ${f.exitCode}`
+    throw new GitError(`git ${verbName} failed: ${first}`, {
+      args,
+      cwd,
+      exitCode: f.exitCode,
+      stderr: f.stderr
+    })
+  }
+}
+
+/** `['-c', 'a=1', '-c', 'b=2']` → `['a=1', 'b=2']`. */
+function pairs(config: readonly string[]): string[] {
+  return config.filter((_, i) => i % 2 === 1)
 }
 
 /**
