@@ -206,6 +206,14 @@ describe('BranchEnvService', () => {
       }
     })
     await waitFor('orphan started', () => processStart(pgid))
+    // Until sh has exec'd, the leader still reads `sh -c …` (seen at load 17 on 2 cores).
+    await waitFor('orphan exec', () => {
+      try {
+        return readFileSync(`/proc/${pgid}/cmdline`, 'utf8') === 'sleep\u0000301\u0000' || null
+      } catch {
+        return null
+      }
+    })
     const file = new GroupStateFile(join(s.dataDir, 'branch-envs.json'))
     await file.update((rs) => [
       ...rs,

@@ -265,10 +265,12 @@ describe('TestService', () => {
       `while [ "$(wc -l < '${pids}')" -lt 3 ]; do sleep 0.05; done`,
       `sleep 1000`
     ].join('\n')
-    const { service } = await startService(repo, { command, concurrency: 1, timeoutSeconds: 1 })
+    // 10 s, not 1: at load 17 on 2 cores the shell had not started all three within 1 s, and
+    // the rerun below was cancelled only after its 1 s had run out.
+    const { service } = await startService(repo, { command, concurrency: 1, timeoutSeconds: 10 })
     const main = repo.sha('main')
     const timedOut = await waitFor('the timeout', finishedRun(service, 'tip', main))
-    expect(timedOut).toMatchObject({ status: 'timed-out', summary: 'timed out after 1 s' })
+    expect(timedOut).toMatchObject({ status: 'timed-out', summary: 'timed out after 10 s' })
     const first = readFileSync(pids, 'utf8').trim().split('\n').map(Number)
     expect(first).toHaveLength(3)
     // Killed processes are gone once the run has finished (a moment's grace for the kernel to
