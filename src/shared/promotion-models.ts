@@ -80,6 +80,8 @@ export const PromotionSchema = z.object({
   state: PromotionStateSchema,
   /** What it waits for, in words (empty once approved or ended). */
   pending: z.array(z.string()),
-  outcome: PromotionOutcomeSchema.nullable()
+  outcome: PromotionOutcomeSchema.nullable(),
+  /** The key of the change ticket recording it in the tracker, when there is one. */
+  changeTicket: z.string().nullable().optional()
 })
 export type Promotion = z.output<typeof PromotionSchema>

@@ -1,8 +1,8 @@
 import { z } from 'zod'
 import type { SlipwayConfig } from './config-schema'
 
-/** What kind of work a ticket is. */
-export const TicketTypeSchema = z.enum(['task', 'bug', 'feature', 'chore'])
+/** What kind of work a ticket is; `change` tickets record a promotion (a production change). */
+export const TicketTypeSchema = z.enum(['task', 'bug', 'feature', 'chore', 'change'])
 export type TicketType = z.output<typeof TicketTypeSchema>
 
 /** A ticket's lifecycle; every switch over it ends in `assertNever`. */
@@ -12,6 +12,40 @@ export type TicketStatus = z.output<typeof TicketStatusSchema>
 /** Who did something: a git identity. */
 export const PersonSchema = z.object({ name: z.string(), email: z.string() })
 export type Person = z.output<typeof PersonSchema>
+
+/**
+ * What a change ticket records: the promotion it is for, what ships (the shipped tickets are
+ * its links), the approvals as they arrive and, once the deployment ended, its outcome.
+ */
+export const TicketChangeSchema = z.object({
+  /** The promotion's id (`refs/slipway/promotions/<id>`). */
+  promotion: z.string(),
+  release: z.string(),
+  commit: z.string(),
+  from: z.string(),
+  to: z.string(),
+  requestedBy: PersonSchema,
+  reason: z.string(),
+  /** The shipped tickets (keys, with their titles where tracked). */
+  tickets: z.array(z.object({ key: z.string(), title: z.string().nullable() })),
+  /** The shipped commits, newest first; reverts marked. */
+  commits: z.array(z.object({ sha: z.string(), subject: z.string(), revert: z.boolean() })),
+  /** One per approver (their latest), as recorded when they approved. */
+  approvals: z.array(z.object({ by: PersonSchema, at: z.string(), signed: z.boolean() })),
+  outcome: z
+    .object({
+      status: z.enum(['succeeded', 'failed', 'cancelled', 'rolled-back']),
+      deployment: z.string().nullable(),
+      summary: z.string(),
+      by: PersonSchema,
+      at: z.string()
+    })
+    .nullable()
+})
+export type TicketChange = z.output<typeof TicketChangeSchema>
+
+/** What a change ticket is opened with (the rest arrives later). */
+export type ChangeRequest = Omit<TicketChange, 'approvals' | 'outcome' | 'requestedBy'>
 
 /** A ticket of the embedded tracker, folded from its operation log. */
 export const TicketSchema = z.object({
@@ -37,7 +71,9 @@ export const TicketSchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   /** Operations folded into this state. */
-  changes: z.number().int()
+  changes: z.number().int(),
+  /** Set on change tickets (type `change`): the promotion they record. */
+  change: TicketChangeSchema.optional()
 })
 export type Ticket = z.output<typeof TicketSchema>
 

@@ -1,5 +1,6 @@
 import type { promotionMethods } from '../../shared/contract-promotions'
 import { PromotionsService } from '../services/promotions'
+import { ChangeTickets } from '../services/tickets'
 import type { DeployDomain } from './handlers-deploy'
 import type { LedgerDomain } from './handlers-ledger'
 import type { TeamDomain } from './handlers-team'
@@ -9,7 +10,8 @@ import { perWorkspace } from './per-workspace'
 /**
  * Handlers of the promotion methods: one {@link PromotionsService} per open workspace, over the
  * team's store and sync (promotions are team state) and the workspace's deploy service; requests,
- * approvals, refusals and outcomes are appended to the workspace's ledger.
+ * approvals, refusals and outcomes are appended to the workspace's ledger, and each promotion keeps
+ * a change ticket in the tracker.
  */
 export function createPromotionHandlers(
   ctx: HandlerContext,
@@ -37,7 +39,8 @@ export function createPromotionHandlers(
           deploy: deployService,
           tickets: () => t.tracker.list(),
           changed: (promotion) => ctx.emit({ event: 'promotions.changed', payload: { promotion } }),
-          record: (draft) => ledger.record(draft)
+          record: (draft) => ledger.record(draft),
+          changes: new ChangeTickets(t.tracker)
         })
     )
     entry.service = opening

@@ -79,6 +79,7 @@ export function formatPromotion(p: Promotion): string {
     `  state: ${state}`,
     `  approvals: ${p.approved} of ${p.required}`
   ]
+  if (p.changeTicket) lines.splice(2, 0, `  change ticket: ${p.changeTicket}`)
   for (const a of p.approvals) {
     lines.push(
       `    ${a.valid ? '✓' : '✕'} ${a.by.email}${a.signed ? ' (signed)' : ''}${a.why ? `: does not count: ${a.why}` : ''}`

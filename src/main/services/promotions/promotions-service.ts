@@ -17,9 +17,10 @@ import type { SyncOutcome, TeamStateStore } from '../team-state'
 import { readIdentity } from '../team-state/git-write'
 import { approvalRules, judgePromotion, refusalOf } from './approvals'
 import { approvalPayload, foldPromotion, PROMOTION_OPS, type RawPromotion } from './promotion-fold'
+import { changeRequestOf, type PromotionChanges } from './promotion-change'
 import { findRelease, mostRun, requireOnSource, requireSameArtifact } from './promotion-checks'
 import { approvalEntry, ledgerOutcome, promotionEntry, type RecordEntry } from './promotion-ledger'
-import { readShips, releaseNotes, shippedCommits, shippedTickets } from './ships'
+import { notesOf, readShips } from './ships'
 import { signPayload, verifyPayload } from './ssh-signature'
 
 const PROMOTIONS = 'promotions/'
@@ -63,6 +64,8 @@ export interface PromotionsOptions {
   readonly changed?: (promotion: Promotion) => void
   /** Appends to the workspace's ledger (requests, approvals, refusals, outcomes). */
   readonly record?: RecordEntry
+  /** The tracker's change tickets: one per promotion, with approvals and outcome. */
+  readonly changes?: PromotionChanges
 }
 
 /** What promoting did: still waiting, or deployed with the deployment's end. */
@@ -95,6 +98,13 @@ export class PromotionsService {
       if (raw) raws.push(raw)
     }
     const judged = await Promise.all(raws.map((r) => this.judge(r)))
+    if (this.options.changes) {
+      const changes = new Map<string, string>()
+      for (const t of await this.options.tickets()) {
+        if (t.change) changes.set(t.change.promotion, t.key)
+      }
+      for (const p of judged) p.changeTicket = changes.get(p.id) ?? null
+    }
     return judged.sort((a, b) => b.requestedAt.localeCompare(a.requestedAt))
   }
 
@@ -189,6 +199,7 @@ export class PromotionsService {
   ): Promise<PromoteOutcome> {
     await this.syncFirst()
     let promotion = await this.open(releaseId, to)
+    const created = !promotion
     if (!promotion) {
       const c = await this.candidate(releaseId, to, options.reason?.trim() ?? '')
       const id = randomBytes(8).toString('hex')
@@ -213,6 +224,15 @@ export class PromotionsService {
           reason: promotion.reason || null
         })
       )
+    }
+    const opened = this.options.changes && !promotion.changeTicket
+    if (opened) {
+      // Opened with the request; a request whose ticket could not be opened then (a failure
+      // between the two writes) gets it the next time it is promoted.
+      const ticket = await this.options.changes?.open(changeRequestOf(promotion))
+      promotion = { ...promotion, changeTicket: ticket?.key ?? null }
+    }
+    if (created || opened) {
       await this.publish()
       this.options.changed?.(promotion)
     }
@@ -252,6 +272,11 @@ export class PromotionsService {
       data: { status, deployment: deployment.id, summary: deployment.summary },
       summary: `Promotion of ${release} to ${to}: ${status}`,
       mode: 'append'
+    })
+    await this.options.changes?.ended(promotion.id, {
+      status,
+      deployment: deployment.id,
+      summary: deployment.summary
     })
     await this.record(
       promotionEntry(promotion, me, 'ended', {
@@ -312,6 +337,7 @@ export class PromotionsService {
       summary: `Approve ${releaseId} for ${to}`,
       mode: 'append'
     })
+    await this.options.changes?.approved(promotion.id, signature !== null)
     await this.record(approvalEntry(promotion, me, signature, payload))
     await this.publish()
     const approved = await this.get(promotion.id)
@@ -323,28 +349,12 @@ export class PromotionsService {
   async notes(releaseId: string): Promise<string> {
     const { release, all } = await findRelease(this.options.deploy, releaseId)
     const previous = release.previousId ? all.find((r) => r.id === release.previousId) : null
-    const commits = await shippedCommits(
-      this.options.repo,
-      previous?.commit ?? null,
-      release.commit,
-      this.options.config.tickets.pattern
-    )
-    const tickets = shippedTickets(
-      commits.length > 0
-        ? commits
-        : release.tickets.map((key) => ({
-            sha: '',
-            subject: key,
-            author: { name: '', email: '' },
-            revert: false,
-            tickets: [key]
-          })),
-      await this.options.tickets()
-    )
-    return releaseNotes(
+    return notesOf({
+      repo: this.options.repo,
       release,
-      tickets,
-      commits.filter((c) => c.revert)
-    )
+      previous: previous ?? null,
+      ticketPattern: this.options.config.tickets.pattern,
+      tracked: await this.options.tickets()
+    })
   }
 }

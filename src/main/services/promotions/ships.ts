@@ -107,6 +107,7 @@ const TYPE_HEADINGS: ReadonlyArray<readonly [Ticket['type'] | null, string]> = [
   ['bug', 'Fixes'],
   ['task', 'Tasks'],
   ['chore', 'Chores'],
+  ['change', 'Changes'],
   [null, 'Other (not tracked here)']
 ]
 
@@ -138,4 +139,38 @@ export function releaseNotes(
     for (const c of reverts) lines.push(`- ${c.sha.slice(0, 7)} ${c.subject}`)
   }
   return `${lines.join('\n')}\n`
+}
+
+/** Release notes of `release` (Markdown): its tickets since `previous`, grouped by type. */
+export async function notesOf(options: {
+  readonly repo: string
+  readonly release: Release
+  readonly previous: Release | null
+  readonly ticketPattern: string
+  readonly tracked: readonly Ticket[]
+}): Promise<string> {
+  const { release } = options
+  const commits = await shippedCommits(
+    options.repo,
+    options.previous?.commit ?? null,
+    release.commit,
+    options.ticketPattern
+  )
+  const tickets = shippedTickets(
+    commits.length > 0
+      ? commits
+      : release.tickets.map((key) => ({
+          sha: '',
+          subject: key,
+          author: { name: '', email: '' },
+          revert: false,
+          tickets: [key]
+        })),
+    options.tracked
+  )
+  return releaseNotes(
+    release,
+    tickets,
+    commits.filter((c) => c.revert)
+  )
 }

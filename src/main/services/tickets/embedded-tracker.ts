@@ -22,6 +22,7 @@ import {
   TICKET_EDIT,
   type NumberSource
 } from './ticket-fold'
+import { changeData } from './change-fold'
 import type { NewTicket, Tracker, TrackerCapabilities } from './tracker'
 
 /** Numbers a clone claims at a time. */
@@ -179,6 +180,25 @@ export class EmbeddedTracker implements Tracker {
     return this.get(ticket.key)
   }
 
+  /**
+   * Appends one operation of another kind to ticket `key`'s log (a change ticket's approval or
+   * outcome, see change-fold.ts); answers the ticket as it is then.
+   */
+  async appendOp(
+    key: string,
+    op: { readonly type: string; readonly data: Record<string, unknown>; readonly summary: string }
+  ): Promise<Ticket> {
+    const ticket = await this.get(key)
+    await this.options.store.append({
+      path: TICKETS + ticket.id,
+      type: op.type,
+      data: op.data,
+      summary: `${ticket.key} ${op.summary}`,
+      mode: 'append'
+    })
+    return this.get(ticket.key)
+  }
+
   /** Claims a block of numbers when this clone has none left (after a sync, online). */
   async ensureSpare(): Promise<boolean> {
     const prefix = this.options.prefix
@@ -217,7 +237,8 @@ export class EmbeddedTracker implements Tracker {
         description: input.description ?? '',
         type: input.type ?? 'task',
         status: 'open',
-        assignee: input.assignee ?? null
+        assignee: input.assignee ?? null,
+        ...(input.change ? { change: changeData(input.change) } : {})
       },
       summary: `${prefix}-${drawn.number} ${title}`,
       mode: 'create'

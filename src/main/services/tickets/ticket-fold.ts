@@ -12,6 +12,7 @@ import {
   type TicketType
 } from '../../../shared/ticket-models'
 import type { Operation } from '../team-state'
+import { foldChange } from './change-fold'
 
 /** Operation types of the ticket log. */
 export const TICKET_CREATE = 'ticket.create'
@@ -63,6 +64,7 @@ export function foldTicket(
     if (op.time > updated) updated = op.time
   }
   const { number, confirmed } = resolve(source)
+  const change = foldChange(create, ops)
   return {
     id,
     key: `${source.prefix}-${number}`,
@@ -77,7 +79,8 @@ export function foldTicket(
     createdBy: { name: create.author.name, email: create.author.email },
     createdAt: new Date(create.time).toISOString(),
     updatedAt: new Date(updated).toISOString(),
-    changes
+    changes,
+    ...(change ? { change } : {})
   }
 }
 

@@ -4,7 +4,7 @@
  * implementing this interface, so the board, the CLI and Start work never know which one
  * answers. Adapters are not written yet.
  */
-import type { Ticket, TicketFields, TicketType } from '../../../shared/ticket-models'
+import type { ChangeRequest, Ticket, TicketFields, TicketType } from '../../../shared/ticket-models'
 
 /** What a new ticket starts with (title required; the rest defaults). */
 export interface NewTicket {
@@ -12,6 +12,8 @@ export interface NewTicket {
   readonly description?: string
   readonly type?: TicketType
   readonly assignee?: string | null
+  /** A change ticket's promotion and what ships (type `change`). */
+  readonly change?: ChangeRequest
 }
 
 /** What a tracker can do; the UI hides what it cannot. */
