@@ -62,6 +62,7 @@ export const METHOD_NAMES = [
   'promotions.preview',
   'promotions.promote',
   'promotions.approve',
+  'promotions.cancel',
   'releases.notes',
   'demo.review',
   'branchEnvs.list',

@@ -57,6 +57,15 @@ export const promotionMethods = defineMethods({
     response: PromotionSchema,
     effect: 'change'
   },
+  /**
+   * Withdraws the open (not yet deployed) promotion of a release to an environment; only its
+   * requester may. Recorded on the promotion, its change ticket and in the ledger.
+   */
+  'promotions.cancel': {
+    request: z.object({ ...Target, reason: z.string().max(500).optional() }).strict(),
+    response: PromotionSchema,
+    effect: 'change'
+  },
   /** Release notes in Markdown: the release's tickets grouped by type. */
   'releases.notes': {
     request: z.object({ release: ReleaseIdSchema }).strict(),

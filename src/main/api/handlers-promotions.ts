@@ -60,6 +60,8 @@ export function createPromotionHandlers(
       }),
     'promotions.approve': async ({ release, environment }) =>
       (await promotions()).approve(release, environment),
+    'promotions.cancel': async ({ release, environment, reason }) =>
+      (await promotions()).cancel(release, environment, reason?.trim() || null),
     'releases.notes': async ({ release }) => ({
       release,
       markdown: await (await promotions()).notes(release)

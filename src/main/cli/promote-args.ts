@@ -14,16 +14,27 @@ export type PromoteCliCommand =
       readonly environment: string
       readonly reason: string | null
       readonly overrideFreeze: string | null
+      /** Trust the workspace's commands without asking (scripts). */
+      readonly trust: boolean
+    })
+  | (Common & {
+      readonly kind: 'promote-cancel'
+      readonly release: string
+      readonly environment: string
+      readonly reason: string | null
     })
   | (Common & { readonly kind: 'promotions' })
   | (Common & { readonly kind: 'approve'; readonly release: string; readonly environment: string })
   | (Common & { readonly kind: 'release-notes'; readonly release: string })
 
 /** The help text of the promotion commands. */
-export const PROMOTE_HELP = `  promote RELEASE ENV [--reason TEXT] [--override-freeze REASON]
+export const PROMOTE_HELP = `  promote RELEASE ENV [--reason TEXT] [--override-freeze REASON] [--trust]
         Request the promotion of RELEASE (current and healthy on every host of ENV's
         promoteFrom) to ENV, showing what ships; exit code 1 naming what is pending while
         approvals are missing. Run it again once approved: it deploys the same artifact.
+        Health checks and hooks come from slipway.yml: asks first (--trust for scripts).
+  promote --cancel RELEASE ENV [--reason TEXT]
+        Withdraw the open promotion of RELEASE to ENV (only its requester can).
   promotions [--json]
         Pending and recent promotions with their approvals (and why any does not count).
   approve RELEASE ENV
@@ -81,21 +92,38 @@ export function parsePromoteCommand(
       const { values, positionals } = parseWith(rest, {
         ...COMMON,
         reason: { type: 'string' },
-        'override-freeze': { type: 'string' }
+        'override-freeze': { type: 'string' },
+        trust: { type: 'boolean' },
+        cancel: { type: 'boolean' }
       })
       if (values.help) return null
+      const cancel = values.cancel ?? false
       const [release, environment] = exactly(
         positionals,
         ['a release id', 'an environment'],
-        'promote RELEASE ENV'
+        cancel ? 'promote --cancel RELEASE ENV' : 'promote RELEASE ENV'
       )
+      if (cancel) {
+        const extra = values['override-freeze'] !== undefined ? '--override-freeze' : null
+        if (extra) throw new UsageError(`${extra} does not go with --cancel`)
+        if (values.trust)
+          throw new UsageError('--trust does not go with --cancel (it runs nothing)')
+        return {
+          kind: 'promote-cancel',
+          ...common(values, cwd),
+          release: release ?? '',
+          environment: environment ?? '',
+          reason: given('--reason', values.reason) ?? null
+        }
+      }
       return {
         kind: 'promote',
         ...common(values, cwd),
         release: release ?? '',
         environment: environment ?? '',
         reason: given('--reason', values.reason) ?? null,
-        overrideFreeze: given('--override-freeze', values['override-freeze']) ?? null
+        overrideFreeze: given('--override-freeze', values['override-freeze']) ?? null,
+        trust: values.trust ?? false
       }
     }
     case 'promotions': {

@@ -1,7 +1,8 @@
 import type { Router } from '../api'
 import type { Promotion } from '../../shared/promotion-models'
-import { EXIT, openStrict, unwrap, withRouter, type CliIo } from './cli-router'
+import { CliFailure, EXIT, openStrict, unwrap, withRouter, type CliIo } from './cli-router'
 import type { PromoteCliCommand } from './promote-args'
+import { ensureTrusted, untrustedMessage } from './trust-prompt'
 
 /**
  * Runs `promote`, `promotions`, `approve` and `release notes` through the same router as the
@@ -10,7 +11,12 @@ import type { PromoteCliCommand } from './promote-args'
  */
 export function runPromoteCommand(command: PromoteCliCommand, io: CliIo): Promise<number> {
   return withRouter(io, { dataDir: command.dataDir }, async (router) => {
-    await openStrict(router, command.workspace)
+    const workspace = await openStrict(router, command.workspace)
+    if (command.kind === 'promote') {
+      // Reading the source's health and deploying run slipway.yml's commands: the user says yes.
+      const answer = await ensureTrusted(router, workspace, io, command.trust)
+      if (answer !== 'trusted') throw new CliFailure(untrustedMessage(workspace, answer))
+    }
     return dispatch(command, router, io)
   })
 }
@@ -39,6 +45,18 @@ async function dispatch(command: PromoteCliCommand, router: Router, io: CliIo): 
       const d = result.deployment
       io.stderr(`${d.environment}: ${d.status}: ${d.summary}\n`)
       return d.status === 'succeeded' ? EXIT.ok : EXIT.failure
+    }
+    case 'promote-cancel': {
+      const promotion = unwrap(
+        await router.call('promotions.cancel', {
+          release: command.release,
+          environment: command.environment,
+          ...(command.reason ? { reason: command.reason } : {})
+        })
+      )
+      if (command.json) json(promotion)
+      else io.stdout(`Withdrawn. ${formatPromotion(promotion)}`)
+      return EXIT.ok
     }
     case 'promotions': {
       const list = unwrap(await router.call('promotions.list', {}))

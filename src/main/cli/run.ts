@@ -84,6 +84,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       case 'ledger-export':
         return await runLedgerCommand(command, io)
       case 'promote':
+      case 'promote-cancel':
       case 'promotions':
       case 'approve':
       case 'release-notes':

@@ -2,7 +2,8 @@
  * Folds a promotion's operations (in fold order) into what was requested, the approvals given
  * and the outcome. Conflict rules: the request is the first `promotion.request`; approvals
  * accumulate (one per person counts: their latest); the first outcome is final, whatever
- * arrives around it (a promotion deploys once).
+ * arrives around it (a promotion deploys once), except that a deployment's outcome beats a
+ * withdrawal (only the requester's counts).
  */
 import {
   PromotionOutcomeSchema,
@@ -71,10 +72,15 @@ export function foldPromotion(id: string, ops: readonly Operation[]): RawPromoti
         at: new Date(op.time).toISOString(),
         signature: str(op.data.signature)
       })
-    } else if (op.type === PROMOTION_OPS.outcome && outcome === null) {
-      // Only the requester withdraws a request: a cancel written by anyone else is ignored.
-      const cancel = op.data.status === 'cancelled' && op.data.deployment === null
-      if (cancel && op.author.email.toLowerCase() !== request.author.email.toLowerCase()) continue
+    } else if (op.type === PROMOTION_OPS.outcome) {
+      // Only the requester withdraws a request: a withdrawal written by anyone else is ignored.
+      const withdrawal = op.data.deployment === null || op.data.deployment === undefined
+      if (withdrawal && op.author.email.toLowerCase() !== request.author.email.toLowerCase()) {
+        continue
+      }
+      // The first outcome is final, except that a deployment's outcome beats a withdrawal
+      // written while it ran (on another clone): what reached the hosts is what happened.
+      if (outcome !== null && (outcome.deployment !== null || withdrawal)) continue
       const parsed = PromotionOutcomeSchema.safeParse({
         ...op.data,
         by: person(op),

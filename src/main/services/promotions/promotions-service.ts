@@ -6,7 +6,7 @@
  * recorded. Every change is published to origin when there is one.
  */
 import { randomBytes } from 'node:crypto'
-import type { EnvironmentConfig, SlipwayConfig } from '../../../shared/config-schema'
+import type { SlipwayConfig } from '../../../shared/config-schema'
 import type { Deployment, EnvironmentStatus, Release } from '../../../shared/deploy-models'
 import type { LedgerDraft } from '../../../shared/ledger-models'
 import type { Promotion } from '../../../shared/promotion-models'
@@ -17,10 +17,11 @@ import type { SyncOutcome, TeamStateStore } from '../team-state'
 import { readIdentity } from '../team-state/git-write'
 import { approvalRules, judgePromotion, refusalOf } from './approvals'
 import { approvalPayload, foldPromotion, PROMOTION_OPS, type RawPromotion } from './promotion-fold'
+import { candidateOf } from './promotion-candidate'
 import { changeRequestOf, type PromotionChanges } from './promotion-change'
-import { findRelease, mostRun, requireOnSource, requireSameArtifact } from './promotion-checks'
+import { findRelease, requireOnSource, requireSameArtifact } from './promotion-checks'
 import { approvalEntry, ledgerOutcome, promotionEntry, type RecordEntry } from './promotion-ledger'
-import { notesOf, readShips } from './ships'
+import { notesOf } from './ships'
 import { signPayload, verifyPayload } from './ssh-signature'
 
 const PROMOTIONS = 'promotions/'
@@ -77,18 +78,6 @@ export type PromoteOutcome =
 export class PromotionsService {
   constructor(readonly options: PromotionsOptions) {}
 
-  private target(name: string): EnvironmentConfig & { promoteFrom: string } {
-    const env = this.options.config.environments.find((e) => e.name === name)
-    if (!env) throw new ExpectedError('not-found', `no environment "${name}" in slipway.yml`)
-    if (!env.promoteFrom) {
-      throw new ExpectedError(
-        'bad-request',
-        `${name} is not promoted from another environment (no promoteFrom in slipway.yml); deploy to it instead`
-      )
-    }
-    return env as EnvironmentConfig & { promoteFrom: string }
-  }
-
   /** Every readable promotion, newest first, with approvals judged now. */
   async list(): Promise<Promotion[]> {
     const snap = await this.options.store.snapshot((p) => p.startsWith(PROMOTIONS))
@@ -144,39 +133,8 @@ export class PromotionsService {
 
   /** What promoting `release` to `to` would ship, after the source check; changes nothing. */
   async preview(releaseId: string, to: string): Promise<Promotion> {
-    const raw = await this.candidate(releaseId, to, '')
+    const raw = await candidateOf(this.options, releaseId, to, '')
     return this.judge({ ...raw, id: 'preview' })
-  }
-
-  private async candidate(releaseId: string, to: string, reason: string): Promise<RawPromotion> {
-    const env = this.target(to)
-    await requireOnSource(this.options.deploy, releaseId, env.promoteFrom)
-    const { release, all } = await findRelease(this.options.deploy, releaseId)
-    const targetStatus = await this.options.deploy.status(to).catch(() => null)
-    const since = mostRun(targetStatus)
-    const ships = await readShips({
-      repo: this.options.repo,
-      since: since === release.id ? null : since,
-      candidate: release,
-      releases: all,
-      ticketPattern: this.options.config.tickets.pattern,
-      tracked: await this.options.tickets()
-    })
-    const me = await readIdentity(this.options.repo)
-    return {
-      id: '',
-      release: release.id,
-      sha256: release.sha256,
-      commit: release.commit,
-      from: env.promoteFrom,
-      to,
-      requestedBy: me,
-      requestedAt: new Date().toISOString(),
-      reason,
-      ships,
-      approvals: [],
-      outcome: null
-    }
   }
 
   private async syncFirst(): Promise<void> {
@@ -201,7 +159,7 @@ export class PromotionsService {
     let promotion = await this.open(releaseId, to)
     const created = !promotion
     if (!promotion) {
-      const c = await this.candidate(releaseId, to, options.reason?.trim() ?? '')
+      const c = await candidateOf(this.options, releaseId, to, options.reason?.trim() ?? '')
       const id = randomBytes(8).toString('hex')
       await this.options.store.append({
         path: PROMOTIONS + id,
@@ -343,6 +301,45 @@ export class PromotionsService {
     const approved = await this.get(promotion.id)
     this.options.changed?.(approved)
     return approved
+  }
+
+  /**
+   * Withdraws the open promotion of `release` to `to` as its requester (anyone else is refused,
+   * saying who may): the promotion ends `cancelled`, as do its change ticket and its ledger trail.
+   */
+  async cancel(releaseId: string, to: string, reason: string | null): Promise<Promotion> {
+    await this.syncFirst()
+    const promotion = await this.open(releaseId, to)
+    if (!promotion) {
+      throw new ExpectedError(
+        'not-found',
+        `no open promotion of ${releaseId} to ${to} to withdraw (a promotion that was deployed or withdrawn has ended)`
+      )
+    }
+    const me = await readIdentity(this.options.repo)
+    if (promotion.requestedBy.email.toLowerCase() !== me.email.toLowerCase()) {
+      const why = `only ${promotion.requestedBy.email}, who requested this promotion, can withdraw it (you are ${me.email || me.name})`
+      await this.record(promotionEntry(promotion, me, 'cancel refused', { reason: why }))
+      throw new ExpectedError('conflict', why, { promotion: promotion.id })
+    }
+    const summary = `withdrawn by ${me.email}${reason ? `: ${reason}` : ''}`
+    await this.options.store.append({
+      path: PROMOTIONS + promotion.id,
+      type: PROMOTION_OPS.outcome,
+      data: { status: 'cancelled', deployment: null, summary },
+      summary: `Promotion of ${releaseId} to ${to}: withdrawn`,
+      mode: 'append'
+    })
+    await this.options.changes?.ended(promotion.id, {
+      status: 'cancelled',
+      deployment: null,
+      summary
+    })
+    await this.record(promotionEntry(promotion, me, 'cancelled', { outcome: 'cancelled', reason }))
+    await this.publish()
+    const ended = await this.get(promotion.id)
+    this.options.changed?.(ended)
+    return ended
   }
 
   /** Release notes in Markdown from the release's tickets, grouped by type. */

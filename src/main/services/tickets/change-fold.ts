@@ -36,7 +36,12 @@ export function foldChange(create: Operation, ops: readonly Operation[]): Ticket
         at: new Date(op.time).toISOString(),
         signed: op.data.signed === true
       })
-    } else if (op.type === CHANGE_OPS.outcome && outcome === null) {
+    } else if (op.type === CHANGE_OPS.outcome) {
+      // As the promotion's own log: only the requester withdraws; the first outcome is final,
+      // but a deployment's beats a withdrawal written meanwhile.
+      const deployed = typeof op.data.deployment === 'string'
+      if (!deployed && op.author.email.toLowerCase() !== create.author.email.toLowerCase()) continue
+      if (outcome !== null && (outcome.deployment !== null || !deployed)) continue
       const parsed = OutcomeSchema.safeParse({
         ...op.data,
         by: person(op),

@@ -50,12 +50,15 @@ export class ChangeTickets {
   }
 
   /**
-   * Records how the promotion ended (the first outcome is final): done when it succeeded,
-   * closed otherwise.
+   * Records how the promotion ended (the first outcome is final, but a deployment's beats a
+   * withdrawal): done when it succeeded, closed otherwise.
    */
   async ended(promotion: string, outcome: ChangeOutcome): Promise<Ticket | null> {
     const ticket = await this.find(promotion)
-    if (!ticket || ticket.change?.outcome) return ticket
+    const before = ticket?.change?.outcome
+    if (!ticket || (before && (before.deployment !== null || outcome.deployment === null))) {
+      return ticket
+    }
     const now = await this.tracker.appendOp(ticket.key, {
       type: CHANGE_OPS.outcome,
       data: { ...outcome },
