@@ -209,8 +209,8 @@ describe(
 
       // Ben's own change ships next (and a revert): he cannot approve it.
       await writeFile(join(benPath, 'app.txt'), 'orders v2\n')
-      git(benPath, ['commit', '-q', '-am', 'ORD-2 Round totals'])
-      git(benPath, ['commit', '-q', '--allow-empty', '-m', 'Revert "ORD-3 Try caching"'])
+      git(benPath, ['commit', '-q', '-am', 'ORD-42 Round totals'])
+      git(benPath, ['commit', '-q', '--allow-empty', '-m', 'Revert "ORD-43 Try caching"'])
       git(benPath, ['push', '-q', 'origin', 'main'])
       git(anaPath, ['pull', '-q', 'origin', 'main'])
       const r2 = value(await ana.call('releases.create', {}))
@@ -221,21 +221,21 @@ describe(
       expect(second.kind).toBe('pending')
       expect(second.promotion.ships.since).toBe(r1.id)
       expect(second.promotion.ships.commits.map((c) => [c.subject, c.revert])).toEqual([
-        ['Revert "ORD-3 Try caching"', true],
-        ['ORD-2 Round totals', false]
+        ['Revert "ORD-43 Try caching"', true],
+        ['ORD-42 Round totals', false]
       ])
       const own = refusal(
         await ben.call('promotions.approve', { release: r2.id, environment: 'production' })
       )
       expect(own.message).toMatch(
-        /^ben@example\.com authored [0-9a-f]{7} "Revert "ORD-3 Try caching"" and 1 more, which ships; the approval must come from someone who authored none of the shipped commits$/
+        /^ben@example\.com authored [0-9a-f]{7} "Revert "ORD-43 Try caching"" and 1 more, which ships; the approval must come from someone who authored none of the shipped commits$/
       )
 
       // Release notes: the release's tickets grouped by type, its reverts listed.
       const notes = value(await ana.call('releases.notes', { release: r2.id })).markdown
       expect(notes).toContain(`# Release ${r2.id}`)
-      expect(notes).toContain('## Other (not tracked here)\n\n- ORD-2\n- ORD-3')
-      expect(notes).toMatch(/## Reverted\n\n- [0-9a-f]{7} Revert "ORD-3 Try caching"\n/)
+      expect(notes).toContain('## Other (not tracked here)\n\n- ORD-42\n- ORD-43')
+      expect(notes).toMatch(/## Reverted\n\n- [0-9a-f]{7} Revert "ORD-43 Try caching"\n/)
 
       // The earlier release is no longer current on staging.
       expect(

@@ -134,7 +134,14 @@ export function parseTeamCommand(
         title,
         description: values.description ?? null,
         type:
-          values.type === undefined ? null : oneOf('--type', values.type, TicketTypeSchema.options),
+          values.type === undefined
+            ? null
+            : // Change tickets are opened by promotions, never by hand.
+              oneOf(
+                '--type',
+                values.type,
+                TicketTypeSchema.options.filter((t) => t !== 'change')
+              ),
         assignee: given('--assignee', values.assignee) ?? null
       }
     }
