@@ -7,6 +7,7 @@
  * same rolling deploy without the batch hooks. Prints failed_requests, requests, p99_deploy_ms,
  * p99_idle_ms, mixed_window_s and the p99 ratio; exits 1 when a request failed.
  */
+import { cpus, loadavg } from 'node:os'
 import { deployRelease, rollbackEnvironment } from '../src/main/services/deploy'
 import { nginxUnavailableReason } from '../src/main/testing/nginx-balancer'
 import { startZeroDowntimeRig } from '../src/main/testing/zero-downtime-rig'
@@ -29,7 +30,7 @@ async function main(): Promise<void> {
     if (first.status !== 'succeeded') throw new Error(`first deploy: ${first.summary}`)
     await rig.plantCrashingCopy(c, 3)
     console.log(
-      `hosts=${rig.hostDirs.length} batch_size=1 drain_s=${rig.env.hooks?.drainSeconds ?? 'default'} connections=${CONNECTIONS} pause_ms=${PAUSE_MS}`
+      `load_average=${loadavg()[0].toFixed(1)} cpus=${cpus().length} hosts=${rig.hostDirs.length} batch_size=1 drain_s=${rig.env.hooks?.drainSeconds ?? 'default'} connections=${CONNECTIONS} pause_ms=${PAUSE_MS}`
     )
     const run = await runUnderLoad(
       rig,

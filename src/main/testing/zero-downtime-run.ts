@@ -105,9 +105,11 @@ export async function runUnderLoad(
 /** The run as `name=value` lines (what `npm run bench:zero-downtime` prints). */
 export function formatLoadRun(run: LoadRun): string[] {
   const deploy = run.scenarios[0]
+  const starts = run.records.map((r) => r.at)
+  const seconds = (Math.max(...run.records.map((r) => r.at + r.ms)) - Math.min(...starts)) / 1000
   const lines = [
     `failed_requests=${run.total.failed}`,
-    `requests=${run.total.requests}`,
+    `requests=${run.total.requests} (${(run.total.requests / seconds).toFixed(0)}/s over ${seconds.toFixed(0)} s)`,
     `p99_deploy_ms=${deploy ? deploy.during.p99Ms.toFixed(1) : 'n/a'}`,
     `p99_idle_ms=${run.idle.p99Ms.toFixed(1)}`,
     `p99_ratio=${deploy && run.idle.p99Ms > 0 ? (deploy.during.p99Ms / run.idle.p99Ms).toFixed(2) : 'n/a'} (target <= 3)`,
