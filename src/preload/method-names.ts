@@ -65,6 +65,7 @@ export const METHOD_NAMES = [
   'promotions.cancel',
   'releases.notes',
   'demo.review',
+  'demo.approvePromotion',
   'branchEnvs.list',
   'branchEnvs.start',
   'branchEnvs.stop',

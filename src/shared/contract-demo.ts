@@ -1,10 +1,14 @@
 import { z } from 'zod'
+import { SafeName } from './config-schema'
+import { ReleaseIdSchema } from './contract-deploy'
 import { defineMethods } from './contract-method'
+import { PromotionSchema } from './promotion-models'
 import { PullRequestViewSchema, ReviewVerdictSchema } from './pull-request-models'
 
 /**
- * Methods of the demo workspace, which comes with a team of its own: a local bare origin and
- * a second person, Ben, with his own clone of it. Spread into the one `contract` in contract.ts.
+ * Methods of the demo workspace, which comes with a team of its own: a local bare origin, a
+ * second person, Ben, and a release approver, Priya, each with their own clone of it. Spread
+ * into the one `contract` in contract.ts.
  */
 export const demoMethods = defineMethods({
   /**
@@ -21,6 +25,18 @@ export const demoMethods = defineMethods({
       })
       .strict(),
     response: PullRequestViewSchema,
+    effect: 'change'
+  },
+  /**
+   * Priya, the demo's release approver (she authored none of its commits), approves the open
+   * promotion of `release` to `environment` from her own clone: she syncs with the demo's
+   * origin, approves as herself under the same rules as anyone (never the requester, never an
+   * author of what ships), and her approval is pushed; then this workspace syncs. Answers the
+   * promotion as it now stands. Only the demo workspace has Priya (`bad-request` elsewhere).
+   */
+  'demo.approvePromotion': {
+    request: z.object({ release: ReleaseIdSchema, environment: SafeName }).strict(),
+    response: PromotionSchema,
     effect: 'change'
   }
 })

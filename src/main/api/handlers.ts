@@ -78,7 +78,7 @@ export function createHandlers(base: Omit<HandlerContext, 'trust'>): Handlers {
     // A merge hands main's new commit on to be released and deployed on merge.
     ...createPullRequestHandlers(ctx, team, mergeRelease.afterMerge),
     ...createPromotionHandlers(ctx, team, deploy, ledger),
-    ...createDemoHandlers(ctx, team),
+    ...createDemoHandlers(ctx, team, deploy),
     ...createBranchEnvDomain(ctx, deploy).handlers,
     ...ledger.handlers,
     ...createViewerHandlers(ctx)

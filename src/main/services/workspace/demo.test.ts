@@ -8,7 +8,7 @@ import { runGit } from '../git'
 import { buildDemoRepository, ensureDemoWorkspace, isDemoRepository } from './demo'
 import { DEMO_BRANCHES, DEMO_COMMITS } from './demo-history'
 import { Team } from '../team'
-import { DEMO_REVIEWER, demoTeamPaths } from './demo-team'
+import { DEMO_APPROVER, DEMO_REVIEWER, demoTeamPaths } from './demo-team'
 import { loadWorkspace } from './workspace'
 
 let dataDir: string
@@ -68,7 +68,12 @@ describe('ensureDemoWorkspace', () => {
   it('creates a real repository with the demo pipeline', async () => {
     expect(demo).toBe(join(dataDir, 'demo', 'orders'))
     expect(await isDemoRepository(demo)).toBe(true)
-    expect(await readdir(join(dataDir, 'demo'))).toEqual(['orders', 'origin', 'reviewer'])
+    expect(await readdir(join(dataDir, 'demo'))).toEqual([
+      'approver',
+      'orders',
+      'origin',
+      'reviewer'
+    ])
     expect(await git('status', '--porcelain')).toBe('')
     expect(await git('symbolic-ref', '--short', 'HEAD')).toBe('main')
 
@@ -198,7 +203,7 @@ describe('ensureDemoWorkspace', () => {
   })
 
   it('has a team: a local bare origin with every branch, and the reviewer’s own clone', async () => {
-    const { origin, reviewerClone } = demoTeamPaths(demo)
+    const { origin, reviewerClone, approverClone } = demoTeamPaths(demo)
     expect(origin).toBe(join(dataDir, 'demo', 'origin', 'orders.git'))
     expect(await git('config', 'remote.origin.url')).toBe(origin)
     const heads = async (repo: string, prefix: string): Promise<string> =>
@@ -217,6 +222,27 @@ describe('ensureDemoWorkspace', () => {
     expect(await reviewer('config', 'user.name')).toBe(DEMO_REVIEWER.name)
     expect(await reviewer('config', 'user.email')).toBe(DEMO_REVIEWER.email)
     expect(await reviewer('rev-parse', 'HEAD')).toBe(await git('rev-parse', 'main'))
+
+    // The release approver too, and she authored none of the demo's commits: she may approve
+    // a promotion to production that ships them (authorCannotApprove), unlike Ben.
+    const approver = async (...args: string[]): Promise<string> =>
+      (await runGit(approverClone, args)).stdout.trim()
+    expect(await approver('config', 'remote.origin.url')).toBe(origin)
+    expect(await approver('config', 'user.email')).toBe(DEMO_APPROVER.email)
+    expect(await approver('config', 'user.name')).toBe(DEMO_APPROVER.name)
+    const authors = await git('log', '--all', '--format=%ae')
+    expect(authors.split('\n')).not.toContain(DEMO_APPROVER.email)
+    expect(authors.split('\n')).toContain(DEMO_REVIEWER.email)
+
+    // A demo made before she joined gets her clone, and its origin is left as it is.
+    const originHead = await runGit(origin, ['rev-parse', 'refs/heads/main'])
+    await rm(join(dataDir, 'demo', 'approver'), { recursive: true, force: true })
+    await runGit(origin, ['update-ref', 'refs/slipway/kept', 'refs/heads/main'])
+    expect(await ensureDemoWorkspace(dataDir)).toBe(demo)
+    expect(await approver('config', 'user.email')).toBe(DEMO_APPROVER.email)
+    expect((await runGit(origin, ['rev-parse', 'refs/slipway/kept'])).stdout).toBe(
+      originHead.stdout
+    )
 
     // A deleted origin is made again from the checkout.
     await rm(join(dataDir, 'demo', 'origin'), { recursive: true, force: true })
@@ -278,7 +304,12 @@ describe('ensureDemoWorkspace', () => {
     expect(await ensureDemoWorkspace(dataDir)).toBe(demo)
     expect(await isDemoRepository(demo)).toBe(true)
     expect(await stat(join(demo, 'stray.txt')).catch(() => null)).toBeNull()
-    expect(await readdir(join(dataDir, 'demo'))).toEqual(['orders', 'origin', 'reviewer'])
+    expect(await readdir(join(dataDir, 'demo'))).toEqual([
+      'approver',
+      'orders',
+      'origin',
+      'reviewer'
+    ])
   })
 
   it('survives concurrent first runs', async () => {
@@ -287,7 +318,12 @@ describe('ensureDemoWorkspace', () => {
       const paths = await Promise.all([ensureDemoWorkspace(fresh), ensureDemoWorkspace(fresh)])
       expect(paths[0]).toBe(paths[1])
       expect(await isDemoRepository(paths[0])).toBe(true)
-      expect(await readdir(join(fresh, 'demo'))).toEqual(['orders', 'origin', 'reviewer'])
+      expect(await readdir(join(fresh, 'demo'))).toEqual([
+        'approver',
+        'orders',
+        'origin',
+        'reviewer'
+      ])
     } finally {
       await rm(fresh, { recursive: true, force: true })
     }

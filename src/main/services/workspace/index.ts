@@ -25,7 +25,13 @@ export {
   ensureDemoWorkspace,
   isDemoRepository
 } from './demo'
-export { DEMO_REVIEWER, demoTeamPaths, ensureDemoTeam, type DemoTeamPaths } from './demo-team'
+export {
+  DEMO_APPROVER,
+  DEMO_REVIEWER,
+  demoTeamPaths,
+  ensureDemoTeam,
+  type DemoTeamPaths
+} from './demo-team'
 export { DEMO_BRANCHES, DEMO_COMMITS, type DemoBranch, type DemoCommit } from './demo-history'
 export { workspaceDataDir } from './data-dir'
 export { memorySettingsStore } from './memory-settings-store'

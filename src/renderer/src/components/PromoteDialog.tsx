@@ -1,7 +1,7 @@
 import { useState } from 'react'
 import type { Promotion } from '../../../shared/promotion-models'
 import { MIN_OVERRIDE_REASON } from '../../../shared/freeze-windows'
-import { useStores } from '../stores/hooks'
+import { useStores, useWorkspace } from '../stores/hooks'
 import { useDeploy } from '../stores/use-deploy'
 import { usePromotions } from '../stores/use-team'
 import { DeployModal } from './DeployModal'
@@ -21,6 +21,7 @@ export function PromoteDialog(): React.JSX.Element | null {
   const actionError = usePromotions((s) => s.actionError)
   const result = usePromotions((s) => s.result)
   const status = useDeploy((s) => (dialog ? s.environments[dialog.environment]?.status : undefined))
+  const isDemo = useWorkspace((s) => s.workspace?.isDemo ?? false)
   const [reason, setReason] = useState('')
   const [override, setOverride] = useState('')
   const [notes, setNotes] = useState(false)
@@ -133,6 +134,19 @@ export function PromoteDialog(): React.JSX.Element | null {
               onClick={() => void store.getState().approve(release, environment)}
             >
               {pending === 'approve' ? 'Approving…' : 'Approve'}
+            </button>
+          )}
+          {open?.state === 'pending' && isDemo && (
+            <button
+              type="button"
+              data-testid="promote-approve-as-priya"
+              disabled={pending !== null}
+              onClick={() => void store.getState().approveAsDemoApprover(release, environment)}
+              title="Approves as Priya Nair, the demo's release approver, from her own clone of the demo's origin; she authored none of the demo's commits"
+            >
+              {pending === 'approve-as'
+                ? 'Priya is approving…'
+                : 'Approve as Priya (release approver)'}
             </button>
           )}
           <button type="button" onClick={close}>

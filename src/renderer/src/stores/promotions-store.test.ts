@@ -78,4 +78,35 @@ describe('promotions store', () => {
     store.getState().changed()
     expect(client.calls.filter((c) => c.method === 'promotions.list')).toHaveLength(2)
   })
+
+  it('approves as the demo’s release approver through demo.approvePromotion, a refusal in words', async () => {
+    let refuse = true
+    const client = createFakeClient({
+      'demo.approvePromotion': () => {
+        if (refuse) {
+          throw new ApiCallError({
+            code: 'bad-request',
+            message: 'Only the demo workspace has a second person to approve as'
+          })
+        }
+        return promotion('approved', 1)
+      },
+      'promotions.list': () => [promotion('approved', 1)]
+    })
+    const store = createPromotionsStore(client)
+    await store.getState().approveAsDemoApprover(R1, 'production')
+    expect(store.getState().actionError?.message).toBe(
+      'Only the demo workspace has a second person to approve as'
+    )
+    expect(store.getState().pending).toBeNull()
+    refuse = false
+    await store.getState().approveAsDemoApprover(R1, 'production')
+    expect(client.callsOf('demo.approvePromotion')).toEqual([
+      { release: R1, environment: 'production' },
+      { release: R1, environment: 'production' }
+    ])
+    expect(store.getState().actionError).toBeNull()
+    await new Promise((r) => setTimeout(r, 0))
+    expect(store.getState().promotions.map((p) => p.state)).toEqual(['approved'])
+  })
 })

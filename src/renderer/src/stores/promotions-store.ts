@@ -19,7 +19,7 @@ export interface PromotionsState {
   readonly error: UiError | null
   readonly dialog: PromoteDialog | null
   /** What a request is doing now. */
-  readonly pending: 'promote' | 'approve' | null
+  readonly pending: 'promote' | 'approve' | 'approve-as' | null
   /** The last promote or approve that was refused, with the reason. */
   readonly actionError: UiError | null
   /** The answer of the last promote. */
@@ -41,6 +41,8 @@ export interface PromotionsActions {
   close(): void
   promote(options: { reason?: string; overrideFreeze?: string }): Promise<void>
   approve(release: string, environment: string): Promise<void>
+  /** The demo only: its release approver approves from her own clone. */
+  approveAsDemoApprover(release: string, environment: string): Promise<void>
   /** Reads a release's notes (Markdown). */
   loadNotes(release: string): Promise<void>
   reset(): void
@@ -131,6 +133,18 @@ export function createPromotionsStore(client: ApiClient): StoreApi<PromotionsSto
       set({ pending: 'approve', actionError: null })
       try {
         await client.call('promotions.approve', { release, environment })
+        set({ pending: null })
+        void get().load()
+      } catch (error) {
+        set({ pending: null, actionError: describeError(error) })
+      }
+    },
+
+    async approveAsDemoApprover(release, environment) {
+      if (get().pending) return
+      set({ pending: 'approve-as', actionError: null })
+      try {
+        await client.call('demo.approvePromotion', { release, environment })
         set({ pending: null })
         void get().load()
       } catch (error) {
