@@ -151,12 +151,27 @@ test.describe('promoting the demo’s staging release to production (serve mode)
     const view = page.getByTestId('ledger-view')
     await view.getByTestId('ledger-environment').selectOption('production')
     const rows = view.getByTestId('ledger-row')
-    await expect(rows.first()).toContainText(
+    await expect(view.locator('[data-kind="deployment"]').first()).toContainText(
       `Deployment of ${release} on production ended: succeeded`,
       { timeout: 30_000 }
     )
     await expect(view).toContainText(`Deployment of ${release} on production started`)
     await expect(view.locator('[data-kind="lock"]')).toHaveCount(1)
+    // The promotion's own entries: requested, the requester's approval refused with its words,
+    // Priya's approval (appended in her clone, arrived by the sync), the end.
+    const promotions = view.locator('[data-kind="promotion"]')
+    await expect(promotions.filter({ hasText: ': requested' })).toHaveCount(1)
+    await expect(promotions.filter({ hasText: ': approval refused' })).toContainText(
+      'requested this promotion'
+    )
+    await expect(promotions.filter({ hasText: ': ended' })).toContainText('succeeded')
+    const approval = view.locator('[data-kind="approval"]')
+    await expect(approval).toHaveCount(1)
+    await expect(approval).toContainText(`Approved ${release} for production`)
+    await expect(approval).toContainText('priya@orders.example')
+    await view.getByTestId('ledger-person').fill('priya')
+    await expect(rows).toHaveCount(1)
+    await view.getByTestId('ledger-person').fill('')
     await view.getByTestId('ledger-verify').click()
     await expect(view.getByTestId('ledger-verify-result')).toHaveAttribute('data-ok', 'true', {
       timeout: 60_000

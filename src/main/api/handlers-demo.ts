@@ -1,6 +1,7 @@
 import type { demoMethods } from '../../shared/contract-demo'
 import type { Workspace } from '../../shared'
 import { ExpectedError } from '../services/errors'
+import { Ledger } from '../services/ledger'
 import { PromotionsService } from '../services/promotions'
 import { Team } from '../services/team'
 import { DEMO_APPROVER, DEMO_REVIEWER, demoTeamPaths, ensureDemoTeam } from '../services/workspace'
@@ -82,8 +83,10 @@ export function createDemoHandlers(
       await team.sync()
       const repo = demoTeamPaths(workspace.path).approverClone
       const priya = await openClone(workspace, repo, DEMO_APPROVER)
-      // Her own Slipway's promotion service: the same rules judge her (requester, authors).
+      // Her own Slipway's promotion service: the same rules judge her (requester, authors), and
+      // what she does is appended to the ledger of her clone, which travels with her push.
       // Approving reads no host; the deploy service is this workspace's (the same hosts).
+      const ledger = await Ledger.open(priya.store)
       const promotions = new PromotionsService({
         repo,
         mainBranch: workspace.mainBranch,
@@ -91,12 +94,23 @@ export function createDemoHandlers(
         store: priya.store,
         sync: priya.sync,
         deploy: deploy.service(),
-        tickets: () => priya.tickets.list()
+        tickets: () => priya.tickets.list(),
+        record: async (draft) => {
+          try {
+            await ledger.append(draft)
+          } catch (err) {
+            ctx.log(`could not record ${DEMO_APPROVER.name}'s ${draft.kind} in the ledger`, err)
+          }
+        }
       })
-      const approved = await promotions.approve(release, environment)
-      // Back here: the approval arrives through origin (and promotions.changed goes out).
-      await team.sync()
-      return approved
+      try {
+        return await promotions.approve(release, environment)
+      } finally {
+        // Her approval (or the refusal, with its words) reaches this workspace through origin;
+        // promotions.changed and ledger.changed go out from that sync.
+        await priya.sync.sync()
+        await team.sync()
+      }
     }
   }
 }

@@ -68,6 +68,11 @@ export function createTeamDomain(
           ctx.emit({ event: 'tickets.changed', payload: { reason: 'sync' } })
           ctx.emit({ event: 'pullRequests.changed', payload: { reason: 'sync' } })
           ctx.emit({ event: 'promotions.changed', payload: { promotion: null } })
+          // Teammates' ledger entries (approvals, their deployments) arrive the same way.
+          ctx.emit({
+            event: 'ledger.changed',
+            payload: { kind: 'appended', summary: 'entries from a sync' }
+          })
         }
       })
     )
