@@ -109,10 +109,20 @@ test.describe('presentation mode and the read-only viewer (serve --viewer)', () 
     await room.close()
   })
 
-  test('P opens presentation mode, Escape leaves; fits 1920x1080 in light and dark', async ({
+  test('P opens presentation mode, Escape leaves; fits 1920x1080 and 1280x720, light and dark', async ({
     browser
   }) => {
-    test.setTimeout(120_000)
+    test.setTimeout(240_000)
+    // The release staging runs, asked for production: a promotion waiting for its approval.
+    const served = (await invoke(host, 'environments.status', { environment: 'staging' })) as {
+      hosts: { release: string | null }[]
+    }
+    const release = served.hosts[0]?.release ?? ''
+    const asked = (await invoke(host, 'promotions.promote', {
+      release,
+      environment: 'production'
+    })) as { kind: string }
+    expect(asked.kind).toBe('pending')
     // A stale lock left on production by a laptop that died, so the slide shows one.
     const since = new Date(Date.now() - 2 * 3_600_000).toISOString()
     const lockDir = join(demo, '.slipway', 'hosts', 'production-1', '.slipway')
@@ -129,11 +139,12 @@ test.describe('presentation mode and the read-only viewer (serve --viewer)', () 
         environment: 'production'
       }) + '\n'
     )
-    for (const colorScheme of ['light', 'dark'] as const) {
-      const context = await browser.newContext({
-        viewport: { width: 1920, height: 1080 },
-        colorScheme
-      })
+    const shots = [1920, 1280].flatMap((width) =>
+      (['light', 'dark'] as const).map((colorScheme) => ({ width, colorScheme }))
+    )
+    for (const { width, colorScheme } of shots) {
+      const height = width === 1920 ? 1080 : 720
+      const context = await browser.newContext({ viewport: { width, height }, colorScheme })
       const page = await context.newPage()
       await page.goto(host.url)
       await expect(page.getByTestId('board')).toBeVisible()
@@ -147,9 +158,17 @@ test.describe('presentation mode and the read-only viewer (serve --viewer)', () 
         timeout: 30_000
       })
       await expect(page.getByTestId('present-env-production')).toContainText('bo@desk')
+      await expect(page.getByTestId('present-approval-production')).toContainText(
+        'awaits approval: 0 of 1 approval'
+      )
+      await expect(page.getByTestId('present-approval-production')).toContainText(release)
+      // The tracker's titles (read once the slide opens) replace the commit subjects.
+      await expect(slide).toContainText('Refund an order over HTTP', { timeout: 30_000 })
       await expect(page.getByTestId('present-card').first()).toBeVisible()
       expect(await overflowing(page)).toEqual([])
-      await page.screenshot({ path: `e2e/screenshots/presentation-${colorScheme}-1920x1080.png` })
+      await page.screenshot({
+        path: `e2e/screenshots/presentation-${colorScheme}-${width}x${height}.png`
+      })
       await page.keyboard.press('Escape')
       await expect(slide).toHaveCount(0)
       await expect(page.getByTestId('board')).toBeVisible()

@@ -44,7 +44,8 @@ export const VIEWER_METHODS: ReadonlySet<Method> = new Set<ViewerRead>([
   'tickets.list',
   'tickets.get',
   'pullRequests.list',
-  'pullRequests.get'
+  'pullRequests.get',
+  'promotions.list'
 ])
 
 /** Why a viewer is refused `method`, or null when it may call it. */
@@ -113,7 +114,8 @@ const VIEWER_EVENTS: { [E in EventName]?: EventRule<E> } = {
   'team.synced': (p) => p,
   'tickets.changed': (p) => p,
   'pullRequests.changed': (p) => p,
-  'pullRequests.mergeProgress': (p) => p
+  'pullRequests.mergeProgress': (p) => p,
+  'promotions.changed': (p) => p
 }
 
 /** The event as a viewer may see it, or null when a viewer must not get it at all. */

@@ -1,5 +1,6 @@
-import { Lock, Rocket } from 'lucide-react'
+import { Lock, Rocket, UserCheck } from 'lucide-react'
 import type { Deployment, EnvironmentStatus, HostStatus, Release } from '../../../../shared'
+import type { Promotion } from '../../../../shared/promotion-models'
 import { plural } from '../../lib/format'
 import { deploymentFraction } from './deployment-progress'
 
@@ -53,23 +54,50 @@ function HostHealth({ hosts }: { readonly hosts: readonly HostStatus[] }): React
   )
 }
 
+/** The open promotion into `environment` (waiting for approvals, or approved), newest first. */
+export function openPromotion(
+  promotions: readonly Promotion[],
+  environment: string
+): Promotion | null {
+  return promotions.find((p) => p.to === environment && p.state !== 'ended') ?? null
+}
+
+/** A promotion waiting for approvals, or approved and waiting to be deployed. */
+function PromotionLine({ promotion }: { readonly promotion: Promotion }): React.JSX.Element {
+  return (
+    <p className="present-approval" data-testid={`present-approval-${promotion.to}`}>
+      <UserCheck aria-hidden="true" />
+      <code>{promotion.release}</code>
+      {promotion.state === 'approved' ? (
+        <span>approved, ready to deploy</span>
+      ) : (
+        <span>
+          awaits approval: {promotion.approved} of {plural(promotion.required, 'approval')}
+        </span>
+      )}
+    </p>
+  )
+}
+
 /**
  * One environment for the room: the release its hosts serve and the tickets it brought, each
- * host's health (counted when there are many), its lock, and a deployment in flight with its
- * progress.
+ * host's health (counted when there are many), a promotion waiting for approval, its lock, and
+ * a deployment in flight with its progress.
  */
 export function EnvironmentSummary({
   name,
   status,
   loading,
   releases,
-  running
+  running,
+  promotion
 }: {
   readonly name: string
   readonly status: EnvironmentStatus | null
   readonly loading: boolean
   readonly releases: readonly Release[]
   readonly running: Deployment | null
+  readonly promotion: Promotion | null
 }): React.JSX.Element {
   const served = servedRelease(status)
   const release = releases.find((r) => r.id === served) ?? null
@@ -101,6 +129,7 @@ export function EnvironmentSummary({
         </p>
       )}
       {status && <HostHealth hosts={status.hosts} />}
+      {promotion && <PromotionLine promotion={promotion} />}
       {lock && (
         <p className="present-lock">
           <Lock aria-hidden="true" />

@@ -6,9 +6,9 @@ import { useNow } from '../../lib/use-now'
 import { useVisibleInterval } from '../../lib/use-visible-interval'
 import { useBranches, useStores } from '../../stores/hooks'
 import { useDeploy, useReleases } from '../../stores/use-deploy'
-import { usePulls, useTickets } from '../../stores/use-team'
+import { usePromotions, usePulls, useTickets } from '../../stores/use-team'
 import { useTests } from '../../stores/use-tests'
-import { EnvironmentSummary, servedRelease } from './EnvironmentSummary'
+import { EnvironmentSummary, openPromotion, servedRelease } from './EnvironmentSummary'
 import { PipelineColumns } from './PipelineColumns'
 import '../../styles/presentation.css'
 
@@ -29,7 +29,7 @@ export function PresentationView({
   readonly workspace: Workspace
   readonly onLeave: (() => void) | null
 }): React.JSX.Element {
-  const { deploy, tickets: ticketsStore } = useStores()
+  const { deploy, tickets: ticketsStore, promotions: promotionsStore } = useStores()
   const now = useNow()
   const listing = useBranches((s) => s.listing)
   const testStates = useTests((s) => s.states)
@@ -38,6 +38,7 @@ export function PresentationView({
   const releases = useReleases((s) => s.releases)
   const readings = useDeploy((s) => s.environments)
   const deployments = useDeploy((s) => s.deployments)
+  const promotions = usePromotions((s) => s.promotions)
   const rootRef = useRef<HTMLDivElement>(null)
   const envNames = useMemo(
     () => workspace.config.environments.map((e) => e.name),
@@ -49,6 +50,8 @@ export function PresentationView({
   }, [deploy, envNames])
   useVisibleInterval(readHosts, STATUS_REFRESH_MS)
   useEffect(() => void ticketsStore.getState().load(), [ticketsStore])
+  // Pending approvals per environment; promotions.changed re-reads them once loaded.
+  useEffect(() => void promotionsStore.getState().load(), [promotionsStore])
 
   useEffect(() => {
     rootRef.current?.focus()
@@ -139,6 +142,7 @@ export function PresentationView({
             running={
               deployments.find((d) => d.environment === name && d.status === 'running') ?? null
             }
+            promotion={openPromotion(promotions, name)}
           />
         ))}
       </section>
