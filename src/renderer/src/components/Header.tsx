@@ -90,11 +90,14 @@ export function Header({
           type="button"
           data-testid="share-read-only"
           className={sharing ? 'sharing' : undefined}
+          aria-label={sharing ? 'Sharing read-only' : 'Share read-only…'}
           onClick={() => void viewerShare.getState().showDialog()}
           title="A link that shows presentation mode to others' browsers and cannot change anything"
         >
           <Share2 size={14} aria-hidden="true" />
-          {sharing ? 'Sharing read-only' : 'Share read-only…'}
+          {/* The short label on narrower windows leaves the workspace's name and path room. */}
+          <span className="label-long">{sharing ? 'Sharing read-only' : 'Share read-only…'}</span>
+          <span className="label-short">{sharing ? 'Sharing' : 'Share…'}</span>
         </button>
         <ShareDialog />
         <button type="button" onClick={showPicker}>
