@@ -14,6 +14,7 @@ export const METHOD_NAMES = [
   'workspace.writeStarterConfig',
   'branches.list',
   'branches.commits',
+  'branches.mine',
   'tests.branchStates',
   'tests.queue',
   'tests.run',

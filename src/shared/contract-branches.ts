@@ -20,6 +20,15 @@ export const branchMethods = defineMethods({
       .strict(),
     response: z.array(CommitSchema),
     effect: 'read'
+  },
+  /**
+   * The branches with commits not on main by this repository's git identity (`user.email`):
+   * the board's "Mine" filter and the notifications about my branches.
+   */
+  'branches.mine': {
+    request: z.object({}).strict(),
+    response: z.object({ email: z.string().nullable(), names: z.array(z.string()) }),
+    effect: 'read'
   }
 })
 

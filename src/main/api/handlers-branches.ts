@@ -17,6 +17,10 @@ export function createBranchHandlers(
   })
   return {
     'branches.list': async ({ refresh }) => branches().list(refresh ?? false),
-    'branches.commits': async ({ name, limit }) => branches().commitsAhead(name, limit)
+    'branches.commits': async ({ name, limit }) => branches().commitsAhead(name, limit),
+    'branches.mine': async () => {
+      const { email, names } = await branches().mine()
+      return { email, names: [...names] }
+    }
   }
 }

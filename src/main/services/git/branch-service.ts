@@ -1,5 +1,13 @@
 import type { BranchListing, Commit } from '../../../shared/models'
 import { BranchReader, type BranchReaderOptions } from './branches'
+import { branchesWithCommitsBy, gitUserEmail } from './mine'
+
+/** The branches with commits by this repository's git identity (the board's "Mine"). */
+export interface MyBranches {
+  /** `user.email`, or null when git has none (then no branch is mine). */
+  readonly email: string | null
+  readonly names: readonly string[]
+}
 
 /**
  * The branch domain for one open workspace: one {@link BranchReader} (so listing stays
@@ -13,8 +21,31 @@ export class BranchService {
   private listingGeneration = -1
   private inflight: Promise<BranchListing> | null = null
 
-  constructor(repoPath: string, options: BranchReaderOptions) {
+  private mineCache: { generation: number; mine: Promise<MyBranches> } | null = null
+
+  constructor(
+    private readonly repoPath: string,
+    options: BranchReaderOptions
+  ) {
     this.reader = new BranchReader(repoPath, options)
+  }
+
+  /** The branches with commits not on main by `user.email`; cached until refs move. */
+  mine(): Promise<MyBranches> {
+    if (this.mineCache?.generation === this.generation) return this.mineCache.mine
+    const generation = this.generation
+    const mine = (async (): Promise<MyBranches> => {
+      const [email, listing] = await Promise.all([gitUserEmail(this.repoPath), this.list(false)])
+      if (email === null) return { email, names: [] }
+      const others = listing.branches.filter((b) => !b.isMain)
+      const names = await branchesWithCommitsBy(this.repoPath, others, listing.mainSha, email)
+      return { email, names }
+    })()
+    this.mineCache = { generation, mine }
+    mine.catch(() => {
+      if (this.mineCache?.mine === mine) this.mineCache = null
+    })
+    return mine
   }
 
   /** Marks the cached listing stale (the session's ref watcher calls this). */

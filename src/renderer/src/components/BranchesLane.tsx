@@ -1,10 +1,12 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { useEffect, useMemo, type RefObject } from 'react'
+import { onlyMine } from '../stores/branches-store'
 import { boardBranches, filterBranches } from '../stores/filter-branches'
 import { useBranches, useStores } from '../stores/hooks'
 import { plural } from '../lib/format'
 import { BRANCH_CARD_HEIGHT, BranchCard } from './BranchCard'
 import { ReadNote } from './ReadNote'
+import '../styles/branches.css'
 
 /** DOM id of the option at `index`, for aria-activedescendant. */
 function optionId(index: number): string {
@@ -32,9 +34,14 @@ export function BranchesLane({
   const selected = useBranches((s) => s.selected)
   const loading = useBranches((s) => s.loading)
   const error = useBranches((s) => s.error)
+  const mine = useBranches((s) => s.mine)
+  const mineOnly = useBranches((s) => s.mineOnly)
 
   const all = useMemo(() => boardBranches(listing?.branches ?? []), [listing])
-  const visible = useMemo(() => filterBranches(all, filter), [all, filter])
+  const visible = useMemo(
+    () => filterBranches(onlyMine(all, { mine, mineOnly }), filter),
+    [all, filter, mine, mineOnly]
+  )
   const total = all.length
   const selectedIndex = useMemo(
     () => (selected ? visible.findIndex((b) => b.name === selected) : -1),
@@ -65,7 +72,7 @@ export function BranchesLane({
 
   const countText = !listing
     ? ''
-    : filter.trim()
+    : filter.trim() || mineOnly
       ? `${visible.length.toLocaleString('en')} of ${plural(total, 'branch', 'branches')}`
       : plural(total, 'branch', 'branches')
 
@@ -91,17 +98,37 @@ export function BranchesLane({
         </button>
       </header>
       <div className="lane-tools">
-        <input
-          ref={filterRef}
-          type="search"
-          className="filter-input"
-          data-testid="branch-filter"
-          placeholder="Filter by name or ticket  /"
-          aria-label="Filter branches by name or ticket"
-          aria-controls="branch-list"
-          value={filter}
-          onChange={(e) => store.getState().setFilter(e.target.value)}
-        />
+        <div className="filter-row">
+          <input
+            ref={filterRef}
+            type="search"
+            className="filter-input"
+            data-testid="branch-filter"
+            placeholder="Filter by name or ticket  /"
+            aria-label="Filter branches by name or ticket"
+            aria-controls="branch-list"
+            value={filter}
+            onChange={(e) => store.getState().setFilter(e.target.value)}
+          />
+          <button
+            type="button"
+            className="mine-toggle"
+            data-testid="mine-filter"
+            aria-pressed={mineOnly}
+            aria-controls="branch-list"
+            disabled={mine !== null && mine.email === null && !mineOnly}
+            onClick={() => store.getState().setMineOnly(!mineOnly)}
+            title={
+              mine?.email
+                ? `Only branches with commits by ${mine.email} (git user.email)`
+                : mine
+                  ? 'git has no user.email here: set it (git config user.email) to find your branches'
+                  : 'Only branches with commits by your git identity (user.email)'
+            }
+          >
+            Mine
+          </button>
+        </div>
         {listing && <ReadNote readAt={listing.readAt} tookMs={listing.tookMs} now={now} />}
       </div>
       {error && (
@@ -114,7 +141,9 @@ export function BranchesLane({
         <p className="lane-empty">
           {total === 0
             ? 'No branches besides ' + mainBranch + ' yet.'
-            : 'No branch matches this filter.'}
+            : mineOnly && mine?.email && !filter.trim()
+              ? `No branch has commits by ${mine.email} that main does not have.`
+              : 'No branch matches this filter.'}
         </p>
       )}
       <div

@@ -166,3 +166,46 @@ describe('branches store', () => {
     expect(store.getState()).toMatchObject(BRANCHES_DEFAULTS)
   })
 })
+
+describe('the "Mine" filter', () => {
+  it('lists only the branches with my commits, with the text filter on top', async () => {
+    const client = createFakeClient({
+      'branches.list': () => listing,
+      'branches.mine': () => ({ email: 'ana@example.com', names: [a.name, c.name] })
+    })
+    const store = createBranchesStore(client)
+    await store.getState().load()
+    await store.getState().loadMine()
+    expect(visibleBranches(store.getState()).map((x) => x.name)).toEqual([a.name, b.name, c.name])
+    store.getState().select(b.name)
+    store.getState().setMineOnly(true)
+    expect(visibleBranches(store.getState()).map((x) => x.name)).toEqual([a.name, c.name])
+    // The selection leaves a branch the filter hides.
+    expect(store.getState().selected).toBe(a.name)
+    store.getState().setFilter('fix')
+    expect(visibleBranches(store.getState()).map((x) => x.name)).toEqual([c.name])
+    expect(store.getState().isMine(c.name)).toBe(true)
+    expect(store.getState().isMine(b.name)).toBe(false)
+    store.getState().setMineOnly(false)
+    expect(visibleBranches(store.getState()).map((x) => x.name)).toEqual([c.name])
+  })
+
+  it('re-reads mine whenever the listing is read; without an identity nothing is mine', async () => {
+    let answer = { email: null as string | null, names: [] as string[] }
+    const client = createFakeClient({
+      'branches.list': () => listing,
+      'branches.mine': () => answer
+    })
+    const store = createBranchesStore(client)
+    await store.getState().load()
+    await Promise.resolve()
+    expect(store.getState().mine).toEqual({ email: null, names: [] })
+    store.getState().setMineOnly(true)
+    expect(visibleBranches(store.getState())).toEqual([])
+    answer = { email: 'bo@example.com', names: [b.name] }
+    await store.getState().refresh()
+    await new Promise((r) => setTimeout(r, 0))
+    expect(visibleBranches(store.getState()).map((x) => x.name)).toEqual([b.name])
+    expect(client.callsOf('branches.mine').length).toBeGreaterThanOrEqual(2)
+  })
+})

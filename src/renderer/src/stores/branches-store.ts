@@ -21,6 +21,16 @@ export interface BranchesState {
   readonly selected: string | null
   readonly drawerOpen: boolean
   readonly commits: BranchCommits
+  /** The branches with commits by the user's git identity (`user.email`), once read. */
+  readonly mine: MyBranches | null
+  /** The "Mine" filter: only those branches are listed. */
+  readonly mineOnly: boolean
+}
+
+/** Which branches are the user's: `email` null when git has no `user.email`. */
+export interface MyBranches {
+  readonly email: string | null
+  readonly names: readonly string[]
 }
 
 /** What the UI and the event subscriptions may do with branches. */
@@ -38,6 +48,12 @@ export interface BranchesActions {
   openDrawer(name?: string): void
   closeDrawer(): void
   loadCommits(name: string): Promise<void>
+  /** Reads which branches have commits by the user's git identity. */
+  loadMine(): Promise<void>
+  /** Turns the "Mine" filter on or off. */
+  setMineOnly(on: boolean): void
+  /** True when `name` is one of the user's branches (as last read). */
+  isMine(name: string): boolean
   /** Forgets everything (another workspace was opened). */
   reset(): void
 }
@@ -53,15 +69,27 @@ export const BRANCHES_DEFAULTS: BranchesState = {
   filter: '',
   selected: null,
   drawerOpen: false,
-  commits: { kind: 'idle' }
+  commits: { kind: 'idle' },
+  mine: null,
+  mineOnly: false
 }
 
 /** How many commits ahead of main the drawer asks for. */
 export const DRAWER_COMMIT_LIMIT = 200
 
-/** The branches the list shows now: main excluded, filter applied. */
+/** The branches the list shows now: main excluded, "Mine" and the filter applied. */
 export function visibleBranches(state: BranchesState): readonly Branch[] {
-  return filterBranches(boardBranches(state.listing?.branches ?? []), state.filter)
+  return filterBranches(onlyMine(boardBranches(state.listing?.branches ?? []), state), state.filter)
+}
+
+/** `branches` kept to the user's own while the "Mine" filter is on. */
+export function onlyMine(
+  branches: readonly Branch[],
+  state: Pick<BranchesState, 'mine' | 'mineOnly'>
+): readonly Branch[] {
+  if (!state.mineOnly) return branches
+  const names = new Set(state.mine?.names ?? [])
+  return branches.filter((b) => names.has(b.name))
 }
 
 /** Creates the branches store over an API client (a fake one in tests). */
@@ -69,6 +97,7 @@ export function createBranchesStore(client: ApiClient): StoreApi<BranchesStore> 
   // Each read gets a number so a slow, older answer never overwrites a newer one.
   let readSeq = 0
   let commitsSeq = 0
+  let mineSeq = 0
 
   return createStore<BranchesStore>()((set, get) => {
     const read = async (refresh: boolean): Promise<void> => {
@@ -87,6 +116,8 @@ export function createBranchesStore(client: ApiClient): StoreApi<BranchesStore> 
           drawerOpen: current ? before.drawerOpen : false,
           commits: current ? before.commits : { kind: 'idle' }
         })
+        // Refs moved: which branches have my commits may have too (one git log, cached there).
+        void get().loadMine()
         // The open drawer's branch moved: its commits ahead of main are stale.
         if (current && before.drawerOpen && previousSha !== current.sha) {
           void get().loadCommits(current.name)
@@ -165,9 +196,37 @@ export function createBranchesStore(client: ApiClient): StoreApi<BranchesStore> 
         }
       },
 
+      async loadMine() {
+        const seq = ++mineSeq
+        try {
+          const mine = await client.call('branches.mine', {})
+          if (seq === mineSeq) set({ mine })
+        } catch (error) {
+          // Without the answer nothing is "mine"; the lane says why when the filter is on.
+          if (seq === mineSeq) {
+            set(get().mineOnly ? { mine: null, error: describeError(error) } : { mine: null })
+          }
+        }
+      },
+
+      setMineOnly(on) {
+        set({ mineOnly: on })
+        if (on) void get().loadMine()
+        const state = get()
+        const visible = visibleBranches(state)
+        if (state.selected && !visible.some((b) => b.name === state.selected)) {
+          set({ selected: visible[0]?.name ?? null })
+        }
+      },
+
+      isMine(name) {
+        return get().mine?.names.includes(name) ?? false
+      },
+
       reset() {
         readSeq++
         commitsSeq++
+        mineSeq++
         set(BRANCHES_DEFAULTS)
       }
     }

@@ -37,13 +37,15 @@ export interface Stores {
 
 /** Creates the app's stores over `client` (the real one in main.tsx, a fake one in tests). */
 export function createStores(client: ApiClient): Stores {
+  const branches = createBranchesStore(client)
   return {
     workspace: createWorkspaceStore(client),
-    branches: createBranchesStore(client),
+    branches,
     releases: createReleasesStore(client),
     deploy: createDeployStore(client),
     history: createHistoryStore(client),
-    tests: createTestsStore(client),
+    // Desktop notifications (went red, starts to conflict) are about the user's own branches.
+    tests: createTestsStore(client, undefined, (name) => branches.getState().isMine(name)),
     mergeReleases: createMergeReleasesStore(client),
     team: createTeamStore(client),
     tickets: createTicketsStore(client),

@@ -1,6 +1,7 @@
 import { createStore, type StoreApi } from 'zustand'
 import type { BranchTestState, EventMap, TestQueue, TestRun } from '../../../shared'
 import { describeError, type ApiClient } from '../api/client'
+import { BranchAlerts, browserNotify, type Notify } from '../lib/branch-alerts'
 import { appendText, linesOf, prependText, type LogLines } from '../lib/log-lines'
 import type { UiError } from './workspace-store'
 import { isDone, withRun } from './run-merge'
@@ -86,28 +87,16 @@ export const TESTS_DEFAULTS: TestsState = {
 export const LOG_WINDOW_BYTES = 256 * 1024
 /** Recent runs kept per branch. */
 
-/** Shows a desktop notification; the default uses the Notification API when permitted. */
-export type Notify = (title: string, body: string) => void
-
-/** The browser's Notification API, asking for permission once. */
-export const browserNotify: Notify = (title, body) => {
-  if (typeof Notification === 'undefined') return
-  if (Notification.permission === 'granted') {
-    new Notification(title, { body })
-  } else if (Notification.permission === 'default') {
-    void Notification.requestPermission().then((p) => {
-      if (p === 'granted') new Notification(title, { body })
-    })
-  }
-}
+export { browserNotify, type Notify } from '../lib/branch-alerts'
 
 /** Creates the tests store over an API client (a fake one in tests). */
 export function createTestsStore(
   client: ApiClient,
-  notify: Notify = browserNotify
+  notify: Notify = browserNotify,
+  isMine?: (branch: string) => boolean
 ): StoreApi<TestsStore> {
-  // Per branch: the status of its last finished tip run, to see green → red.
-  const lastTipStatus = new Map<string, TestRun['status']>()
+  // Green → red and clean → conflicting, notified for the user's own branches.
+  const alerts = new BranchAlerts(isMine)
   let loadSeq = 0
   let logSeq = 0
   // Chunks of the open run that arrived while its stored log was being read.
@@ -142,10 +131,7 @@ export function createTestsStore(
             for (const run of state.history) runs[run.id] = run
             if (state.tip) runs[state.tip.id] = state.tip
             if (state.merge) runs[state.merge.id] = state.merge
-            const finished = [state.tip, ...state.history].find(
-              (r) => r && r.kind === 'tip' && isDone(r)
-            )
-            if (finished) lastTipStatus.set(state.branch, finished.status)
+            alerts.remember(state)
           }
           for (const run of [...queue.running, ...queue.queued]) runs[run.id] = run
           set({ availability: { kind: 'ready' }, states: byBranch, queue, runs })
@@ -184,16 +170,8 @@ export function createTestsStore(
           // The run ended: make sure the viewer holds the whole stored log.
           log: log && log.runId === run.id ? { ...log, totalBytes: run.logBytes } : log
         })
-        if (run.kind === 'tip' && isDone(run)) {
-          const before = lastTipStatus.get(run.branch)
-          lastTipStatus.set(run.branch, run.status)
-          if (before === 'passed' && run.status === 'failed') {
-            notify(
-              `${run.branch} went red`,
-              run.summary || `Tests failed at ${run.sha.slice(0, 8)}`
-            )
-          }
-        }
+        const alert = alerts.changed(run)
+        if (alert) notify(alert.title, alert.body)
         if (log && log.runId === run.id && isDone(run) && log.endByte < run.logBytes) {
           void catchUp(run.id)
         }
@@ -340,7 +318,7 @@ export function createTestsStore(
       reset() {
         loadSeq++
         logSeq++
-        lastTipStatus.clear()
+        alerts.clear()
         set({ ...TESTS_DEFAULTS })
       }
     }
