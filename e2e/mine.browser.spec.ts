@@ -29,7 +29,8 @@ test.describe('the Mine filter', () => {
       await expect(lane.getByText('feature/ORD-150-discount-codes')).toBeVisible()
       const mine = page.getByTestId('mine-filter')
       await expect(mine).toHaveAttribute('aria-pressed', 'false')
-      await expect(mine).toHaveAttribute('title', /Chen@Orders\.example/)
+      // branches.mine follows the listing (one git log; slow on a loaded machine).
+      await expect(mine).toHaveAttribute('title', /Chen@Orders\.example/, { timeout: 30_000 })
       await mine.focus()
       await page.keyboard.press('Enter')
       await expect(mine).toHaveAttribute('aria-pressed', 'true')
