@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto'
 import { mkdir, rm } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import type {
   BranchEnv,
@@ -25,6 +24,8 @@ import {
 import { explainingLines } from './failure-lines'
 import { appUrlFor } from './health-wait'
 import { launch } from './launch'
+import { freePort, portIsFree } from './ports'
+import { resolveTarget } from './resolve-target'
 import { GroupStateFile, groupMembers, processStart, type GroupRecord } from './state-file'
 
 /** What the service tells its host (the handlers turn these into `branchEnvs.*` events). */
@@ -180,7 +181,11 @@ export class BranchEnvService {
     if (target.kind !== 'branch') {
       throw new ExpectedError('bad-request', 'only a branch environment follows new commits')
     }
-    const tip = await this.branchTip(target.branch)
+    const { sha: tip } = await resolveTarget(
+      this.options.workspacePath,
+      this.options.environmentCommit,
+      { branch: target.branch }
+    )
     await this.stop(id, 'updating')
     entry.log.note(`updating ${entry.env.sha.slice(0, 8)} → ${tip.slice(0, 8)}`)
     this.set(entry, { sha: tip, newerSha: null })
@@ -348,24 +353,7 @@ export class BranchEnvService {
     environment?: string
   }): Promise<{ target: BranchEnvTarget; sha: string; label: string }> {
     if (this.stopped) throw new ExpectedError('conflict', 'Slipway is stopping')
-    if (request.branch !== undefined) {
-      const sha = await this.branchTip(request.branch)
-      return { target: { kind: 'branch', branch: request.branch }, sha, label: request.branch }
-    }
-    const environment = request.environment as string
-    const { release, sha } = await this.options.environmentCommit(environment)
-    return {
-      target: { kind: 'environment', environment, release },
-      sha,
-      label: `${environment} (${release})`
-    }
-  }
-
-  private async branchTip(branch: string): Promise<string> {
-    const refs = await readBranchRefs(this.options.workspacePath)
-    const ref = refs.find((r) => r.name === branch)
-    if (!ref) throw new ExpectedError('not-found', `no branch named ${branch}`, { branch })
-    return ref.sha
+    return resolveTarget(this.options.workspacePath, this.options.environmentCommit, request)
   }
 
   private requireConfig(): BranchEnvironmentsConfig {
@@ -396,25 +384,4 @@ export class BranchEnvService {
 
 function active(state: BranchEnvState): boolean {
   return state.kind === 'starting' || state.kind === 'running' || state.kind === 'stopping'
-}
-
-/** A port nobody listens on right now at 127.0.0.1. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const bound = server.address()
-      const port = typeof bound === 'object' && bound ? bound.port : 0
-      server.close(() => resolve(port))
-    })
-  })
-}
-
-function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer()
-    server.once('error', () => resolve(false))
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)))
-  })
 }

@@ -24,13 +24,13 @@ import type { DeploymentRegistry } from './deployment-registry'
 import { readDeploymentHistory } from './deployment-history'
 import { readEnvironmentStatus } from './environment-status'
 import { scanHostKeys } from './host-keys'
-import { closeHosts, connectHosts, needsUserError, type ConnectedHost } from './connect-hosts'
 import { recordLocalBadRelease, workspaceDeployments } from './local-records'
 import { passApprovals, passFreeze } from './deploy-gates'
 import { publicRelease } from './public-release'
 import { releaseProgress } from './release-progress'
 import { readReleaseOnHosts, type ReleaseOnHost } from './release-on-hosts'
 import { rollbackEnvironment } from './rollback-environment'
+import { startDeployment, type DeploymentRun, type Started } from './start-deployment'
 import type { DeployContext, DeployEvent, DeployRecorder } from './types'
 
 /** What a {@link DeployService} is built from. */
@@ -52,12 +52,6 @@ export interface DeployServiceOptions {
    * commands. Called before anything here runs one: a build, hooks, a health command.
    */
   readonly requireTrust: (what: string) => Promise<void>
-}
-
-/** A deployment that started: its first state, and its end. */
-interface Started {
-  readonly first: Promise<Deployment>
-  readonly finished: Promise<Deployment>
 }
 
 /**
@@ -319,82 +313,25 @@ export class DeployService {
     return scanHostKeys(this.environment(name), this.options.transport)
   }
 
-  private async start(
+  private start(
     env: EnvironmentConfig,
     reason: string | undefined,
-    run: (
-      ctx: DeployContext,
-      signal: AbortSignal,
-      hosts: readonly ConnectedHost[]
-    ) => Promise<Deployment>
+    run: DeploymentRun
   ): Promise<Started> {
-    const { deployments, emit, log, recorder } = this.options
-    const told = (d: Deployment): void => {
-      emit({ event: 'deployments.changed', payload: { deployment: d } })
-      recorder?.deployment(d, reason ?? null)
-    }
-    const key = this.envKey(env.name)
-    const unreserve = deployments.reserve(key, env.name)
-    const controller = new AbortController()
-    let latest: Deployment | null = null
-    let resolveFirst: (d: Deployment) => void = () => {}
-    const first = new Promise<Deployment>((resolve) => (resolveFirst = resolve))
-    const onEvent = (e: DeployEvent): void => {
-      const isFirst = latest === null
-      latest = e.deployment
-      deployments.record(e.deployment, controller)
-      if (isFirst) deployments.bind(key, e.deployment.id)
-      told(e.deployment)
-      if (isFirst) resolveFirst(e.deployment)
-    }
-    let running: Promise<Deployment>
-    let hosts: readonly ConnectedHost[] = []
-    try {
-      // The one connection per host of this operation. A host key or a passphrase needs the
-      // user: that is the answer of this call, before anything is started on any host.
-      hosts = await connectHosts(env, this.options.transport)
-      const asked = needsUserError(hosts)
-      if (asked) throw asked
-      const connected = hosts
-      running = run(await this.context(onEvent), controller.signal, connected).finally(() =>
-        // The engine closes them; this covers an engine that refused before it began.
-        closeHosts(connected)
-      )
-    } catch (err) {
-      await closeHosts(hosts)
-      unreserve()
-      throw err
-    }
-    const finished = running.then(
-      (final) => {
-        deployments.record(final)
-        told(final)
-        return final
-      },
-      (err: unknown) => {
-        log(`the ${env.name} deployment failed unexpectedly`, err)
-        if (!latest) throw err
-        const failed: Deployment = {
-          ...(latest as Deployment),
-          status: 'failed',
-          finishedAt: new Date().toISOString(),
-          version: (latest as Deployment).version + 1,
-          summary: 'Slipway failed unexpectedly; read every host before deploying again.'
-        }
-        deployments.record(failed)
-        told(failed)
-        return failed
-      }
-    )
-    void finished
-      .catch(() => undefined)
-      .finally(() => {
-        const current = latest as Deployment | null
-        if (current) deployments.release(key, current.id)
-        unreserve()
-        void this.announceStatus(env)
-      })
-    return { first, finished }
+    const { deployments, emit, log, recorder, transport } = this.options
+    return startDeployment({
+      env,
+      reason,
+      key: this.envKey(env.name),
+      deployments,
+      transport,
+      emit,
+      log,
+      ...(recorder ? { recorder } : {}),
+      context: (onEvent) => this.context(onEvent),
+      announce: () => this.announceStatus(env),
+      run
+    })
   }
 
   /** Reads the environment again and pushes it, so every board shows the hosts' truth. */
