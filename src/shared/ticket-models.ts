@@ -138,7 +138,20 @@ export const TicketDetailSchema = z.object({
   commits: z.array(TicketCommitSchema),
   pullRequests: z.array(TicketPullSchema),
   releases: z.array(TicketReleaseSchema),
-  environments: z.array(TicketEnvironmentSchema)
+  environments: z.array(TicketEnvironmentSchema),
+  /** Change tickets of promotions that ship(ped) this ticket, with how each ended. */
+  changes: z
+    .array(
+      z.object({
+        key: z.string(),
+        title: z.string(),
+        to: z.string(),
+        release: z.string(),
+        status: TicketStatusSchema,
+        outcome: z.enum(['succeeded', 'failed', 'cancelled', 'rolled-back']).nullable()
+      })
+    )
+    .optional()
 })
 export type TicketDetail = z.output<typeof TicketDetailSchema>
 

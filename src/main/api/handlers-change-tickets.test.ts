@@ -96,6 +96,17 @@ describe('change tickets: one per promotion, two clones', { timeout: 300_000 }, 
     )
     const detail = value(await ben.call('tickets.get', { key }))
     expect(detail.ticket.change?.outcome?.status).toBe('succeeded')
+    // The shipped ticket links back to the change that shipped it.
+    expect(value(await ben.call('tickets.get', { key: totals.key })).changes).toEqual([
+      {
+        key,
+        title: `Change: ${r1.id} from staging to production`,
+        to: 'production',
+        release: r1.id,
+        status: 'done',
+        outcome: 'succeeded'
+      }
+    ])
     expect(value(await ben.call('promotions.list', {}))[0]?.changeTicket).toBe(key)
   })
 })

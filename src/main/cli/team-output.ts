@@ -45,6 +45,12 @@ export function formatTicket(d: TicketDetail): string {
   lines.push('Reached:')
   for (const e of d.environments) lines.push(`  ${e.name}  ${e.release}`)
   if (d.environments.length === 0) lines.push('  (no environment yet)')
+  if (d.changes && d.changes.length > 0) {
+    lines.push('Changes:')
+    for (const c of d.changes) {
+      lines.push(`  ${c.key}  ${c.release} → ${c.to}  ${c.outcome ?? c.status}`)
+    }
+  }
   return `${lines.join('\n')}\n`
 }
 

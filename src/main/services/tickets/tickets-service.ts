@@ -79,8 +79,27 @@ export class TicketsService {
       branches: branchesOf(listing, ticket.key),
       commits,
       pullRequests,
-      ...shipped
+      ...shipped,
+      changes: await this.changesOf(ticket.key)
     }
+  }
+
+  /** The change tickets whose promotion ships `key`, oldest first. */
+  private async changesOf(key: string): Promise<NonNullable<TicketDetail['changes']>> {
+    const changes: NonNullable<TicketDetail['changes']> = []
+    for (const t of await this.options.tracker.list()) {
+      const c = t.change
+      if (!c || !c.tickets.some((s) => s.key === key)) continue
+      changes.push({
+        key: t.key,
+        title: t.title,
+        to: c.to,
+        release: c.release,
+        status: t.status,
+        outcome: c.outcome?.status ?? null
+      })
+    }
+    return changes.sort((a, b) => a.release.localeCompare(b.release))
   }
 
   /** Creates a ticket. */
