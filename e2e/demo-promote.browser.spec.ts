@@ -110,10 +110,14 @@ test.describe('promoting the demo’s staging release to production (serve mode)
     await expect(dialog.getByTestId('promote-start')).toBeDisabled()
     await expect(dialog.getByTestId('promote-disabled-why')).toContainText('Waiting for')
 
+    await expect(dialog.getByTestId('promote-approve-as-priya')).toBeEnabled()
+    await shoot(page, 'issue-9-ledger-view-demo-pending')
+
     // The requester's own approval is refused, in words.
     await dialog.getByTestId('promote-approve').click()
     await expect(dialog.getByTestId('promote-error')).toContainText(
-      'requested this promotion; the approval must come from someone else'
+      'requested this promotion; the approval must come from someone else',
+      { timeout: 60_000 }
     )
 
     // Priya approves from her own clone; the approval arrives here through origin.
@@ -122,13 +126,13 @@ test.describe('promoting the demo’s staging release to production (serve mode)
     await expect(approvals).toContainText('Approvals: 1 of 1', { timeout: 90_000 })
     await expect(approvals).toContainText('Priya Nair <priya@orders.example>')
     await expect(dialog.getByTestId('promote-error')).toHaveCount(0)
-    await shoot(page, 'issue-9-ledger-view-demo-approved')
 
     // The demo's production freezes from Friday 16:00 to Monday 08:00 (this machine's time):
     // then the deploy needs a written reason, as a release manager would give it.
     const override = dialog.getByTestId('promote-override')
     if (await override.isVisible()) await override.fill('demo e2e: promotion flow check')
     await expect(dialog.getByTestId('promote-start')).toBeEnabled()
+    await shoot(page, 'issue-9-ledger-view-demo-approved')
     await dialog.getByTestId('promote-start').click()
     await expect(dialog.getByTestId('promote-outcome')).toContainText('production: succeeded', {
       timeout: 180_000
@@ -144,6 +148,14 @@ test.describe('promoting the demo’s staging release to production (serve mode)
       }
       expect(health).toEqual({ status: 'ok', release })
     }
+    await page.keyboard.press('Escape')
+
+    // Production's history: the deployment as both its hosts and the ledger hold it.
+    await production.getByTestId('history-production').click()
+    const history = page.getByTestId('history-dialog')
+    await expect(history.getByTestId('history-row')).toHaveCount(1, { timeout: 60_000 })
+    await expect(history.getByTestId('history-row')).toHaveAttribute('data-source', 'both')
+    await shoot(page, 'issue-9-ledger-view-demo-history')
     await page.keyboard.press('Escape')
 
     // The ledger view: the production deployment of that release, from start to end.
@@ -177,5 +189,8 @@ test.describe('promoting the demo’s staging release to production (serve mode)
       timeout: 60_000
     })
     await shoot(page, 'issue-9-ledger-view-demo-ledger')
+    await view.getByRole('button', { name: 'Clear filters' }).click()
+    await expect(view.getByTestId('ledger-count')).toHaveText(/^\d+ entries$/)
+    await shoot(page, 'issue-9-ledger-view-demo-ledger-all')
   })
 })

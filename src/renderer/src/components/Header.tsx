@@ -57,53 +57,56 @@ export function Header({
           </div>
         </dl>
         <SyncIndicator now={now} />
-        <button
-          type="button"
-          data-testid="open-tickets"
-          onClick={() => tickets.getState().showView()}
-        >
-          Tickets
-        </button>
-        <button
-          type="button"
-          data-testid="open-ledger"
-          onClick={() => ledger.getState().showView()}
-          title="Every release, deployment, promotion, approval, override, rollback and lock, as the team's tamper-evident ledger holds them"
-        >
-          <ScrollText size={14} aria-hidden="true" />
-          Ledger
-        </button>
-        <QueueButton />
-        {/* Right after its button in the DOM: Tab goes from the button into the panel and on. */}
-        <QueuePanel />
-        <button
-          type="button"
-          data-testid="present"
-          onClick={onPresent}
-          title="Presentation mode: the pipeline in large type, full screen (P; Esc leaves)"
-          aria-keyshortcuts="p"
-        >
-          <Presentation size={14} aria-hidden="true" />
-          Present
-        </button>
-        <button
-          type="button"
-          data-testid="share-read-only"
-          className={sharing ? 'sharing' : undefined}
-          aria-label={sharing ? 'Sharing read-only' : 'Share read-only…'}
-          onClick={() => void viewerShare.getState().showDialog()}
-          title="A link that shows presentation mode to others' browsers and cannot change anything"
-        >
-          <Share2 size={14} aria-hidden="true" />
-          {/* The short label on narrower windows leaves the workspace's name and path room. */}
-          <span className="label-long">{sharing ? 'Sharing read-only' : 'Share read-only…'}</span>
-          <span className="label-short">{sharing ? 'Sharing' : 'Share…'}</span>
-        </button>
-        <ShareDialog />
-        <button type="button" onClick={showPicker}>
-          <FolderOpen size={14} aria-hidden="true" />
-          Switch workspace
-        </button>
+        {/* One group that wraps onto a second row when the window is narrow (1280 px). */}
+        <div className="header-actions">
+          <button
+            type="button"
+            data-testid="open-tickets"
+            onClick={() => tickets.getState().showView()}
+          >
+            Tickets
+          </button>
+          <button
+            type="button"
+            data-testid="open-ledger"
+            onClick={() => ledger.getState().showView()}
+            title="Every release, deployment, promotion, approval, override, rollback and lock, as the team's tamper-evident ledger holds them"
+          >
+            <ScrollText size={14} aria-hidden="true" />
+            Ledger
+          </button>
+          <QueueButton />
+          {/* Right after its button in the DOM: Tab goes from the button into the panel and on. */}
+          <QueuePanel />
+          <button
+            type="button"
+            data-testid="present"
+            onClick={onPresent}
+            title="Presentation mode: the pipeline in large type, full screen (P; Esc leaves)"
+            aria-keyshortcuts="p"
+          >
+            <Presentation size={14} aria-hidden="true" />
+            Present
+          </button>
+          <button
+            type="button"
+            data-testid="share-read-only"
+            className={sharing ? 'sharing' : undefined}
+            aria-label={sharing ? 'Sharing read-only' : 'Share read-only…'}
+            onClick={() => void viewerShare.getState().showDialog()}
+            title="A link that shows presentation mode to others' browsers and cannot change anything"
+          >
+            <Share2 size={14} aria-hidden="true" />
+            {/* The short label on narrower windows leaves the workspace's name and path room. */}
+            <span className="label-long">{sharing ? 'Sharing read-only' : 'Share read-only…'}</span>
+            <span className="label-short">{sharing ? 'Sharing' : 'Share…'}</span>
+          </button>
+          <ShareDialog />
+          <button type="button" onClick={showPicker}>
+            <FolderOpen size={14} aria-hidden="true" />
+            Switch workspace
+          </button>
+        </div>
       </div>
       {workspace.configProblems.length > 0 && (
         <ConfigProblems problems={workspace.configProblems} />

@@ -181,7 +181,7 @@ export function HistoryRow({
           <div className="muted">{plural(r?.hosts.length ?? l?.hosts.length ?? 0, 'host')}</div>
         )}
       </td>
-      <td>
+      <td className="history-took">
         {finishedAt ? formatDuration(Date.parse(finishedAt) - Date.parse(row.startedAt)) : ''}
       </td>
       <td>

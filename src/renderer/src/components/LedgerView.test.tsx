@@ -21,7 +21,7 @@ const RECORDS: LedgerRecord[] = [
       at: AT,
       by: 'priya@orders.example',
       environment: 'production',
-      tickets: ['ORD-142'],
+      tickets: ['ORD-101', 'ORD-102', 'ORD-103', 'ORD-104', 'ORD-105', 'ORD-142'],
       kind: 'approval',
       promotion: 'p1',
       release: '20261202.2300-abc1234',
@@ -134,6 +134,9 @@ describe('LedgerView', () => {
     const rows = within(view).getAllByTestId('ledger-row')
     expect(rows.map((r) => r.getAttribute('data-position'))).toEqual(['3', '2', '1'])
     expect(rows[0]?.textContent).toContain('Approved 20261202.2300-abc1234 for production')
+    // Six tickets: three chips and the rest counted (named for screen readers and on hover).
+    expect(rows[0]?.querySelectorAll('.ticket-chip')).toHaveLength(3)
+    expect(rows[0]?.textContent).toContain('+3 more: ORD-104, ORD-105, ORD-142')
     expect(rows[1]?.textContent).toContain(
       'Deployment of 20261202.2300-abc1234 on staging ended: failed'
     )

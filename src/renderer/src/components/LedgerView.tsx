@@ -254,17 +254,7 @@ export function LedgerView({ now }: { readonly now: number }): React.JSX.Element
                         {detail && <div className="history-reason">{detail}</div>}
                       </td>
                       <td>
-                        {e.tickets.length === 0 ? (
-                          <span className="muted">none</span>
-                        ) : (
-                          <span className="ledger-tickets">
-                            {e.tickets.map((t) => (
-                              <span key={t} className="ticket-chip">
-                                {t}
-                              </span>
-                            ))}
-                          </span>
-                        )}
+                        <LedgerTickets tickets={e.tickets} />
                       </td>
                       <td>
                         {e.by}
@@ -298,6 +288,27 @@ export function LedgerView({ now }: { readonly now: number }): React.JSX.Element
         </footer>
       </div>
     </DeployModal>
+  )
+}
+
+/** Up to four ticket chips; more are counted ("+7 more"), the whole list on hover. */
+function LedgerTickets({ tickets }: { readonly tickets: readonly string[] }): React.JSX.Element {
+  if (tickets.length === 0) return <span className="muted">none</span>
+  const shown = tickets.length > 4 ? tickets.slice(0, 3) : tickets
+  const rest = tickets.slice(shown.length)
+  return (
+    <span className="ledger-tickets" title={tickets.join(', ')}>
+      {shown.map((t) => (
+        <span key={t} className="ticket-chip">
+          {t}
+        </span>
+      ))}
+      {rest.length > 0 && (
+        <span className="muted ledger-more">
+          +{rest.length} more<span className="visually-hidden">: {rest.join(', ')}</span>
+        </span>
+      )}
+    </span>
   )
 }
 
