@@ -108,6 +108,12 @@ describe('the environment of local hosts (hooks, health commands)', () => {
     process.env.AWS_SECRET_ACCESS_KEY = 'aws-s3cr3t'
     process.env.LANG = 'C.UTF-8'
     try {
+      const base = join(root, 'hosts', 'a')
+      const fresh = await transport.exec('true')
+      expect(fresh.code).toBe(0)
+      // A host no deployment has prepared is left as it was (a failed preflight modifies nothing).
+      expect(existsSync(join(base, '.slipway'))).toBe(false)
+      await mkdir(join(base, '.slipway'), { recursive: true })
       const r = await transport.exec('env; echo "home:$(ls -a "$HOME" | wc -l)"')
       expect(r.code).toBe(0)
       const env = new Map(
@@ -122,7 +128,6 @@ describe('the environment of local hosts (hooks, health commands)', () => {
       expect(r.stdout).not.toContain('s3cr3t')
       expect(env.get('PATH')).toBe(process.env.PATH)
       expect(env.get('LANG')).toBe('C.UTF-8')
-      const base = join(root, 'hosts', 'a')
       expect(env.get('HOME')).toBe(join(base, '.slipway', 'home'))
       expect(env.get('TMPDIR')).toBe(join(base, '.slipway', 'tmp'))
       expect(existsSync(join(base, '.slipway', 'tmp'))).toBe(true)

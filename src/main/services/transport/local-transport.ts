@@ -26,6 +26,8 @@ export interface LocalTransportOptions {
  * code gets (PATH, LANG, LC_ALL, TZ, TERM) with the host's own HOME and TMPDIR in
  * `<folder>/.slipway/` (kept: what a hook starts may outlive it); never `SSH_AUTH_SOCK`,
  * tokens or cloud credentials. The hook contract's `SLIPWAY_*` variables come on the command.
+ * The two folders are made only once a deployment has prepared `<folder>/.slipway/`: a
+ * preflight that stops leaves a host it never touched exactly as it was.
  */
 export function localHostEnv(
   basePath: string,
@@ -33,8 +35,8 @@ export function localHostEnv(
 ): Record<string, string> {
   const home = join(basePath, '.slipway', 'home')
   const tmp = join(basePath, '.slipway', 'tmp')
-  // Only inside a folder that exists: the first preflight is what creates it.
-  if (existsSync(basePath)) {
+  // Only on a host a deployment has prepared (its state folder exists), never by a preflight.
+  if (existsSync(join(basePath, '.slipway'))) {
     for (const dir of [home, tmp]) mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR })
   }
   const env = branchEnv({ home, tmp, slipway: {}, from })
