@@ -177,5 +177,14 @@ test.describe('presentation mode and the read-only viewer (serve --viewer)', () 
       await expect(slide).toBeVisible()
       await context.close()
     }
+    // The room sees the approval waiting too: promotions.list is open to viewers.
+    const room = await browser.newContext({ viewport: { width: 1280, height: 720 } })
+    const viewer = await room.newPage()
+    await viewer.goto(host.viewerUrl ?? '')
+    await expect(viewer.getByTestId('present-approval-production')).toContainText(
+      'awaits approval: 0 of 1 approval',
+      { timeout: 30_000 }
+    )
+    await room.close()
   })
 })
