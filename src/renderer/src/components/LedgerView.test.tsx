@@ -141,6 +141,8 @@ describe('LedgerView', () => {
       'Deployment of 20261202.2300-abc1234 on staging ended: failed'
     )
     expect(rows[1]?.textContent).toContain('staging-1 failed its health check')
+    expect(rows[1]?.textContent).toContain('Hosts: staging-1')
+    expect(rows[0]?.textContent).not.toContain('Hosts:')
     expect(rows[1]?.textContent).toContain('ORD-150')
     expect(rows[2]?.textContent).toContain('Built release 20261202.2300-abc1234 from ffffffff')
     expect(screen.getByTestId('ledger-count').textContent).toBe('3 entries')

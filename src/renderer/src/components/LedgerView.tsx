@@ -1,7 +1,7 @@
 import '../styles/ledger.css'
 import { Download, RefreshCw, ShieldCheck } from 'lucide-react'
 import type { LedgerKind, LedgerOutcome } from '../../../shared/ledger-models'
-import { describeLedgerEntry, ledgerDetail, ledgerOutcome } from '../lib/ledger-text'
+import { describeLedgerEntry, ledgerDetail, ledgerHosts, ledgerOutcome } from '../lib/ledger-text'
 import { plural } from '../lib/format'
 import { saveTextFile } from '../lib/save-file'
 import { useStores, useWorkspace } from '../stores/hooks'
@@ -235,6 +235,7 @@ export function LedgerView({ now }: { readonly now: number }): React.JSX.Element
                   const e = r.entry
                   const outcome = ledgerOutcome(e)
                   const detail = ledgerDetail(e)
+                  const hosts = ledgerHosts(e)
                   return (
                     <tr
                       key={`${r.position}-${e.id}`}
@@ -252,6 +253,12 @@ export function LedgerView({ now }: { readonly now: number }): React.JSX.Element
                       <td className="history-what">
                         {describeLedgerEntry(e)}
                         {detail && <div className="history-reason">{detail}</div>}
+                        {hosts.length > 0 && (
+                          <div className="history-reason" title={hosts.join(', ')}>
+                            Hosts: {hosts.slice(0, 6).join(', ')}
+                            {hosts.length > 6 ? ` and ${hosts.length - 6} more` : ''}
+                          </div>
+                        )}
                       </td>
                       <td>
                         <LedgerTickets tickets={e.tickets} />

@@ -63,6 +63,19 @@ export function ledgerDetail(e: LedgerEntry): string | null {
   }
 }
 
+/** The hosts an entry names (deployments, rollbacks, locks, lock breaks), else an empty list. */
+export function ledgerHosts(e: LedgerEntry): readonly string[] {
+  switch (e.kind) {
+    case 'deployment':
+    case 'rollback':
+    case 'lock':
+    case 'lock-break':
+      return e.hosts
+    default:
+      return []
+  }
+}
+
 /** One thing verify found wrong, in words. */
 export function describeFinding(f: LedgerFinding): string {
   switch (f.kind) {

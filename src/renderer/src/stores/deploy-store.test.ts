@@ -218,6 +218,58 @@ describe('deploy store', () => {
     expect(client.callsOf('environments.status')).toEqual([{ environment: 'production' }])
   })
 
+  it('keeps asking about one lane’s keys while another lane’s check is still reading its hosts', async () => {
+    // Seen against real sshd hosts: staging's re-scan after its key was accepted ended while
+    // production's prompt was open and cleared production's retry, so production-2 was never asked.
+    const unknown = (host: string, key: string) => ({
+      host,
+      address: host,
+      port: 22,
+      state: 'unknown' as const,
+      keyType: 'ssh-ed25519',
+      key,
+      fingerprint: `SHA256:${key}`,
+      message: 'not known'
+    })
+    const trusted: string[] = []
+    let releaseStagingScan: () => void = () => undefined
+    const stagingScanHeld = new Promise<void>((r) => (releaseStagingScan = r))
+    const hosts: Record<string, [string, string][]> = {
+      staging: [['stage1', 's1']],
+      production: [
+        ['app1', 'k1'],
+        ['app2', 'k2']
+      ]
+    }
+    const client = createFakeClient({
+      'hosts.scan': async ({ environment }) => {
+        if (environment === 'staging' && trusted.includes('s1')) await stagingScanHeld
+        return (hosts[environment] ?? []).map(([h, k]) =>
+          trusted.includes(k)
+            ? { ...unknown(h, k), state: 'trusted' as const, key: null }
+            : unknown(h, k)
+        )
+      },
+      'hosts.trustKey': (r) => {
+        trusted.push(r.key)
+        return { ok: true as const }
+      },
+      'environments.status': () => status(RELEASE)
+    })
+    const store = createDeployStore(client, { notifier: recordingNotifier() })
+    await store.getState().checkHostKeys('staging')
+    const stagingDone = store.getState().acceptHostKey()
+    await store.getState().checkHostKeys('production')
+    expect(store.getState().prompt).toMatchObject({ host: 'app1' })
+    releaseStagingScan()
+    await stagingDone
+    await store.getState().acceptHostKey()
+    expect(store.getState().prompt).toMatchObject({ host: 'app2', fingerprint: 'SHA256:k2' })
+    await store.getState().acceptHostKey()
+    expect(trusted).toEqual(['s1', 'k1', 'k2'])
+    expect(store.getState().prompt).toBeNull()
+  })
+
   it('never accepts a changed host key', async () => {
     const client = createFakeClient({
       'environments.rollback': () => {

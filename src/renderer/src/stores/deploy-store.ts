@@ -109,7 +109,8 @@ export function createDeployStore(
   options: DeployStoreOptions = {}
 ): StoreApi<DeployStore> {
   const notifier = options.notifier ?? browserNotifier()
-  // What to run again once the user answered a prompt (trusted a key, gave a passphrase).
+  // What to run again once the user answered a prompt (trusted a key, gave a passphrase). A
+  // call that ends clears it only when it is its own: another lane's check may have set it since.
   let retry: (() => Promise<boolean>) | null = null
   // Deployments seen running here: only their endings are worth a notification.
   const watched = new Set<string>()
@@ -149,7 +150,7 @@ export function createDeployStore(
         try {
           await attempt()
           set({ pending: null })
-          retry = null
+          if (retry === run) retry = null
           return true
         } catch (error) {
           const prompt = promptFor(error)
@@ -157,7 +158,7 @@ export function createDeployStore(
             retry = run
             set({ pending: null, prompt })
           } else {
-            retry = null
+            if (retry === run) retry = null
             set({ pending: null, error: describeError(error) })
           }
           return false
@@ -316,7 +317,7 @@ export function createDeployStore(
               })
               return false
             }
-            retry = null
+            if (retry === check) retry = null
             const unreachable = scans.filter((s) => s.state === 'unreachable')
             if (unreachable.length > 0) {
               set({
