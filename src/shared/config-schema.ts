@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { parseFreezeWindow } from './freeze-windows'
 import { DEFAULT_TICKET_PATTERN, ticketPatternFor, ticketPatternProblem } from './ticket-pattern'
+import { EnvironmentTimeoutsSchema, TimeoutsConfigSchema } from './timeouts'
 import { isTimeZone } from './zoned-time'
 
 /** Names used in paths, URLs and logs: letters, digits, dot, dash, underscore; never a leading dash. */
@@ -136,7 +137,9 @@ export const EnvironmentConfigSchema = z
       .refine(isTimeZone, 'not a time zone this machine knows (e.g. Europe/Berlin, UTC)')
       .optional(),
     keepReleases: z.number().int().min(2).default(5),
-    shared: z.array(z.string()).optional()
+    shared: z.array(z.string()).optional(),
+    /** How long to wait for this environment's hosts; over the top-level `timeouts`. */
+    timeouts: EnvironmentTimeoutsSchema.optional()
   })
   .strict()
 
@@ -255,6 +258,8 @@ export const SlipwayConfigSchema = z
       .strict()
       .optional(),
     branchEnvironments: BranchEnvironmentsConfigSchema.optional(),
+    /** Workspace-wide timeouts (see shared/timeouts.ts); an environment's own win. */
+    timeouts: TimeoutsConfigSchema.optional(),
     environments: z
       .array(EnvironmentConfigSchema)
       .default([])
@@ -264,6 +269,28 @@ export const SlipwayConfigSchema = z
       )
   })
   .strict()
+  // Each environment carries its effective timeouts, so the engine needs only the environment.
+  .transform((config) => {
+    const top = config.timeouts
+    if (!top) return config
+    const forHosts = {
+      connectSeconds: top.connectSeconds,
+      commandSeconds: top.commandSeconds,
+      uploadStallSeconds: top.uploadStallSeconds,
+      hookSeconds: top.hookSeconds
+    }
+    return {
+      ...config,
+      environments: config.environments.map((e) => ({
+        ...e,
+        timeouts: { ...definedOnly(forHosts), ...e.timeouts }
+      }))
+    }
+  })
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>
+}
 
 /** Parsed `slipway.yml` (defaults applied). */
 export type SlipwayConfig = z.output<typeof SlipwayConfigSchema>

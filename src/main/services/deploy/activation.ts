@@ -1,5 +1,6 @@
 import type { EnvironmentConfig } from '../../../shared/config-schema'
 import type { FreezeOverride, Health } from '../../../shared/deploy-models'
+import { deployTimeouts } from '../../../shared/timeouts'
 import { ExpectedError } from '../errors'
 import type { DeploymentTracker } from './deployment-tracker'
 import { checkHealthOnce, inCurrent, waitForHealthy, type HostTarget } from './health-check'
@@ -28,8 +29,6 @@ export type ActivationResult =
       readonly message: string
     }
 
-const HOOK_TIMEOUT_MS = 5 * 60_000
-
 /** Log fields shared by every host log entry of one operation. */
 export interface LogBase {
   readonly deployment: string
@@ -56,7 +55,8 @@ export async function runHook(
     'afterActivate hook',
     inCurrent(target, release, hook),
     {
-      timeoutMs: HOOK_TIMEOUT_MS,
+      timeoutMs: deployTimeouts(target.env).hookMs,
+      timeoutSetting: 'timeouts.hookSeconds',
       signal
     }
   )

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process'
 import { DEFAULT_DRAIN_SECONDS, type EnvironmentConfig } from '../../../shared/config-schema'
+import { deployTimeouts, timeoutText } from '../../../shared/timeouts'
 import { ExpectedError } from '../errors'
 import { shellQuote } from '../transport'
 import type { ActivationHost } from './activation'
@@ -9,9 +10,6 @@ export type BatchPhase = 'deploy' | 'rollback' | 'restore'
 
 /** The two hooks run around each batch. */
 export type BatchHookName = 'beforeBatch' | 'afterBatch'
-
-/** A hook runs at most this long (as `afterActivate` does). */
-export const BATCH_HOOK_TIMEOUT_MS = 5 * 60_000
 
 /** One batch, as its hooks see it. */
 export interface BatchHookRun {
@@ -99,7 +97,9 @@ export async function runBatchHook(
         // Already gone.
       }
     }
-    const timer = setTimeout(() => kill('timeout'), BATCH_HOOK_TIMEOUT_MS)
+    // As long as `afterActivate` may run on a host: `timeouts.hookSeconds`.
+    const limitMs = deployTimeouts(run.env).hookMs
+    const timer = setTimeout(() => kill('timeout'), limitMs)
     const onAbort = (): void => kill('cancelled')
     signal?.addEventListener('abort', onAbort, { once: true })
     child.stdout.on('data', (b: Buffer) => out.push(b))
@@ -119,10 +119,11 @@ export async function runBatchHook(
       if (ended === 'cancelled') reject(new ExpectedError('cancelled', 'cancelled'))
       else if (ended === 'timeout')
         reject(
-          new ExpectedError('timeout', `timed out after ${BATCH_HOOK_TIMEOUT_MS / 60_000} min`, {
-            command,
-            stderr: stderr.slice(-4000)
-          })
+          new ExpectedError(
+            'timeout',
+            `did not finish within ${timeoutText(limitMs, 'timeouts.hookSeconds')}`,
+            { command, stderr: stderr.slice(-4000), timeoutMs: limitMs }
+          )
         )
       else if (code !== 0)
         reject(

@@ -1,4 +1,5 @@
 import type { EnvironmentConfig, HostConfig } from '../../../shared/config-schema'
+import { deployTimeouts } from '../../../shared/timeouts'
 import { connectTransport, hostLabel, type Transport, type TransportContext } from '../transport'
 import { isExpected, type ExpectedError } from '../errors'
 import { errorMessage } from './remote'
@@ -28,11 +29,20 @@ export async function connectHosts(
   env: EnvironmentConfig,
   ctx: TransportContext
 ): Promise<ConnectedHost[]> {
+  // The environment's timeouts; a connect bound the caller gave wins over the default only.
+  const t = deployTimeouts(env)
+  const own = env.timeouts?.connectSeconds !== undefined
+  const hostCtx: TransportContext = {
+    ...ctx,
+    connectTimeoutMs: own ? t.connectMs : (ctx.connectTimeoutMs ?? t.connectMs),
+    commandTimeoutMs: t.commandMs,
+    uploadStallMs: t.uploadStallMs
+  }
   return Promise.all(
     env.hosts.map(async (config, index): Promise<ConnectedHost> => {
       const label = hostLabel(config, ctx.workspacePath)
       try {
-        const transport = await connectTransport(config, ctx)
+        const transport = await connectTransport(config, hostCtx)
         return { kind: 'connected', index, label, config, transport }
       } catch (error) {
         return { kind: 'failed', index, label, config, error }

@@ -178,7 +178,6 @@ export async function uploadDelta(
     `rm -rf -- ${p.release(id)} && mv -- ${tmp} ${p.release(id)} && rm -f -- ${shellQuote(file)} ${shellQuote(list)}`
   await execChecked(transport, 'assemble delta', command, {
     stdin: plan.reuse.map((path) => `./${path}\n`).join(''),
-    signal: options.signal,
-    timeoutMs: 600_000
+    signal: options.signal
   })
 }

@@ -1,5 +1,6 @@
 import type { Health } from '../../../shared/deploy-models'
 import type { EnvironmentConfig, HostConfig } from '../../../shared/config-schema'
+import { timeoutText } from '../../../shared/timeouts'
 import { ExpectedError } from '../errors'
 import { shellQuote, type Transport } from '../transport'
 import { errorMessage, hostPaths } from './remote'
@@ -170,7 +171,7 @@ export async function waitForHealthy(
     if (signal?.aborted || Date.now() + delay >= deadline) {
       return {
         ...health,
-        detail: `${health.detail} (gave up after ${Math.round(timeoutMs / 1000)} s)`
+        detail: `${health.detail} (gave up after ${timeoutText(timeoutMs, 'healthCheck.timeoutSeconds')})`
       }
     }
     await new Promise((r) => setTimeout(r, delay))

@@ -78,8 +78,7 @@ export async function readHostSnapshot(
     `for c in sha256sum tar mv ln readlink df; do command -v "$c" >/dev/null 2>&1 || echo "$c"; done; ` +
     section('end')
   const out = await execChecked(transport, 'read host', command, {
-    signal: options.signal,
-    timeoutMs: 30_000
+    signal: options.signal
   })
   const s = parseSections(out)
   const text = (name: string): string => (s.get(name) ?? '').trim()

@@ -58,10 +58,7 @@ export async function uploadRelease(
     `printf '%s\\n' ${shellQuote(release.sha256)} > ${tmp}/.slipway-sha256 || exit 2; ` +
     links.join('') +
     `rm -rf -- ${dir} && mv -- ${tmp} ${dir} && rm -f -- ${file} ${sumFile}`
-  await execChecked(transport, 'verify and unpack', command, {
-    signal: options.signal,
-    timeoutMs: 600_000
-  })
+  await execChecked(transport, 'verify and unpack', command, { signal: options.signal })
 }
 
 /**

@@ -1,3 +1,4 @@
+import { timeoutText } from '../../../shared/timeouts'
 import { ExpectedError } from '../errors'
 import { shellQuote, type ExecOptions, type Transport } from '../transport'
 
@@ -59,7 +60,22 @@ export async function execChecked(
   command: string,
   options?: ExecOptions
 ): Promise<string> {
-  const result = await transport.exec(command, options)
+  let result
+  try {
+    result = await transport.exec(command, options)
+  } catch (error) {
+    // Say which step ran out of time, with the setting that bounds it.
+    if (error instanceof ExpectedError && error.code === 'timeout') {
+      const ms = Number(error.details.timeoutMs)
+      const setting = typeof error.details.setting === 'string' ? error.details.setting : undefined
+      throw new ExpectedError(
+        'timeout',
+        `${transport.label}: ${what} did not finish within ${Number.isFinite(ms) ? timeoutText(ms, setting) : 'its time'}`,
+        { ...error.details, step: what }
+      )
+    }
+    throw error
+  }
   if (result.code !== 0) {
     const lastLine = result.stderr.trim().split('\n').pop() ?? ''
     throw new ExpectedError(

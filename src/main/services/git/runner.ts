@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process'
 import { StringDecoder } from 'node:string_decoder'
 import type { GitFailedDetails } from '../../../shared/errors'
+import { timeoutText } from '../../../shared/timeouts'
 import { ExpectedError } from '../errors'
 import { hardeningArgs } from './hardening'
 import { EngineError, runWithSimpleGit } from './simple-git-engine'
@@ -20,6 +21,21 @@ export interface GitRunOptions {
   readonly okExitCodes?: readonly number[]
   /** Kill git after this long; default 120 s. */
   readonly timeoutMs?: number
+  /** The slipway.yml setting `timeoutMs` comes from (`timeouts.fetchSeconds`), named in the error. */
+  readonly timeoutSetting?: string
+  /**
+   * A verb that talks to a remote (fetch, push): git runs in its own process group and a
+   * timeout kills the group, so its transport helper (`git-remote-http`, `ssh`) ends too;
+   * killing git alone leaves the helper waiting on a silent server forever. Only for argument
+   * lists Slipway builds itself (no untrusted names), as for `input`.
+   */
+  readonly network?: boolean
+}
+
+function timedOutMessage(verb: string, timeoutMs: number, setting: string | undefined): string {
+  return setting
+    ? `git ${verb} did not finish within ${timeoutText(timeoutMs, setting)}`
+    : `git ${verb} timed out after ${timeoutMs} ms`
 }
 
 /** A git command that failed: carries the args, exit code and stderr. */
@@ -107,14 +123,26 @@ function spawnHardened(
     const child = spawn('git', [...SAFE_CONFIG, ...hardening, ...args], {
       cwd,
       env: GIT_ENV,
-      stdio: ['pipe', 'pipe', 'pipe']
+      stdio: ['pipe', 'pipe', 'pipe'],
+      detached: options.network === true
     })
+    const kill = (): void => {
+      if (options.network && child.pid !== undefined) {
+        try {
+          process.kill(-child.pid, 'SIGKILL')
+          return
+        } catch {
+          // The group is gone already; fall through to the process.
+        }
+      }
+      child.kill('SIGKILL')
+    }
     const err: Buffer[] = []
     let timedOut = false
     let callbackError: unknown = null
     const timer = setTimeout(() => {
       timedOut = true
-      child.kill('SIGKILL')
+      kill()
     }, timeoutMs)
     child.stdout.on('data', (b: Buffer) => {
       if (callbackError !== null) return
@@ -140,7 +168,7 @@ function spawnHardened(
         reject(callbackError)
       } else if (timedOut) {
         reject(
-          new GitError(`git ${args[0]} timed out after ${timeoutMs} ms`, {
+          new GitError(timedOutMessage(args[0], timeoutMs, options.timeoutSetting), {
             args,
             cwd,
             exitCode: null,
@@ -175,7 +203,7 @@ export async function runGit(
   args: readonly string[],
   options: GitRunOptions = {}
 ): Promise<GitOutput> {
-  if (options.input !== undefined) {
+  if (options.input !== undefined || options.network) {
     const out: Buffer[] = []
     const { stderr, exitCode } = await spawnGit(cwd, args, options, (b) => out.push(b))
     return { stdout: Buffer.concat(out).toString('utf8'), stderr, exitCode }
@@ -207,7 +235,7 @@ export async function runGit(
       })
     }
     if (f.kind === 'timeout') {
-      throw new GitError(`git ${verbName} timed out after ${timeoutMs} ms`, {
+      throw new GitError(timedOutMessage(verbName, timeoutMs, options.timeoutSetting), {
         args,
         cwd,
         exitCode: null,

@@ -3,6 +3,7 @@
  * remote-tracking namespace, and pushes that are compare-and-swaps against what was fetched.
  * Only `origin` is used; no branch, index or working-tree file is touched.
  */
+import { DEFAULT_TIMEOUTS } from '../../../shared/timeouts'
 import { GitError, runGit } from '../git/runner'
 import { FETCH_REFSPEC } from './ref-names'
 
@@ -19,7 +20,9 @@ export type PushOutcome =
   | { readonly kind: 'rejected'; readonly refs: readonly string[]; readonly message: string }
   | { readonly kind: 'unreachable'; readonly message: string }
 
-const NETWORK_TIMEOUT_MS = 60_000
+/** How long one fetch or push may talk to origin, unless the caller says (`timeouts.fetchSeconds`). */
+const NETWORK_TIMEOUT_MS = DEFAULT_TIMEOUTS.fetchSeconds * 1000
+const TIMEOUT_SETTING = 'timeouts.fetchSeconds'
 // Keeps each push's command line far below ARG_MAX however many entities changed.
 const PUSH_CHUNK = 300
 
@@ -39,7 +42,8 @@ export async function originUrl(repo: string): Promise<string | null> {
  */
 export async function fetchTeamState(
   repo: string,
-  extraRefspecs: readonly string[] = []
+  extraRefspecs: readonly string[] = [],
+  timeoutMs: number = NETWORK_TIMEOUT_MS
 ): Promise<void> {
   await runGit(
     repo,
@@ -54,7 +58,7 @@ export async function fetchTeamState(
       FETCH_REFSPEC,
       ...extraRefspecs
     ],
-    { timeoutMs: NETWORK_TIMEOUT_MS }
+    { timeoutMs, timeoutSetting: TIMEOUT_SETTING, network: true }
   )
 }
 
@@ -65,7 +69,8 @@ export async function fetchTeamState(
  */
 export async function pushTeamState(
   repo: string,
-  updates: readonly PushUpdate[]
+  updates: readonly PushUpdate[],
+  timeoutMs: number = NETWORK_TIMEOUT_MS
 ): Promise<PushOutcome> {
   for (let i = 0; i < updates.length; i += PUSH_CHUNK) {
     const chunk = updates.slice(i, i + PUSH_CHUNK)
@@ -74,7 +79,12 @@ export async function pushTeamState(
     for (const u of chunk) args.push(`${u.sha}:${u.ref}`)
     let out
     try {
-      out = await runGit(repo, args, { okExitCodes: [0, 1], timeoutMs: NETWORK_TIMEOUT_MS })
+      out = await runGit(repo, args, {
+        okExitCodes: [0, 1],
+        timeoutMs,
+        timeoutSetting: TIMEOUT_SETTING,
+        network: true
+      })
     } catch (err) {
       if (err instanceof GitError) return { kind: 'unreachable', message: err.message }
       throw err

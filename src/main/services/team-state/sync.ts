@@ -42,6 +42,8 @@ export interface SyncOptions {
   readonly isLinear?: (path: string) => boolean
   /** Phase changes, for a progress line. */
   readonly onPhase?: (phase: 'fetch' | 'merge' | 'push') => void
+  /** How long one fetch or push may take (`timeouts.fetchSeconds`); default 60 s. */
+  readonly networkTimeoutMs?: number
 }
 
 const MAX_ATTEMPTS = 6
@@ -66,7 +68,7 @@ export async function syncTeamState(
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
     options.onPhase?.('fetch')
     try {
-      await fetchTeamState(store.repo, options.extraRefspecs)
+      await fetchTeamState(store.repo, options.extraRefspecs, options.networkTimeoutMs)
     } catch (err) {
       if (!(err instanceof GitError)) throw err
       return { kind: 'offline', message: err.message, problems: [] }
@@ -77,7 +79,7 @@ export async function syncTeamState(
     if (plan.localUpdates.length >= PACK_AFTER) await packRefs(store.repo)
     if (plan.pushes.length > 0) {
       options.onPhase?.('push')
-      const pushed = await pushTeamState(store.repo, plan.pushes)
+      const pushed = await pushTeamState(store.repo, plan.pushes, options.networkTimeoutMs)
       if (pushed.kind === 'unreachable') {
         return { kind: 'offline', message: pushed.message, problems: plan.problems }
       }

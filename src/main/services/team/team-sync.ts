@@ -37,7 +37,9 @@ export class TeamSync {
     private readonly store: TeamStateStore,
     /** Runs after each sync that reached origin (claims a spare key block). */
     private readonly afterSync: () => Promise<unknown> = async () => undefined,
-    private readonly now: () => Date = () => new Date()
+    private readonly now: () => Date = () => new Date(),
+    /** How long one fetch or push may take (`timeouts.fetchSeconds`). */
+    private readonly networkTimeoutMs?: number
   ) {}
 
   /** The last outcome and when origin was last reached. */
@@ -81,7 +83,8 @@ export class TeamSync {
     const at = this.now().toISOString()
     const out = await syncTeamState(this.store, {
       isLinear: isSequencePath,
-      extraRefspecs: [BRANCH_REFSPEC]
+      extraRefspecs: [BRANCH_REFSPEC],
+      ...(this.networkTimeoutMs !== undefined ? { networkTimeoutMs: this.networkTimeoutMs } : {})
     })
     this.status = {
       lastAttemptAt: at,

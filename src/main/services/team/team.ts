@@ -3,6 +3,7 @@
  * team-state store, its sync with origin, tickets and pull requests.
  */
 import type { SlipwayConfig } from '../../../shared/config-schema'
+import { fetchTimeoutMs } from '../../../shared/timeouts'
 import type { BranchListing } from '../../../shared/models'
 import { ticketPrefixOf } from '../../../shared/ticket-models'
 import { BranchReader } from '../git'
@@ -40,7 +41,12 @@ export class Team {
   static async open(options: TeamOptions): Promise<Team> {
     const store = await TeamStateStore.open(options.repo)
     let tracker: EmbeddedTracker | null = null
-    const sync = new TeamSync(store, async () => tracker?.ensureSpare())
+    const sync = new TeamSync(
+      store,
+      async () => tracker?.ensureSpare(),
+      undefined,
+      fetchTimeoutMs(options.config)
+    )
     tracker = new EmbeddedTracker({
       store,
       prefix: ticketPrefixOf(options.config),

@@ -1,3 +1,4 @@
+import { DEFAULT_TIMEOUTS } from '../../../shared/timeouts'
 import type { ErrorLog } from '../log'
 import { runGit } from '../git'
 
@@ -15,7 +16,9 @@ export class OriginFetcher {
     private readonly intervalMs: number,
     /** True while fetching should wait (continual testing paused). */
     private readonly paused: () => boolean,
-    private readonly log: ErrorLog
+    private readonly log: ErrorLog,
+    /** How long one fetch may take (`timeouts.fetchSeconds`). */
+    private readonly timeoutMs: number = DEFAULT_TIMEOUTS.fetchSeconds * 1000
   ) {}
 
   async start(): Promise<void> {
@@ -35,7 +38,11 @@ export class OriginFetcher {
   private async fetchOnce(): Promise<void> {
     if (this.paused() || this.stopped) return
     try {
-      await runGit(this.repo, ['fetch', '--prune', '--quiet', 'origin'], { timeoutMs: 120_000 })
+      await runGit(this.repo, ['fetch', '--prune', '--quiet', 'origin'], {
+        timeoutMs: this.timeoutMs,
+        timeoutSetting: 'timeouts.fetchSeconds',
+        network: true
+      })
     } catch (e) {
       this.log('tests: fetching origin failed (will retry)', e)
     }

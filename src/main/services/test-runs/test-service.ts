@@ -9,6 +9,7 @@ import {
   type TestRunStatus,
   type TestTargetKind
 } from '../../../shared/test-models'
+import { fetchTimeoutMs } from '../../../shared/timeouts'
 import { ExpectedError } from '../errors'
 import { readBranchRefs, type BranchRef } from '../git'
 import { PRIVATE_DIR } from '../private-files'
@@ -90,7 +91,8 @@ export class TestService {
       this.repo,
       options.fetchIntervalMs ?? DEFAULT_FETCH_INTERVAL_MS,
       () => this.paused,
-      options.log
+      options.log,
+      fetchTimeoutMs(options.config)
     )
   }
 

@@ -1,12 +1,13 @@
 import { userInfo } from 'node:os'
 import type { HostConfig } from '../../../shared/config-schema'
+import { DEFAULT_TIMEOUTS } from '../../../shared/timeouts'
 import { ExpectedError } from '../errors'
 import { hostLabel, parseSshTarget } from './host-label'
 import { createLocalTransport } from './local-transport'
 import { parseProxyJump, type SshHostSettings } from './ssh-config'
 import { resolveHostSettings } from './ssh-config-eval'
 import type { SshEndpoint } from './ssh-connect'
-import { connectSshTransport } from './ssh-transport'
+import { connectSshTransport } from './ssh-open'
 import type { Transport, TransportContext } from './types'
 
 /**
@@ -23,7 +24,12 @@ export async function connectTransport(
 ): Promise<Transport> {
   const label = hostLabel(host, ctx.workspacePath)
   if ('local' in host) {
-    return createLocalTransport({ folder: host.local, workspacePath: ctx.workspacePath, label })
+    return createLocalTransport({
+      folder: host.local,
+      workspacePath: ctx.workspacePath,
+      label,
+      commandTimeoutMs: ctx.commandTimeoutMs ?? DEFAULT_TIMEOUTS.commandSeconds * 1000
+    })
   }
   const settingsOf = (alias: string): Promise<SshHostSettings> =>
     resolveHostSettings(alias, { configPath: ctx.sshConfigPath })
@@ -48,11 +54,18 @@ export async function connectTransport(
     }
   }
   return connectSshTransport(
-    { label, basePath: host.path, endpoint, jumps },
+    {
+      label,
+      basePath: host.path,
+      endpoint,
+      jumps,
+      commandTimeoutMs: ctx.commandTimeoutMs ?? DEFAULT_TIMEOUTS.commandSeconds * 1000,
+      uploadStallMs: ctx.uploadStallMs ?? DEFAULT_TIMEOUTS.uploadStallSeconds * 1000
+    },
     {
       trust: ctx.trust,
       credentials: ctx.credentials,
-      connectTimeoutMs: ctx.connectTimeoutMs ?? 10_000
+      connectTimeoutMs: ctx.connectTimeoutMs ?? DEFAULT_TIMEOUTS.connectSeconds * 1000
     }
   )
 }

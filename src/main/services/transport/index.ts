@@ -11,7 +11,8 @@ export {
 } from './credentials'
 export { fingerprintOf, keyTypeOf } from './known-hosts'
 export { connectTransport } from './connect'
-export { connectSshTransport, MAX_CHANNELS, type SshTransportOptions } from './ssh-transport'
+export { connectSshTransport, type SshTransportOptions } from './ssh-open'
+export { MAX_CHANNELS } from './ssh-transport'
 export { openSshClient, type SshConnectContext, type SshEndpoint } from './ssh-connect'
 export {
   loadSshConfig,

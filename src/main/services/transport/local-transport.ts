@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises'
 import { ExpectedError } from '../errors'
 import { PRIVATE_DIR } from '../private-files'
 import { branchEnv } from '../sandbox'
+import { execTimedOut, execTimeout } from './exec-timeout'
 import { recordLocalGroup } from './local-processes'
 import type { ExecOptions, ExecResult, Transport, UploadOptions } from './types'
 
@@ -18,6 +19,8 @@ export interface LocalTransportOptions {
   readonly workspacePath: string
   /** Display name; default the resolved folder. */
   readonly label?: string
+  /** Commands without their own timeout stop after this long (`timeouts.commandSeconds`). */
+  readonly commandTimeoutMs?: number
 }
 
 /**
@@ -92,20 +95,18 @@ export function createLocalTransport(options: LocalTransportOptions): Transport 
           // Already gone.
         }
       }
-      const timer =
-        opts.timeoutMs !== undefined
-          ? setTimeout(() => {
-              ended = 'timeout'
-              killGroup()
-            }, opts.timeoutMs)
-          : null
+      const timeout = execTimeout(opts, options.commandTimeoutMs)
+      const timer = setTimeout(() => {
+        ended = 'timeout'
+        killGroup()
+      }, timeout.ms)
       const onAbort = (): void => {
         ended = 'cancelled'
         killGroup()
       }
       opts.signal?.addEventListener('abort', onAbort, { once: true })
       const cleanup = (): void => {
-        if (timer) clearTimeout(timer)
+        clearTimeout(timer)
         opts.signal?.removeEventListener('abort', onAbort)
       }
       child.stdout.on('data', (b: Buffer) => out.push(b))
@@ -124,14 +125,7 @@ export function createLocalTransport(options: LocalTransportOptions): Transport 
         const stdout = Buffer.concat(out).toString('utf8')
         const stderr = Buffer.concat(err).toString('utf8')
         if (ended === 'timeout') {
-          reject(
-            new ExpectedError('timeout', `${label}: command timed out after ${opts.timeoutMs} ms`, {
-              host: label,
-              command,
-              stdout,
-              stderr
-            })
-          )
+          reject(execTimedOut(label, command, timeout, { stdout, stderr }))
         } else if (ended === 'cancelled') {
           reject(cancelled(label, command))
         } else {

@@ -1,5 +1,6 @@
 import type { Duplex } from 'node:stream'
 import { Client, type AnyAuthMethod } from 'ssh2'
+import { timeoutText } from '../../../shared/timeouts'
 import { ExpectedError } from '../errors'
 import { passphraseRequired } from './needs-user'
 import type { CredentialStore } from './credentials'
@@ -112,8 +113,8 @@ export async function openSshClient(
         return reject(
           new ExpectedError(
             'unreachable',
-            `${where} did not answer within ${ctx.connectTimeoutMs} ms`,
-            { ...details, reason: 'timeout' }
+            `${where} did not answer within ${timeoutText(ctx.connectTimeoutMs, 'timeouts.connectSeconds')}`,
+            { ...details, reason: 'timeout', timeoutMs: ctx.connectTimeoutMs }
           )
         )
       }

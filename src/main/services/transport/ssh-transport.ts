@@ -1,71 +1,18 @@
 import { stat } from 'node:fs/promises'
-import type { Duplex } from 'node:stream'
 import type { Client, ClientChannel, SFTPWrapper } from 'ssh2'
+import { DEFAULT_TIMEOUTS, timeoutText } from '../../../shared/timeouts'
 import { ExpectedError } from '../errors'
+import { execTimedOut, execTimeout, type ExecTimeout } from './exec-timeout'
 import { Semaphore } from './semaphore'
 import { shellQuote } from './shell-quote'
-import { openSshClient, type SshConnectContext, type SshEndpoint } from './ssh-connect'
+import type { SshTransportOptions } from './ssh-open'
 import type { ExecOptions, ExecResult, Transport, UploadOptions } from './types'
 
 /** OpenSSH allows 10 sessions per connection; keep two spare (SFTP, a jump's forward). */
 export const MAX_CHANNELS = 8
 
-/** Options for {@link connectSshTransport}. */
-export interface SshTransportOptions {
-  readonly label: string
-  readonly basePath: string
-  readonly endpoint: SshEndpoint
-  /** Jump hosts, first hop first (ProxyJump). */
-  readonly jumps?: readonly SshEndpoint[]
-}
-
-/**
- * Connects to a host (through its jump hosts, if any) and wraps the one connection as a
- * {@link Transport}: at most {@link MAX_CHANNELS} commands at once, uploads over one SFTP
- * session, every in-flight call failing with 'unreachable' if the connection drops.
- */
-export async function connectSshTransport(
-  options: SshTransportOptions,
-  ctx: SshConnectContext
-): Promise<Transport> {
-  const hops = [...(options.jumps ?? []), options.endpoint]
-  const clients: Client[] = []
-  try {
-    let sock: Duplex | undefined
-    for (let i = 0; i < hops.length; i++) {
-      const client = await openSshClient(hops[i], ctx, sock)
-      clients.push(client)
-      const next = hops[i + 1]
-      if (next) sock = await forward(client, hops[i], next)
-    }
-  } catch (e) {
-    for (const c of clients) c.end()
-    throw e
-  }
-  return new SshTransport(options, clients)
-}
-
-function forward(client: Client, via: SshEndpoint, to: SshEndpoint): Promise<Duplex> {
-  return new Promise((resolve, reject) => {
-    client.forwardOut('127.0.0.1', 0, to.hostName, to.port, (err, stream) => {
-      if (err) {
-        reject(
-          new ExpectedError(
-            'unreachable',
-            `jump host ${via.hostName} cannot reach ${to.hostName}:${to.port}: ${err.message}`,
-            { host: to.hostName, port: to.port, jump: via.hostName }
-          )
-        )
-      } else {
-        // Its failure surfaces as the next hop's connection error.
-        stream.on('error', () => {})
-        resolve(stream)
-      }
-    })
-  })
-}
-
-class SshTransport implements Transport {
+/** One SSH connection (the last of its hops) as a {@link Transport}; see connectSshTransport. */
+export class SshTransport implements Transport {
   readonly kind = 'ssh' as const
   readonly label: string
   readonly address: string
@@ -80,8 +27,12 @@ class SshTransport implements Transport {
   private readonly inFlight = new Set<(e: ExpectedError) => void>()
   private readonly closed: Promise<void>
   private sent = 0
+  private readonly commandTimeoutMs: number | undefined
+  private readonly uploadStallMs: number
 
   constructor(options: SshTransportOptions, clients: readonly Client[]) {
+    this.commandTimeoutMs = options.commandTimeoutMs
+    this.uploadStallMs = options.uploadStallMs ?? DEFAULT_TIMEOUTS.uploadStallSeconds * 1000
     this.label = options.label
     this.address = options.endpoint.hostName
     this.basePath = options.basePath
@@ -140,7 +91,26 @@ class SshTransport implements Transport {
       // Like the local transport, start in the deploy folder when it exists.
       const line = `printf '%s\\n' "$$" >&2; cd ${shellQuote(this.basePath)} 2>/dev/null || :\n${command}`
       this.sent += Buffer.byteLength(line) + Buffer.byteLength(options.stdin ?? '')
+      // The bound covers opening the channel too: a frozen host never confirms it.
+      const timeout = execTimeout(options, this.commandTimeoutMs)
+      const deadline = Date.now() + timeout.ms
+      let gaveUp = false
+      const openTimer = setTimeout(() => {
+        gaveUp = true
+        reject(execTimedOut(this.label, command, timeout))
+      }, timeout.ms)
       this.client.exec(line, (err, stream) => {
+        clearTimeout(openTimer)
+        if (gaveUp) {
+          // Opened after all, too late: close it (its command may already run; kill by pid
+          // is impossible without its first line, so let the host's shell end on its own).
+          if (!err) {
+            stream.resume()
+            stream.stderr.resume()
+            stream.close()
+          }
+          return
+        }
         if (err) {
           return reject(
             this.lost ??
@@ -151,7 +121,7 @@ class SshTransport implements Transport {
               )
           )
         }
-        this.collect(command, stream, options, resolve, reject)
+        this.collect(command, stream, options, resolve, reject, timeout, deadline)
       })
     })
   }
@@ -161,7 +131,9 @@ class SshTransport implements Transport {
     stream: ClientChannel,
     options: ExecOptions,
     resolve: (r: ExecResult) => void,
-    reject: (e: ExpectedError) => void
+    reject: (e: ExpectedError) => void,
+    timeout: ExecTimeout,
+    deadline: number
   ): void {
     const out: Buffer[] = []
     const err: Buffer[] = []
@@ -188,20 +160,10 @@ class SshTransport implements Transport {
       // Settle even if the host never answers the close.
       force = setTimeout(() => settle(), 2000)
     }
-    const timer =
-      options.timeoutMs !== undefined
-        ? setTimeout(
-            () =>
-              stop(
-                new ExpectedError(
-                  'timeout',
-                  `${this.label}: command timed out after ${options.timeoutMs} ms`,
-                  { host: this.label, command }
-                )
-              ),
-            options.timeoutMs
-          )
-        : null
+    const timer = setTimeout(
+      () => stop(execTimedOut(this.label, command, timeout)),
+      Math.max(0, deadline - Date.now())
+    )
     const onAbort = (): void => stop(this.cancelled(command))
     options.signal?.addEventListener('abort', onAbort, { once: true })
     let code: number | null = null
@@ -222,7 +184,7 @@ class SshTransport implements Transport {
     const settle = (): void => {
       if (settled) return
       settled = true
-      if (timer) clearTimeout(timer)
+      clearTimeout(timer)
       if (force) clearTimeout(force)
       options.signal?.removeEventListener('abort', onAbort)
       if (ended) return reject(ended)
@@ -248,47 +210,81 @@ class SshTransport implements Transport {
       })
     }
     const what = `upload ${remotePath}`
-    const sftp = await this.openSftp()
-    options.onProgress?.(0, total)
+    const stallMs = this.uploadStallMs
     let acked = 0
     await this.tracked<void>(what, (resolve, reject) => {
       if (options.signal?.aborted) return reject(this.cancelled(what))
-      let cancelled = false
-      const onAbort = (): void => {
-        cancelled = true
-        // fastPut cannot be stopped on its own: ending the SFTP session fails it at once.
+      let done = false
+      let session: SFTPWrapper | null = null
+      // fastPut cannot be stopped on its own: ending the SFTP session fails it at once.
+      const abandon = (): void => {
         this.sftp = null
-        sftp.end()
-        reject(this.cancelled(what))
+        session?.end()
+      }
+      const finish = (error: ExpectedError | null): void => {
+        if (done) return
+        done = true
+        clearTimeout(watchdog)
+        options.signal?.removeEventListener('abort', onAbort)
+        if (error) reject(error)
+        else resolve(undefined)
+      }
+      // A host that stops acknowledging (frozen, a full network path) is given up after
+      // `timeouts.uploadStallSeconds` without a byte, however large the file.
+      const onStall = (): void => {
+        abandon()
+        finish(
+          new ExpectedError(
+            'timeout',
+            `${this.label}: upload to ${remotePath} stalled: no byte acknowledged for ${timeoutText(stallMs, 'timeouts.uploadStallSeconds')}`,
+            { host: this.label, localPath, remotePath, acked, total, timeoutMs: stallMs }
+          )
+        )
+      }
+      let watchdog = setTimeout(onStall, stallMs)
+      const onAbort = (): void => {
+        abandon()
+        finish(this.cancelled(what))
       }
       options.signal?.addEventListener('abort', onAbort, { once: true })
-      sftp.fastPut(
-        localPath,
-        remotePath,
-        {
-          concurrency: 64,
-          chunkSize: 32 * 1024,
-          step: (sent) => {
-            this.sent += sent - acked
-            acked = sent
-            options.onProgress?.(sent, total)
-          }
+      this.openSftp().then(
+        (sftp) => {
+          if (done) return
+          session = sftp
+          options.onProgress?.(0, total)
+          sftp.fastPut(
+            localPath,
+            remotePath,
+            {
+              concurrency: 64,
+              chunkSize: 32 * 1024,
+              step: (sent) => {
+                if (done) return
+                clearTimeout(watchdog)
+                watchdog = setTimeout(onStall, stallMs)
+                this.sent += sent - acked
+                acked = sent
+                options.onProgress?.(sent, total)
+              }
+            },
+            (err) => {
+              if (done) return
+              if (!err) {
+                this.sent += total - acked
+                return finish(null)
+              }
+              finish(
+                this.lost ??
+                  new ExpectedError(
+                    'unreachable',
+                    `${this.label}: upload to ${remotePath} failed: ${err.message}`,
+                    { host: this.label, localPath, remotePath }
+                  )
+              )
+            }
+          )
         },
-        (err) => {
-          options.signal?.removeEventListener('abort', onAbort)
-          if (!err) this.sent += total - acked
-          if (cancelled) return
-          if (err) {
-            reject(
-              this.lost ??
-                new ExpectedError(
-                  'unreachable',
-                  `${this.label}: upload to ${remotePath} failed: ${err.message}`,
-                  { host: this.label, localPath, remotePath }
-                )
-            )
-          } else resolve(undefined)
-        }
+        (e: ExpectedError) => finish(e)
       )
     })
   }

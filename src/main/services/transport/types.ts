@@ -13,8 +13,13 @@ export interface ExecResult {
 export interface ExecOptions {
   /** Written to the command's stdin, then closed (untrusted data goes here, not into the line). */
   readonly stdin?: Buffer | string
-  /** Stop the command after this long and throw ExpectedError('timeout'); default: none. */
+  /**
+   * Stop the command after this long and throw ExpectedError('timeout'); default: the
+   * transport's command timeout (`timeouts.commandSeconds`).
+   */
   readonly timeoutMs?: number
+  /** The slipway.yml setting `timeoutMs` comes from, named in the timeout error. */
+  readonly timeoutSetting?: string
   /** Aborting stops the command and throws ExpectedError('cancelled'). */
   readonly signal?: AbortSignal
 }
@@ -64,6 +69,10 @@ export interface TransportContext {
   readonly credentials: CredentialStore
   /** Default ~/.ssh/config; null reads none. */
   readonly sshConfigPath?: string | null
-  /** Default 10_000. */
+  /** Opening an SSH connection (`timeouts.connectSeconds`); default 10_000. */
   readonly connectTimeoutMs?: number
+  /** Each command without its own timeout (`timeouts.commandSeconds`); default 300_000. */
+  readonly commandTimeoutMs?: number
+  /** An upload with no byte acknowledged for this long fails (`timeouts.uploadStallSeconds`); default 30_000. */
+  readonly uploadStallMs?: number
 }
