@@ -4,7 +4,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { git, TeamRepos } from '../src/main/testing/team-repos'
+import { expectNoSeriousAxeViolation } from './axe-check'
 import { startServe, type ServeHost } from './serve-host'
+import { invoke } from './views'
 
 // Screenshots of the promote dialog at each step when SLIPWAY_SHOTS names a folder.
 const SHOTS = process.env.SLIPWAY_SHOTS ?? null
@@ -32,6 +34,9 @@ test.describe('promoting a release to production with a second person’s approv
   let anaPath: string
   let benPath: string
   let benData: string
+  let ticketKey: string
+  /** The key `n` places after the tracked ticket's (change tickets draw from the same sequence). */
+  const after = (n: number): string => `ORD-${Number(ticketKey.split('-')[1]) + n}`
   const hosts = (): string => join(repos.root, 'hosts')
 
   test.beforeAll(async () => {
@@ -66,6 +71,17 @@ environments:
     git(anaPath, ['push', '-q', 'origin', 'main'])
     git(benPath, ['pull', '-q', 'origin', 'main'])
     host = await startServe(anaPath)
+    // A tracked ticket (the tracker takes the next key no commit names yet), then a commit for
+    // it: its ticket links back to the promotions that ship it.
+    const tracked = (await invoke(host, 'tickets.create', {
+      title: 'Orders API',
+      type: 'feature'
+    })) as { key: string }
+    ticketKey = tracked.key
+    writeFileSync(join(anaPath, 'app.txt'), 'orders v2\n')
+    git(anaPath, ['commit', '-q', '-am', `${ticketKey} Orders API`])
+    git(anaPath, ['push', '-q', 'origin', 'main'])
+    git(benPath, ['pull', '-q', 'origin', 'main'])
   })
   test.afterAll(async () => {
     await host?.stop()
@@ -108,6 +124,9 @@ environments:
     await expect(dialog.getByTestId('promote-ships')).toContainText('ORD-1', { timeout: 60_000 })
     await expect(dialog.getByTestId('promote-ships')).toContainText('not tracked here')
     await expect(dialog.getByTestId('promote-ships')).toContainText(
+      `${ticketKey} Orders API not resolved (open)`
+    )
+    await expect(dialog.getByTestId('promote-ships')).toContainText(
       'Nothing runs on production yet'
     )
     await shoot(page, 'issue-9-promote-ships')
@@ -125,6 +144,51 @@ environments:
       'ana@example.com requested this promotion; the approval must come from someone else'
     )
     await shoot(page, 'issue-9-promote-pending')
+
+    // Its change ticket opens over the dialog: what ships, no approval yet, no outcome.
+    await expect(dialog.getByTestId('promote-change-ticket')).toContainText(
+      `Change ticket ${after(1)}`
+    )
+    await expect(production.getByTestId('promotion-change-production')).toContainText(after(1))
+    await dialog
+      .getByTestId('promote-change-ticket')
+      .getByRole('button', { name: after(1) })
+      .click()
+    const ticket = page.getByTestId('ticket-dialog')
+    await expect(ticket.getByTestId('ticket-change-ships')).toContainText(
+      `${ticketKey} Orders API`,
+      {
+        timeout: 30_000
+      }
+    )
+    await expect(ticket.getByTestId('ticket-change-approvals')).toContainText('None yet.')
+    await expect(ticket.getByTestId('ticket-change-outcome')).toContainText('Not deployed yet')
+    await shoot(page, 'issue-9-change-ticket-open')
+    await expectNoSeriousAxeViolation(page)
+    await page.keyboard.press('Escape')
+    await expect(ticket).toBeHidden()
+    await expect(dialog).toBeVisible()
+
+    // Ana withdraws it, by keyboard, saying why: the change ticket closes; she requests again.
+    await dialog.getByTestId('promote-withdraw').focus()
+    await page.keyboard.press('Enter')
+    await expect(dialog.getByTestId('promote-withdraw-reason')).toBeFocused()
+    await page.keyboard.type('the release notes need a look first')
+    await shoot(page, 'issue-9-promote-withdraw')
+    await expectNoSeriousAxeViolation(page)
+    await page.keyboard.press('Tab')
+    await page.keyboard.press('Tab')
+    await expect(dialog.getByTestId('promote-withdraw-confirm')).toBeFocused()
+    await page.keyboard.press('Enter')
+    await expect(dialog.getByTestId('promote-withdrawn')).toHaveText(
+      `The promotion of ${release} to production was withdrawn by ana@example.com: the release notes need a look first; change ticket ${after(1)} is closed. It can be requested again.`,
+      { timeout: 60_000 }
+    )
+    await expect(production.getByTestId('promotion-production')).toHaveCount(0)
+    await dialog.getByTestId('promote-start').click()
+    await expect(dialog.getByTestId('promote-change-ticket')).toContainText(after(2), {
+      timeout: 60_000
+    })
 
     // Ben approves from his own clone, with the CLI.
     const approve = spawnSync(
@@ -167,5 +231,28 @@ environments:
     await expect(dialog.getByTestId('release-notes')).toContainText(`# Release ${release}`)
     await expect(dialog.getByTestId('release-notes')).toContainText('- ORD-1')
     await shoot(page, 'issue-9-promote-done')
+
+    // The change ticket records the approval and the outcome; the tracked ticket links back to both
+    // promotions that shipped it (the withdrawn one and this one).
+    await dialog
+      .getByTestId('promote-change-ticket')
+      .getByRole('button', { name: after(2) })
+      .click()
+    await expect(ticket.getByTestId('ticket-change-approvals')).toContainText(
+      'Ben Okafor <ben@example.com>, not signed',
+      { timeout: 30_000 }
+    )
+    await expect(ticket.getByTestId('ticket-change-outcome')).toContainText('succeeded Deployed')
+    await shoot(page, 'issue-9-change-ticket-done')
+    await ticket.getByTestId('ticket-change-ships').getByRole('button', { name: ticketKey }).click()
+    await expect(ticket.getByTestId('ticket-changes')).toContainText(
+      `${after(1)} ${release} to production: cancelled`,
+      { timeout: 30_000 }
+    )
+    await expect(ticket.getByTestId('ticket-changes')).toContainText(
+      `${after(2)} ${release} to production: succeeded`
+    )
+    await shoot(page, 'issue-9-ticket-promotions')
+    await expectNoSeriousAxeViolation(page)
   })
 })

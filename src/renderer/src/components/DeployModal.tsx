@@ -63,7 +63,9 @@ export function DeployModal({
       }
       if (e.key !== 'Escape' || !isTopmost(ref.current)) return
       e.preventDefault()
-      e.stopPropagation()
+      // Immediate: the dialog below listens on document too, and once this one has closed
+      // (React may re-render between two listeners of one event) it is the topmost.
+      e.stopImmediatePropagation()
       onClose()
     }
     document.addEventListener('keydown', onKeyDown, true)

@@ -1,12 +1,15 @@
 import { useState } from 'react'
 import type { Promotion } from '../../../shared/promotion-models'
 import { MIN_OVERRIDE_REASON } from '../../../shared/freeze-windows'
-import { useStores, useWorkspace } from '../stores/hooks'
+import { approveBlockedWhy, type Me } from '../lib/promotion-actions'
+import { useBranches, useStores, useWorkspace } from '../stores/hooks'
 import { useDeploy } from '../stores/use-deploy'
 import { usePromotions } from '../stores/use-team'
 import { DeployModal } from './DeployModal'
 import { FreezeNotice } from './FreezeNotice'
+import { PromotionWithdraw } from './PromotionWithdraw'
 import { ReleaseNotesPanel } from './ReleaseNotesPanel'
+import { TicketChip } from './TicketChip'
 
 /**
  * Promote: what ships (tickets and commits since what the target runs, reverts marked,
@@ -20,6 +23,9 @@ export function PromoteDialog(): React.JSX.Element | null {
   const pending = usePromotions((s) => s.pending)
   const actionError = usePromotions((s) => s.actionError)
   const result = usePromotions((s) => s.result)
+  const withdrawn = usePromotions((s) => s.withdrawn)
+  // This clone's git identity (read with the branches, for Mine): who may withdraw, who approved.
+  const me: Me = useBranches((s) => (s.mine ? s.mine.email : undefined))
   const status = useDeploy((s) => (dialog ? s.environments[dialog.environment]?.status : undefined))
   const isDemo = useWorkspace((s) => s.workspace?.isDemo ?? false)
   const [reason, setReason] = useState('')
@@ -35,6 +41,8 @@ export function PromoteDialog(): React.JSX.Element | null {
   const ended = result?.kind === 'deployed' ? result : null
   const shown: Promotion | null = ended?.promotion ?? open ?? preview
   const judged = ended?.promotion ?? open
+  const approveWhy = open ? approveBlockedWhy(open, me) : null
+  const changeTicket = (ended?.promotion ?? open ?? withdrawn)?.changeTicket ?? null
 
   let action: { label: string; disabledWhy: string | null; run: () => void }
   if (!open) {
@@ -81,6 +89,23 @@ export function PromoteDialog(): React.JSX.Element | null {
         )}
         {shown && <Ships promotion={shown} />}
         {judged && <Approvals promotion={judged} />}
+        {changeTicket && (
+          <p className="promote-change" data-testid="promote-change-ticket">
+            Change ticket <TicketChip ticket={changeTicket} />{' '}
+            <span className="muted">
+              records what ships, the approvals and the outcome in the tracker
+            </span>
+          </p>
+        )}
+        {withdrawn && !open && (
+          <p className="muted" role="status" data-testid="promote-withdrawn">
+            The promotion of {withdrawn.release} to {withdrawn.to} was{' '}
+            {withdrawn.outcome?.summary ?? 'withdrawn'}
+            {withdrawn.changeTicket ? `; change ticket ${withdrawn.changeTicket} is closed` : ''}.
+            It can be requested again.
+          </p>
+        )}
+        {open && !ended && <PromotionWithdraw promotion={open} me={me} />}
         {status && <FreezeNotice status={status} />}
         {!open && !ended && (
           <label className="field">
@@ -121,6 +146,11 @@ export function PromoteDialog(): React.JSX.Element | null {
             {action.disabledWhy}
           </p>
         )}
+        {approveWhy && (
+          <p className="muted" id="promote-approve-why" data-testid="promote-approve-why">
+            {approveWhy}
+          </p>
+        )}
         {notes && <ReleaseNotesPanel release={release} />}
         <footer className="modal-footer">
           <button type="button" onClick={() => setNotes((n) => !n)} aria-expanded={notes}>
@@ -130,7 +160,8 @@ export function PromoteDialog(): React.JSX.Element | null {
             <button
               type="button"
               data-testid="promote-approve"
-              disabled={pending !== null}
+              disabled={pending !== null || approveWhy !== null}
+              aria-describedby={approveWhy ? 'promote-approve-why' : undefined}
               onClick={() => void store.getState().approve(release, environment)}
             >
               {pending === 'approve' ? 'Approving…' : 'Approve'}

@@ -5,6 +5,7 @@ import { useStores } from '../stores/hooks'
 import { TICKET_STATUSES } from '../stores/tickets-store'
 import { useTickets } from '../stores/use-team'
 import { DeployModal } from './DeployModal'
+import { ChangeLinks, ChangeRecord } from './TicketChangeInfo'
 
 /**
  * One ticket: its fields, status, Start work (the branch from main; the checkout is switched
@@ -68,26 +69,34 @@ export function TicketDialog({ now }: { readonly now: number }): React.JSX.Eleme
                 {ticket.keyConfirmed ? '' : ' · key not yet confirmed by a sync'}
               </span>
             </div>
-            {ticket.description && <p className="ticket-description">{ticket.description}</p>}
-            <section aria-label="Start work" className="start-work">
-              <button
-                type="button"
-                className="primary"
-                data-testid="ticket-start-work"
-                disabled={pending !== null}
-                onClick={() => void actions.startWork(switchTo)}
-              >
-                {pending === 'start' ? 'Starting…' : 'Start work'}
-              </button>
-              <label className="check-label">
-                <input
-                  type="checkbox"
-                  checked={switchTo}
-                  onChange={(e) => setSwitchTo(e.target.checked)}
-                />
-                switch my checkout to the branch
-              </label>
-            </section>
+            {ticket.change ? (
+              // A change ticket records a promotion: its record, not a branch to start.
+              <ChangeRecord change={ticket.change} now={now} />
+            ) : (
+              ticket.description && <p className="ticket-description">{ticket.description}</p>
+            )}
+            {(detail.changes?.length ?? 0) > 0 && <ChangeLinks changes={detail.changes ?? []} />}
+            {!ticket.change && (
+              <section aria-label="Start work" className="start-work">
+                <button
+                  type="button"
+                  className="primary"
+                  data-testid="ticket-start-work"
+                  disabled={pending !== null}
+                  onClick={() => void actions.startWork(switchTo)}
+                >
+                  {pending === 'start' ? 'Starting…' : 'Start work'}
+                </button>
+                <label className="check-label">
+                  <input
+                    type="checkbox"
+                    checked={switchTo}
+                    onChange={(e) => setSwitchTo(e.target.checked)}
+                  />
+                  switch my checkout to the branch
+                </label>
+              </section>
+            )}
             {started && (
               <p className="pull-notice" role="status" data-testid="ticket-started">
                 {started.created ? 'Created' : 'Already there:'} <code>{started.branch}</code>
@@ -103,80 +112,85 @@ export function TicketDialog({ now }: { readonly now: number }): React.JSX.Eleme
                 {error.message}
               </p>
             )}
-            <section aria-label="Branches">
-              <h3>Branches</h3>
-              {detail.branches.length === 0 ? (
-                <p className="muted">No branch names {ticket.key} yet.</p>
-              ) : (
-                <ul className="ticket-links">
-                  {detail.branches.map((b) => (
-                    <li key={b.name}>
-                      <code>{b.name}</code>{' '}
-                      <span className="muted">
-                        {b.ahead} ahead, {b.behind} behind
-                      </span>{' '}
-                      {!openPullRequests.has(b.name) && !b.name.startsWith('origin/') && (
-                        <button
-                          type="button"
-                          className="link-button"
-                          data-testid="ticket-open-pull"
-                          onClick={() => {
-                            actions.closeTicket()
-                            pulls.getState().compose(b.name)
-                          }}
-                        >
-                          Open a pull request…
-                        </button>
-                      )}
-                    </li>
-                  ))}
-                </ul>
-              )}
-            </section>
-            <section aria-label="Pull requests">
-              <h3>Pull requests</h3>
-              {detail.pullRequests.length === 0 ? (
-                <p className="muted">None yet.</p>
-              ) : (
-                <ul className="ticket-links">
-                  {detail.pullRequests.map((p) => (
-                    <li key={p.id}>
-                      <button
-                        type="button"
-                        className="link-button"
-                        onClick={() => {
-                          actions.closeTicket()
-                          void pulls.getState().openView(p.branch)
-                        }}
-                      >
-                        {p.title}
-                      </button>{' '}
-                      <span className="muted">
-                        {p.branch} · {p.state}
-                      </span>
-                    </li>
-                  ))}
-                </ul>
-              )}
-            </section>
-            <section aria-label="Commits">
-              <h3>Commits</h3>
-              {detail.commits.length === 0 ? (
-                <p className="muted">No commit names {ticket.key} yet.</p>
-              ) : (
-                <ul className="ticket-links">
-                  {detail.commits.map((c) => (
-                    <li key={c.sha}>
-                      <code>{shortSha(c.sha)}</code> {c.subject}{' '}
-                      <span className="muted">
-                        {c.author}
-                        {c.onMain ? ' · on main' : ''}
-                      </span>
-                    </li>
-                  ))}
-                </ul>
-              )}
-            </section>
+            {/* A change ticket records a promotion: no branch, pull request or commit of its own. */}
+            {!ticket.change && (
+              <>
+                <section aria-label="Branches">
+                  <h3>Branches</h3>
+                  {detail.branches.length === 0 ? (
+                    <p className="muted">No branch names {ticket.key} yet.</p>
+                  ) : (
+                    <ul className="ticket-links">
+                      {detail.branches.map((b) => (
+                        <li key={b.name}>
+                          <code>{b.name}</code>{' '}
+                          <span className="muted">
+                            {b.ahead} ahead, {b.behind} behind
+                          </span>{' '}
+                          {!openPullRequests.has(b.name) && !b.name.startsWith('origin/') && (
+                            <button
+                              type="button"
+                              className="link-button"
+                              data-testid="ticket-open-pull"
+                              onClick={() => {
+                                actions.closeTicket()
+                                pulls.getState().compose(b.name)
+                              }}
+                            >
+                              Open a pull request…
+                            </button>
+                          )}
+                        </li>
+                      ))}
+                    </ul>
+                  )}
+                </section>
+                <section aria-label="Pull requests">
+                  <h3>Pull requests</h3>
+                  {detail.pullRequests.length === 0 ? (
+                    <p className="muted">None yet.</p>
+                  ) : (
+                    <ul className="ticket-links">
+                      {detail.pullRequests.map((p) => (
+                        <li key={p.id}>
+                          <button
+                            type="button"
+                            className="link-button"
+                            onClick={() => {
+                              actions.closeTicket()
+                              void pulls.getState().openView(p.branch)
+                            }}
+                          >
+                            {p.title}
+                          </button>{' '}
+                          <span className="muted">
+                            {p.branch} · {p.state}
+                          </span>
+                        </li>
+                      ))}
+                    </ul>
+                  )}
+                </section>
+                <section aria-label="Commits">
+                  <h3>Commits</h3>
+                  {detail.commits.length === 0 ? (
+                    <p className="muted">No commit names {ticket.key} yet.</p>
+                  ) : (
+                    <ul className="ticket-links">
+                      {detail.commits.map((c) => (
+                        <li key={c.sha}>
+                          <code>{shortSha(c.sha)}</code> {c.subject}{' '}
+                          <span className="muted">
+                            {c.author}
+                            {c.onMain ? ' · on main' : ''}
+                          </span>
+                        </li>
+                      ))}
+                    </ul>
+                  )}
+                </section>
+              </>
+            )}
           </>
         )}
       </div>

@@ -19,11 +19,13 @@ export interface PromotionsState {
   readonly error: UiError | null
   readonly dialog: PromoteDialog | null
   /** What a request is doing now. */
-  readonly pending: 'promote' | 'approve' | 'approve-as' | null
+  readonly pending: 'promote' | 'approve' | 'approve-as' | 'cancel' | null
   /** The last promote or approve that was refused, with the reason. */
   readonly actionError: UiError | null
   /** The answer of the last promote. */
   readonly result: PromoteResult | null
+  /** The promotion the dialog withdrew (ended, cancelled), until the dialog closes. */
+  readonly withdrawn: Promotion | null
   /** Release notes last asked for. */
   readonly notes: {
     readonly release: string
@@ -41,6 +43,8 @@ export interface PromotionsActions {
   close(): void
   promote(options: { reason?: string; overrideFreeze?: string }): Promise<void>
   approve(release: string, environment: string): Promise<void>
+  /** Withdraws the dialog's open promotion (its requester only; the server says why not). */
+  cancel(reason: string): Promise<void>
   /** The demo only: its release approver approves from her own clone. */
   approveAsDemoApprover(release: string, environment: string): Promise<void>
   /** Reads a release's notes (Markdown). */
@@ -60,6 +64,7 @@ export const PROMOTIONS_DEFAULTS: PromotionsState = {
   pending: null,
   actionError: null,
   result: null,
+  withdrawn: null,
   notes: null
 }
 
@@ -88,7 +93,8 @@ export function createPromotionsStore(client: ApiClient): StoreApi<PromotionsSto
       set({
         dialog: { release, environment, preview: null, previewError: null },
         actionError: null,
-        result: null
+        result: null,
+        withdrawn: null
       })
       try {
         const preview = await client.call('promotions.preview', { release, environment })
@@ -105,7 +111,7 @@ export function createPromotionsStore(client: ApiClient): StoreApi<PromotionsSto
 
     close() {
       generation += 1
-      set({ dialog: null, actionError: null, result: null, pending: null })
+      set({ dialog: null, actionError: null, result: null, withdrawn: null, pending: null })
     },
 
     async promote(options) {
@@ -134,6 +140,23 @@ export function createPromotionsStore(client: ApiClient): StoreApi<PromotionsSto
       try {
         await client.call('promotions.approve', { release, environment })
         set({ pending: null })
+        void get().load()
+      } catch (error) {
+        set({ pending: null, actionError: describeError(error) })
+      }
+    },
+
+    async cancel(reason) {
+      const dialog = get().dialog
+      if (!dialog || get().pending) return
+      set({ pending: 'cancel', actionError: null })
+      try {
+        const withdrawn = await client.call('promotions.cancel', {
+          release: dialog.release,
+          environment: dialog.environment,
+          ...(reason.trim() ? { reason: reason.trim() } : {})
+        })
+        set({ pending: null, withdrawn })
         void get().load()
       } catch (error) {
         set({ pending: null, actionError: describeError(error) })

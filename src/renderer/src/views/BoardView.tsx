@@ -176,11 +176,12 @@ export function BoardView({
       <EnvView />
       <DeployOverlay />
       <TicketsView now={now} />
-      <TicketDialog now={now} />
       <LedgerView now={now} />
       <OpenPullDialog />
       <PullRequestView isDemo={workspace.isDemo} now={now} />
       <PromoteDialog />
+      {/* After the dialogs a ticket chip can open it from, so the ticket shows on top of them. */}
+      <TicketDialog now={now} />
       <TrustDialog />
     </div>
   )
