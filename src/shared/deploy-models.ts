@@ -28,7 +28,14 @@ export const LockSchema = z.object({
   since: z.string(),
   /** Refreshed while the holder is alive; older than the stale timeout means stale. */
   heartbeatAt: z.string(),
-  stale: z.boolean()
+  stale: z.boolean(),
+  /**
+   * Set when the lock was taken by a Slipway on this machine that is known to be gone (killed,
+   * crashed, the machine restarted): why. Such a lock is stale at once, whatever its heartbeat.
+   */
+  holderGone: z.string().optional(),
+  /** A reason to break it with, filled in for the user when the holder is known gone. */
+  suggestedReason: z.string().optional()
 })
 export type Lock = z.output<typeof LockSchema>
 

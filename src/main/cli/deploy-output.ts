@@ -15,6 +15,10 @@ export interface StatusRow {
     readonly reason: string
     readonly since: string
     readonly stale: boolean
+    /** Why its Slipway (on this machine) is known to be gone; absent when not known. */
+    readonly holderGone?: string
+    /** A reason to break it with, when its holder is known gone. */
+    readonly suggestedReason?: string
   } | null
   readonly releases: readonly string[]
   readonly error: string | null
@@ -35,12 +39,19 @@ export function statusRows(status: EnvironmentStatus): StatusRow[] {
           machine: h.lock.machine,
           reason: h.lock.reason,
           since: h.lock.since,
-          stale: h.lock.stale
+          stale: h.lock.stale,
+          ...(h.lock.holderGone ? { holderGone: h.lock.holderGone } : {}),
+          ...(h.lock.suggestedReason ? { suggestedReason: h.lock.suggestedReason } : {})
         }
       : null,
     releases: h.releases,
     error: h.error
   }))
+}
+
+function lockState(lock: { stale: boolean; holderGone?: string }): string {
+  if (lock.holderGone) return ` (stale: ${lock.holderGone})`
+  return lock.stale ? ' (stale)' : ''
 }
 
 /** `slipway status` for a terminal: one aligned line per host, then drift and bad releases. */
@@ -51,7 +62,7 @@ export function formatStatus(status: EnvironmentStatus): string {
       h.host,
       h.release ?? '-',
       h.reachable ? h.health.kind : `unreachable: ${h.error ?? ''}`,
-      h.lock ? `${h.lock.holder} since ${h.lock.since}${h.lock.stale ? ' (stale)' : ''}` : '-'
+      h.lock ? `${h.lock.holder} since ${h.lock.since}${lockState(h.lock)}` : '-'
     ])
   ]
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? []

@@ -3,6 +3,9 @@ import { readFile, rename, writeFile } from 'node:fs/promises'
 import type { BranchEnvLeftover } from '../../../shared/branch-env-models'
 import { PRIVATE_FILE } from '../private-files'
 import { isProcessAlive } from '../test-runs'
+import { processStart } from '../process-identity'
+
+export { processStart }
 
 /**
  * One process group a Slipway process started for a branch environment, as written to the
@@ -20,18 +23,6 @@ export interface GroupRecord {
   readonly ownerStart: number
   /** The environment's worktree, removed with the group. */
   readonly worktree: string
-}
-
-/** The start time (clock ticks since boot) of a live process, or null when it is gone. */
-export function processStart(pid: number): number | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    // Fields after "(comm)": state ppid pgrp … starttime is the 20th.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    return Number(fields[19])
-  } catch {
-    return null
-  }
 }
 
 /**

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os'
 import type { Lock } from '../../../shared/deploy-models'
 import { ExpectedError } from '../errors'
+import { selfIdentity, whyGone } from '../process-identity'
 import { shellQuote, type Transport } from '../transport'
 import { execChecked, hostPaths } from './remote'
 
@@ -13,6 +14,10 @@ export interface LockRecord {
   readonly heartbeatAt: string
   readonly deployment: string
   readonly environment: string
+  /** The Slipway process holding it, on `machine`: pid, its start time and the boot id. */
+  readonly pid?: number
+  readonly pidStart?: number
+  readonly bootId?: string
 }
 
 /** Default time after which a lock whose heartbeat stopped is shown as stale. */
@@ -27,6 +32,7 @@ export function newLockRecord(
   now = new Date()
 ): LockRecord {
   const at = now.toISOString()
+  const self = selfIdentity()
   return {
     holder: actor,
     machine: hostname(),
@@ -34,7 +40,10 @@ export function newLockRecord(
     since: at,
     heartbeatAt: at,
     deployment,
-    environment
+    environment,
+    pid: self.pid,
+    pidStart: self.start,
+    bootId: self.boot
   }
 }
 
@@ -47,13 +56,22 @@ export function parseLock(text: string, staleAfterMs: number, now = Date.now()):
     const str = (v: unknown, fallback: string): string => (typeof v === 'string' ? v : fallback)
     const heartbeatAt = str(raw.heartbeatAt, str(raw.since, new Date(0).toISOString()))
     const beat = Date.parse(heartbeatAt)
-    return {
+    const lock: Lock = {
       holder: str(raw.holder, 'unknown'),
       machine: str(raw.machine, 'unknown'),
       reason: str(raw.reason, ''),
       since: str(raw.since, heartbeatAt),
       heartbeatAt,
       stale: !Number.isFinite(beat) || now - beat > staleAfterMs
+    }
+    const gone = holderGone(raw, lock.machine)
+    if (gone === null) return lock
+    const what = typeof raw.deployment === 'string' ? ` during deployment ${raw.deployment}` : ''
+    return {
+      ...lock,
+      stale: true,
+      holderGone: `the Slipway that took it on this machine is gone: ${gone}`,
+      suggestedReason: `left by a Slipway that stopped without releasing it${what} (${gone})`
     }
   } catch {
     return {
@@ -65,6 +83,21 @@ export function parseLock(text: string, staleAfterMs: number, now = Date.now()):
       stale: true
     }
   }
+}
+
+/**
+ * Why the Slipway that wrote the lock is known to be gone, or null: known only for a lock taken
+ * on this machine that names its process (pid, start time, boot id); others go by heartbeat.
+ */
+function holderGone(
+  raw: Partial<Record<keyof LockRecord, unknown>>,
+  machine: string
+): string | null {
+  if (machine !== hostname() || typeof raw.pid !== 'number' || typeof raw.bootId !== 'string') {
+    return null
+  }
+  const start = typeof raw.pidStart === 'number' ? raw.pidStart : 0
+  return whyGone({ pid: raw.pid, start, boot: raw.bootId })
 }
 
 /** The deployment id recorded in a lock file's text, if any. */
@@ -81,7 +114,8 @@ export function lockDeploymentId(text: string): string | null {
 export function describeLock(lock: Lock, now = Date.now()): string {
   const age = Math.max(0, Math.round((now - Date.parse(lock.since)) / 1000))
   const reason = lock.reason ? ` (${lock.reason})` : ''
-  return `${lock.holder} on ${lock.machine} since ${lock.since} (${age} s)${reason}${lock.stale ? ', stale' : ''}`
+  const state = lock.holderGone ? `, stale: ${lock.holderGone}` : lock.stale ? ', stale' : ''
+  return `${lock.holder} on ${lock.machine} since ${lock.since} (${age} s)${reason}${state}`
 }
 
 /**

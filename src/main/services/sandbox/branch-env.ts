@@ -20,10 +20,13 @@ export interface RunHome {
   remove(): Promise<void>
 }
 
-/** Makes a fresh private HOME and TMPDIR under `root` (e.g. `<data>/run-homes`). */
+/**
+ * Makes a fresh private HOME and TMPDIR under `root` (e.g. `<data>/run-homes`), in a folder
+ * named `run-<pid>-…` so that the next Slipway can remove it when this process was killed.
+ */
 export async function createRunHome(root: string): Promise<RunHome> {
   await mkdir(root, { recursive: true, mode: PRIVATE_DIR })
-  const dir = await mkdtemp(join(root, 'run-'))
+  const dir = await mkdtemp(join(root, `run-${process.pid}-`))
   const home = join(dir, 'home')
   const tmp = join(dir, 'tmp')
   await mkdir(home, { mode: PRIVATE_DIR })

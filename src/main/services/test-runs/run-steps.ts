@@ -6,6 +6,7 @@ import type { FailedTest, TestRun } from '../../../shared/test-models'
 import { runGit } from '../git'
 import { branchEnv, bwrapArgs, bwrapAvailable, createRunHome, defaultHidden } from '../sandbox'
 import { parseJUnitFailures } from './junit'
+import { TEST_OWNER_VARIABLE, testOwnerMarker } from './orphans'
 import { runInProcessGroup, type CommandEnd } from './process-tree'
 import type { RunLog } from './run-log'
 import { setupKey, type SetupCache } from './setup-cache'
@@ -85,6 +86,8 @@ export async function runSteps(input: RunStepsInput): Promise<RunOutcome> {
         SLIPWAY_BRANCH: run.branch,
         SLIPWAY_COMMIT: run.sha,
         SLIPWAY_TEST_KIND: run.kind,
+        // Names this Slipway: the next one ends the run's processes if this one is killed.
+        [TEST_OWNER_VARIABLE]: testOwnerMarker(),
         ...(run.mainSha ? { SLIPWAY_MAIN_COMMIT: run.mainSha } : {})
       }
     })

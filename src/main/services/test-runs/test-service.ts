@@ -28,6 +28,7 @@ import { mainTip, resolveTarget } from './resolve-commit'
 import { ResultsStore, RESULTS_FILE } from './results-store'
 import { readLogSlice, RunLog } from './run-log'
 import { branchStatesOf, keyOf, RunRecords } from './run-records'
+import { endLeftoversOfGoneSlipways } from './orphans'
 import { restoreRuns } from './restore-runs'
 import { runInWorktree } from './run-in-worktree'
 import { SetupCache } from './setup-cache'
@@ -108,6 +109,7 @@ export class TestService {
       logPath: (id) => this.logPath(id)
     })
     for (const run of restored) this.records.remember(run)
+    await endLeftoversOfGoneSlipways(this.options.dataDir, this.options.log)
     await this.pool.prepare()
     await this.scan('startup')
     const gitDirs = await resolveGitDirs(this.repo)

@@ -19,7 +19,8 @@ export function BreakLockDialog({
   readonly onConfirm: (reason: string) => void
   readonly onClose: () => void
 }): React.JSX.Element {
-  const [reason, setReason] = useState('')
+  // A lock left by a Slipway known to be gone comes with its reason filled in (still editable).
+  const [reason, setReason] = useState(lock?.suggestedReason ?? '')
   const valid = reason.trim().length >= 3
   return (
     <DeployModal
@@ -40,9 +41,11 @@ export function BreakLockDialog({
             {formatAbsolute(lock.since)}
             {lock.reason ? ` (${lock.reason})` : ''}; last sign of life{' '}
             {formatAbsolute(lock.heartbeatAt)}.
-            {lock.stale
-              ? ' It looks abandoned.'
-              : ' It is NOT stale: its holder may still be deploying.'}
+            {lock.holderGone
+              ? ` It was left behind: ${lock.holderGone}.`
+              : lock.stale
+                ? ' It looks abandoned.'
+                : ' It is NOT stale: its holder may still be deploying.'}
           </p>
         ) : (
           <p>No lock was read on this environment.</p>

@@ -108,6 +108,45 @@ describe('EnvironmentLane', () => {
     expect(screen.queryByTestId('break-lock-dialog')).toBeNull()
   })
 
+  it('a lock left by a Slipway that is gone says so and comes with its reason filled in', async () => {
+    const since = new Date(NOW - 60_000).toISOString()
+    const suggestedReason =
+      'left by a Slipway that stopped without releasing it during deployment d-7 (its process (pid 4242) is no longer running)'
+    const lock = {
+      holder: 'bo@desk',
+      machine: 'desk',
+      reason: 'ORD-150',
+      since,
+      heartbeatAt: since,
+      stale: true,
+      holderGone:
+        'the Slipway that took it on this machine is gone: its process (pid 4242) is no longer running',
+      suggestedReason
+    }
+    const { calls } = renderLane({
+      environment: 'production',
+      hosts: [host('app-1', { lock }), host('app-2', { lock })],
+      drift: false,
+      badReleases: [],
+      readAt: new Date(NOW).toISOString()
+    })
+    const lane = screen.getByTestId('lane-env-production')
+    const badge = within(await within(lane).findByTestId('host-app-1')).getByTestId('lock-badge')
+    expect(badge.textContent).toContain('left by a stopped Slipway')
+    expect(badge.getAttribute('title')).toContain('(pid 4242) is no longer running')
+    fireEvent.click(within(badge).getByTestId('break-lock'))
+    const dialog = await screen.findByTestId('break-lock-dialog')
+    expect(dialog.textContent).toContain(
+      'It was left behind: the Slipway that took it on this machine is gone'
+    )
+    const input = within(dialog).getByTestId('break-lock-reason') as HTMLInputElement
+    expect(input.value).toBe(suggestedReason)
+    await act(async () => {
+      fireEvent.click(within(dialog).getByTestId('break-lock-confirm'))
+    })
+    expect(calls()).toEqual([{ environment: 'production', reason: suggestedReason }])
+  })
+
   it('opens the rollback confirmation naming the previous release; Escape closes it', async () => {
     renderLane({
       environment: 'production',

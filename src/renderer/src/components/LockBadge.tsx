@@ -15,7 +15,7 @@ export function LockBadge({
   const age = formatRelative(lock.since, now)
   const title = `Locked by ${lock.holder} on ${lock.machine} since ${formatAbsolute(lock.since)}${
     lock.reason ? `: ${lock.reason}` : ''
-  }`
+  }${lock.holderGone ? ` (${lock.holderGone})` : ''}`
   return (
     <span
       className={lock.stale ? 'lock-badge stale' : 'lock-badge'}
@@ -23,7 +23,11 @@ export function LockBadge({
       title={title}
     >
       Locked by {lock.holder} · {age}
-      {lock.stale && <strong className="lock-stale"> stale</strong>}
+      {lock.stale && (
+        <strong className="lock-stale">
+          {lock.holderGone ? ' left by a stopped Slipway' : ' stale'}
+        </strong>
+      )}
       {lock.reason && <span className="lock-reason">{lock.reason}</span>}
       {lock.stale && onBreak && (
         <button type="button" className="link-button" onClick={onBreak} data-testid="break-lock">

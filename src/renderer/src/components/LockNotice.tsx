@@ -27,9 +27,11 @@ export function LockNotice({
         {formatRelative(lock.since, now)}
       </time>{' '}
       ({where}){lock.reason ? `: “${lock.reason}”` : ''}.{' '}
-      {lock.stale
-        ? 'The lock is stale (its holder stopped refreshing it): break it from the lane, with a reason, before deploying or rolling back.'
-        : 'A deployment or rollback started now is refused while the lock is held.'}
+      {lock.holderGone
+        ? `The lock was left behind (${lock.holderGone}): break it from the lane, its reason is filled in, before deploying or rolling back.`
+        : lock.stale
+          ? 'The lock is stale (its holder stopped refreshing it): break it from the lane, with a reason, before deploying or rolling back.'
+          : 'A deployment or rollback started now is refused while the lock is held.'}
     </div>
   )
 }
