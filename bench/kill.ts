@@ -9,7 +9,7 @@
  * last line). Prints recovered/total and exits 1 when one did not recover.
  * KILL_DEPLOYS and KILL_TESTS change the counts.
  */
-import { createKillRig } from '../src/main/testing/kill-rig'
+import { createServeRig } from '../src/main/testing/serve-rig'
 import {
   buildReleases,
   deployKillIteration,
@@ -23,7 +23,7 @@ import {
 const deploys = Number(process.env.KILL_DEPLOYS ?? 50)
 const tests = Number(process.env.KILL_TESTS ?? 10)
 const started = Date.now()
-const rig = await createKillRig()
+const rig = await createServeRig()
 const results: IterationResult[] = []
 try {
   const serve = await rig.start()

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest'
-import { createKillRig, type KillRig } from '../testing/kill-rig'
+import { createServeRig, type ServeRig } from '../testing/serve-rig'
 import {
   buildReleases,
   deployKillIteration,
@@ -14,7 +14,7 @@ import {
 // the locks, in the middle of the rollout, at its end, and while a test run writes its log;
 // each time it is started again on the same data folder and must tell the truth.
 describe('serve killed with SIGKILL recovers truthfully', () => {
-  let rig: KillRig | null = null
+  let rig: ServeRig | null = null
   afterAll(async () => {
     await rig?.close()
   })
@@ -23,7 +23,7 @@ describe('serve killed with SIGKILL recovers truthfully', () => {
     `${r.killedAt}: ${r.checks.map((c) => `${c.ok ? 'ok' : 'FAILED'} ${c.name}: ${c.detail}`).join('\n')}`
 
   it('during a deployment and during a test run', async () => {
-    rig = await createKillRig()
+    rig = await createServeRig()
     const serve = await rig.start()
     const releases = await buildReleases(rig, serve)
     const steps = await probeSteps(serve, nextRelease(rig, releases), rig.environment)

@@ -7,6 +7,7 @@ import { httpStatusFor } from './http-status'
 import { hostAllowed, newToken, originAllowed, setSecurityHeaders } from './security'
 import { AccessControl, isLoopbackBind, localHost, namesFor, shareHost, urlHost } from './access'
 import { serveStatic } from './static-files'
+import { readDiagnostics } from './diagnostics'
 import { viewerRefusal, viewerValue, type AccessRole } from './viewer-access'
 import { isMethod } from '../../shared/contract'
 
@@ -170,6 +171,20 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       const role = access.roleOf(req)
       if (!role) throw unauthorized()
       sendResult(res, 200, { ok: true, value: { role } })
+      return
+    }
+    if (url.pathname === '/api/diagnostics') {
+      // Memory and resources of this process: the full role only (this machine's user).
+      if (req.method !== 'GET') throw methodNotAllowed('GET')
+      const role = access.roleOf(req)
+      if (!role) throw unauthorized()
+      if (role !== 'full') {
+        throw new HttpFailure(403, {
+          code: 'forbidden',
+          message: 'Diagnostics are not for viewers'
+        })
+      }
+      sendResult(res, 200, { ok: true, value: readDiagnostics(url.searchParams.get('gc') === '1') })
       return
     }
     const prefix = '/api/invoke/'

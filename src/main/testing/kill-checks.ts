@@ -4,7 +4,7 @@ import type { EnvironmentStatus } from '../../shared/deploy-models'
 import type { TestRun } from '../../shared/test-models'
 import { runGit } from '../services/git'
 import { TEST_OWNER_VARIABLE } from '../services/test-runs/orphans'
-import { currentOnDisk, lockOnDisk, releasesOnDisk, type KillRig } from './kill-rig'
+import { currentOnDisk, lockOnDisk, releasesOnDisk, type ServeRig } from './serve-rig'
 import { invoke, type ServeAddress } from './serve-client'
 
 // What must hold after `slipway serve` was SIGKILLed and started again (issue 11 item 3). Each
@@ -32,7 +32,7 @@ export interface ResultsAtDeath {
 }
 
 /** Reads `test-results.jsonl` as the killed serve left it. */
-export function readResultsAtDeath(rig: KillRig): ResultsAtDeath {
+export function readResultsAtDeath(rig: ServeRig): ResultsAtDeath {
   let text = ''
   try {
     text = readFileSync(join(rig.workspaceData, 'test-results.jsonl'), 'utf8')
@@ -63,7 +63,7 @@ export function readResultsAtDeath(rig: KillRig): ResultsAtDeath {
 
 /** Environment status against the disk of every host, and the release that served before. */
 export async function checkStatusTruth(
-  rig: KillRig,
+  rig: ServeRig,
   at: ServeAddress,
   before: readonly (string | null)[]
 ): Promise<CheckResult[]> {
@@ -101,7 +101,7 @@ export async function checkStatusTruth(
  * it with that reason through the API removes every lock and writes the reason in each host log.
  */
 export async function checkLockAndBreak(
-  rig: KillRig,
+  rig: ServeRig,
   at: ServeAddress,
   deadPid: number
 ): Promise<CheckResult> {
@@ -165,7 +165,7 @@ export function testProcessesOf(pid: number): number[] {
  * started its test service (it reaps them there): waits up to `waitMs` for that.
  */
 export async function checkNoOrphans(
-  rig: KillRig,
+  rig: ServeRig,
   deadPid: number,
   hadProcesses: number,
   waitMs = 30_000

@@ -9,7 +9,7 @@ import {
   testProcessesOf,
   type CheckResult
 } from './kill-checks'
-import { currentOnDisk, twoMainCommits, type KillRig } from './kill-rig'
+import { currentOnDisk, twoMainCommits, type ServeRig } from './serve-rig'
 import { invoke, openEventStream, type ServeAddress } from './serve-client'
 
 // Issue 11 item 3: SIGKILL `slipway serve` at chosen points, start it again, check the truth.
@@ -90,7 +90,7 @@ async function followDeployment(
 }
 
 /** The rig's two releases (built once, from main's last two commits). */
-export async function buildReleases(rig: KillRig, at: ServeAddress): Promise<[string, string]> {
+export async function buildReleases(rig: ServeRig, at: ServeAddress): Promise<[string, string]> {
   const [a, b] = await twoMainCommits(rig.demo)
   const first = await invoke<Release>(at, 'releases.create', { commit: a })
   const second = await invoke<Release>(at, 'releases.create', { commit: b })
@@ -98,14 +98,14 @@ export async function buildReleases(rig: KillRig, at: ServeAddress): Promise<[st
 }
 
 /** The release to deploy next: the one the first host does not run. */
-export function nextRelease(rig: KillRig, releases: readonly [string, string]): string {
+export function nextRelease(rig: ServeRig, releases: readonly [string, string]): string {
   const first = rig.hosts[0]
   return first && currentOnDisk(first) === releases[0] ? releases[1] : releases[0]
 }
 
 /** One deployment killed at `point`, serve started again, everything checked. */
 export async function deployKillIteration(
-  rig: KillRig,
+  rig: ServeRig,
   releases: readonly [string, string],
   point: KillPoint
 ): Promise<IterationResult> {
@@ -130,7 +130,7 @@ export async function deployKillIteration(
  * A test run killed while it writes its log: a run is requested (forced) on main, serve is
  * killed once `chunks` log chunks of it arrived on the event stream.
  */
-export async function testKillIteration(rig: KillRig, chunks: number): Promise<IterationResult> {
+export async function testKillIteration(rig: ServeRig, chunks: number): Promise<IterationResult> {
   const serve = rig.serve ?? (await rig.start())
   const before = rig.hosts.map(currentOnDisk)
   let seen = 0
@@ -153,7 +153,7 @@ export async function testKillIteration(rig: KillRig, chunks: number): Promise<I
 }
 
 async function afterKill(
-  rig: KillRig,
+  rig: ServeRig,
   kind: IterationResult['kind'],
   killedAt: string,
   before: readonly (string | null)[]

@@ -19,13 +19,23 @@ export interface ServeProcess {
 /** Starts `slipway serve ...args` and resolves once it printed its URL. */
 export function startServeProcess(
   args: readonly string[],
-  options: { readonly cwd: string; readonly env: NodeJS.ProcessEnv; readonly timeoutMs?: number }
+  options: {
+    readonly cwd: string
+    readonly env: NodeJS.ProcessEnv
+    readonly timeoutMs?: number
+    /** Options for node itself (`--expose-gc`). */
+    readonly nodeArgs?: readonly string[]
+  }
 ): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [SLIPWAY_BIN, 'serve', ...args], {
-    cwd: options.cwd,
-    env: options.env,
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
+  const child = spawn(
+    process.execPath,
+    [...(options.nodeArgs ?? []), SLIPWAY_BIN, 'serve', ...args],
+    {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ['ignore', 'pipe', 'pipe']
+    }
+  )
   let stdout = ''
   let stderr = ''
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()))

@@ -8,9 +8,9 @@ import { freePort } from './ports'
 import { startServeProcess, type ServeProcess } from './serve-process'
 import { removeDir, tempDir } from './temp-dir'
 
-// Test support for issue 11 item 3 (Slipway itself killed): the demo workspace served by a real
-// `slipway serve` process, with its staging environment made of local hosts on free ports, which
-// the rig kills with SIGKILL and starts again on the same data folder.
+// Test support for issue 11 (Slipway killed; the soak): the demo workspace served by a real
+// `slipway serve` process, with its staging environment made of local hosts on free ports; the
+// kill runs SIGKILL it and start it again on the same data folder.
 
 /** One local host of the rig's staging environment. */
 export interface RigHost {
@@ -21,7 +21,7 @@ export interface RigHost {
 }
 
 /** The demo, its data folders and the serve process currently running on them. */
-export interface KillRig {
+export interface ServeRig {
   readonly root: string
   readonly dataDir: string
   readonly demo: string
@@ -39,24 +39,30 @@ export interface KillRig {
   close(): Promise<void>
 }
 
-/** Options for {@link createKillRig}. */
-export interface KillRigOptions {
+/** Options for {@link createServeRig}. */
+export interface ServeRigOptions {
   readonly hosts?: number
   /**
-   * The test command: by default a suite that writes 300 lines over a few seconds before the
-   * demo's own tests, so that runs are in flight and writing their logs when serve is killed.
+   * The test command: by default a suite that starts a fixture in the background and writes 300
+   * lines over a few seconds before the demo's own tests, so that runs are in flight and
+   * writing their logs when serve is killed.
    */
   readonly testCommand?: string
   /** Extra variables for serve (a run marker). */
   readonly env?: NodeJS.ProcessEnv
+  /** Options for node running serve (`--expose-gc`). */
+  readonly nodeArgs?: readonly string[]
 }
 
+// Like a suite that starts a fixture server (a database) in the background: that process never
+// writes to the run's pipes, so it does not die of SIGPIPE when serve does; only a reap ends it.
 const SLOW_SUITE =
+  'sleep 120 >/dev/null 2>&1 & ' +
   'i=0; while [ $i -lt 300 ]; do echo "integration check $i: orders, refunds, invoices"; ' +
   'i=$((i+1)); sleep 0.02; done; npm test'
 
 /** Makes the demo in a temp folder with `hosts` local staging hosts on free ports. */
-export async function createKillRig(options: KillRigOptions = {}): Promise<KillRig> {
+export async function createServeRig(options: ServeRigOptions = {}): Promise<ServeRig> {
   const root = await tempDir('slipway-kill-')
   const dataDir = join(root, 'data')
   const demo = await ensureDemoWorkspace(dataDir)
@@ -67,7 +73,7 @@ export async function createKillRig(options: KillRigOptions = {}): Promise<KillR
   }
   await writeRigConfig(demo, hosts, options.testCommand ?? SLOW_SUITE)
   const workspaceData = await workspaceDataDir(dataDir, demo)
-  const rig: KillRig = {
+  const rig: ServeRig = {
     root,
     dataDir,
     demo,
@@ -81,7 +87,8 @@ export async function createKillRig(options: KillRigOptions = {}): Promise<KillR
         {
           cwd: root,
           env: { ...process.env, ...options.env, SLIPWAY_DATA_DIR: dataDir },
-          timeoutMs: 120_000
+          timeoutMs: 120_000,
+          nodeArgs: options.nodeArgs ?? []
         }
       )
       rig.serve = serve
