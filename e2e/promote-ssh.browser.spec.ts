@@ -11,6 +11,7 @@ import {
   type SshTestFleet
 } from '../src/main/testing/sshd-hosts'
 import { git, TeamRepos } from '../src/main/testing/team-repos'
+import { expectNoSeriousAxeViolation } from './axe-check'
 import { startServe, type ServeHost } from './serve-host'
 
 const unavailable = sshdUnavailableReason()
@@ -108,7 +109,7 @@ test.describe('promoting to production on real sshd hosts, with a signed approva
   test('staging → Promote… → Ana refused → Ben approves signed from his clone → both hosts serve it → the ledger verifies', async ({
     page
   }) => {
-    test.setTimeout(180_000)
+    test.setTimeout(360_000)
     const [staging1, production1, production2] = fleet.hosts
     if (!staging1 || !production1 || !production2) throw new Error('three hosts expected')
     await page.goto(host.url)
@@ -132,7 +133,7 @@ test.describe('promoting to production on real sshd hosts, with a signed approva
     const release = await page.getByTestId('deploy-release').inputValue()
     await page.getByTestId('deploy-start').click()
     await expect(page.getByTestId('deploy-status')).toHaveAttribute('data-status', 'succeeded', {
-      timeout: 60_000
+      timeout: 90_000
     })
     await page.getByTestId('deploy-close').click()
     await expect(staging.getByTestId('host-health')).toHaveText('healthy', { timeout: 30_000 })
@@ -143,13 +144,13 @@ test.describe('promoting to production on real sshd hosts, with a signed approva
     await expect(dialog.getByTestId('promote-ships')).toContainText('ORD-1', { timeout: 30_000 })
     await dialog.getByTestId('promote-start').click()
     await expect(dialog.getByTestId('promote-approvals')).toContainText('Approvals: 0 of 1', {
-      timeout: 30_000
+      timeout: 90_000
     })
     await expect(dialog.getByTestId('promote-start')).toBeDisabled()
     await dialog.getByTestId('promote-approve').click()
     await expect(dialog.getByTestId('promote-error')).toHaveText(
       'ana@example.com requested this promotion; the approval must come from someone else',
-      { timeout: 30_000 }
+      { timeout: 60_000 }
     )
 
     // Ben approves from his own clone with the real CLI, signing with his own key.
@@ -165,7 +166,7 @@ test.describe('promoting to production on real sshd hosts, with a signed approva
         '--data-dir',
         benData
       ],
-      { encoding: 'utf8', timeout: 60_000 }
+      { encoding: 'utf8', timeout: 120_000 }
     )
     expect(approve.status, approve.stderr).toBe(0)
     expect(approve.stdout).toContain('Approved.')
@@ -175,7 +176,7 @@ test.describe('promoting to production on real sshd hosts, with a signed approva
     await page.getByTestId('sync-indicator').getByRole('button', { name: 'Sync' }).click()
     await expect(production.getByTestId('promotion-production')).toContainText(
       'approved, ready to deploy',
-      { timeout: 30_000 }
+      { timeout: 90_000 }
     )
     await production.getByTestId('promotion-production').click()
     await expect(dialog.getByTestId('promote-approvals')).toContainText('Ben Okafor')
@@ -183,7 +184,7 @@ test.describe('promoting to production on real sshd hosts, with a signed approva
     await expect(dialog.getByTestId('promote-start')).toBeEnabled()
     await dialog.getByTestId('promote-start').click()
     await expect(dialog.getByTestId('promote-outcome')).toContainText('production: succeeded', {
-      timeout: 60_000
+      timeout: 120_000
     })
     await page.keyboard.press('Escape')
 
@@ -226,5 +227,16 @@ test.describe('promoting to production on real sshd hosts, with a signed approva
     await expect(verified).toContainText(
       /^Verified: \d+ entries in an unbroken chain, 2 deployments confirmed by the hosts' own logs\.$/
     )
+    // A populated ledger with its verdict (the gallery's axe pass sees only an empty one).
+    await expectNoSeriousAxeViolation(page)
+
+    // Production's history merges the hosts' logs (read over SSH) with the ledger: one
+    // deployment, recorded by both.
+    await page.keyboard.press('Escape')
+    await production.getByTestId('history-production').click()
+    const history = page.getByTestId('history-dialog')
+    await expect(history.getByTestId('history-row')).toHaveCount(1, { timeout: 60_000 })
+    await expect(history.getByTestId('history-row')).toHaveAttribute('data-source', 'both')
+    await expectNoSeriousAxeViolation(page)
   })
 })
