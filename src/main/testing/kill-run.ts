@@ -21,6 +21,12 @@ export interface KillPoint {
   readonly host: string
   readonly step: string
   readonly delayMs: number
+  /**
+   * The (host, step) pairs, as `host step`, that stand for this point when its own does not
+   * happen in this deployment (a release already on a host is not unpacked again): the probe's
+   * later steps, in order. Default: none.
+   */
+  readonly orLater?: readonly string[]
 }
 
 /** How one iteration went. */
@@ -112,13 +118,11 @@ export async function deployKillIteration(
   const serve = rig.serve ?? (await rig.start())
   const before = rig.hosts.map(currentOnDisk)
   let killedAt = ''
+  const keys = [`${point.host} ${point.step}`, ...(point.orLater ?? [])]
   await followDeployment(serve, nextRelease(rig, releases), rig.environment, (d) => {
-    const h = d.hosts.find((x) => x.host === point.host)
-    if (h?.step === point.step && h.state === 'running') {
-      killedAt = `${h.host} ${h.step}`
-      return true
-    }
-    return false
+    const h = d.hosts.find((x) => x.state === 'running' && keys.includes(`${x.host} ${x.step}`))
+    if (h) killedAt = `${h.host} ${h.step}`
+    return h !== undefined
   }).then((d) => {
     if (killedAt === '') killedAt = `${point.step === 'end' ? 'at' : 'after'} the end (${d.status})`
   })
@@ -186,8 +190,10 @@ export function spreadPoints(
   random: () => number = Math.random
 ): KillPoint[] {
   return Array.from({ length: count }, (_, i) => {
-    const s = steps[Math.floor((i * steps.length) / count)] ?? steps[0]
+    const at = Math.floor((i * steps.length) / count)
+    const s = steps[at]
     if (!s) throw new Error('the probe deployment showed no step')
-    return { ...s, delayMs: Math.floor(random() * 60) }
+    const orLater = steps.slice(at + 1).map((x) => `${x.host} ${x.step}`)
+    return { ...s, orLater, delayMs: Math.floor(random() * 60) }
   })
 }
