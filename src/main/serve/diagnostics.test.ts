@@ -45,6 +45,7 @@ describe('GET /api/diagnostics', () => {
     }
     expect(gc.value.collected).toBe(typeof (globalThis as { gc?: unknown }).gc === 'function')
     expect(Object.keys(gc.value.resources).length).toBeGreaterThan(0)
+    expect(gc.value.eventStreams).toBe(0)
 
     expect((await get('/api/diagnostics')).status).toBe(401)
     expect((await get('/api/diagnostics', 'wrong')).status).toBe(401)
@@ -54,5 +55,23 @@ describe('GET /api/diagnostics', () => {
       headers: { authorization: `Bearer ${server.token}` }
     })
     expect(post.status).toBe(405)
+  })
+
+  it('counts the event-stream clients it holds: one that left is forgotten', async () => {
+    const streams = async (): Promise<number> =>
+      ((await (await get('/api/diagnostics', server.token)).json()) as { value: Diagnostics }).value
+        .eventStreams
+    const client = await fetch(
+      `http://127.0.0.1:${server.port}/api/events?token=${encodeURIComponent(server.token)}`
+    )
+    expect(client.status).toBe(200)
+    expect(await streams()).toBe(1)
+    await client.body?.cancel()
+    let left = 1
+    for (let i = 0; i < 50 && left > 0; i++) {
+      await new Promise((r) => setTimeout(r, 50))
+      left = await streams()
+    }
+    expect(left).toBe(0)
   })
 })

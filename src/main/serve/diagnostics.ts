@@ -14,11 +14,13 @@ export interface Diagnostics {
   readonly collected: boolean
   /** Node's count of live handles and requests by kind (sockets, timers, file watchers, …). */
   readonly resources: Readonly<Record<string, number>>
+  /** Event-stream clients connected now (one that left must be forgotten). */
+  readonly eventStreams: number
   readonly uptimeSeconds: number
 }
 
 /** Reads this process's memory and resources; `collect` runs a GC first when node allows it. */
-export function readDiagnostics(collect: boolean): Diagnostics {
+export function readDiagnostics(collect: boolean, eventStreams: number): Diagnostics {
   const gc = (globalThis as { gc?: () => void }).gc
   const collected = collect && typeof gc === 'function'
   if (collected) gc()
@@ -34,6 +36,7 @@ export function readDiagnostics(collect: boolean): Diagnostics {
     arrayBuffersBytes: memory.arrayBuffers,
     collected,
     resources,
+    eventStreams,
     uptimeSeconds: Math.round(process.uptime())
   }
 }

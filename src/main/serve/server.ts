@@ -184,7 +184,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
           message: 'Diagnostics are not for viewers'
         })
       }
-      sendResult(res, 200, { ok: true, value: readDiagnostics(url.searchParams.get('gc') === '1') })
+      sendResult(res, 200, {
+        ok: true,
+        value: readDiagnostics(url.searchParams.get('gc') === '1', streams.size)
+      })
       return
     }
     const prefix = '/api/invoke/'

@@ -30,6 +30,8 @@ export interface SoakSnapshot {
   readonly hostProcesses: readonly string[]
   /** Node's live handles and requests in serve (sockets, timers, watchers, child processes). */
   readonly resources: number
+  /** Event-stream clients serve holds. */
+  readonly eventStreams: number
 }
 
 /** What the soak did and measured. */
@@ -51,6 +53,7 @@ interface DiagnosticsReading {
   readonly heapUsedBytes: number
   readonly collected: boolean
   readonly resources: Readonly<Record<string, number>>
+  readonly eventStreams: number
 }
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
@@ -135,7 +138,7 @@ export function format(s: SoakSnapshot): string {
   return (
     `rss ${(s.rssKb / 1024).toFixed(1)} MB, heap ${(s.heapUsedKb / 1024).toFixed(1)} MB, ` +
     `fds ${s.fds}, child processes ${s.children.length}, host processes ${s.hostProcesses.length}, ` +
-    `node handles ${s.resources}`
+    `node handles ${s.resources}, event-stream clients ${s.eventStreams}`
   )
 }
 
@@ -150,7 +153,8 @@ export interface SoakLimit {
 
 /**
  * What must be back at baseline: heap +20% or +8 MB, RSS +30% or +40 MB (whichever is larger),
- * fds +4, node handles +4, no more child or local-host processes than at the start.
+ * fds +4, node handles +4, no more event-stream clients held, child or local-host processes
+ * than at the start.
  */
 export function soakLimits(r: Pick<SoakResult, 'baseline' | 'end'>): SoakLimit[] {
   const mb = (kb: number) => kb / 1024
@@ -173,6 +177,7 @@ export function soakLimits(r: Pick<SoakResult, 'baseline' | 'end'>): SoakLimit[]
     grow('rss', mb(r.baseline.rssKb), mb(r.end.rssKb), 0.3, 40),
     same('fds', (s) => s.fds, 4),
     same('node handles', (s) => s.resources, 4),
+    same('event-stream clients held', (s) => s.eventStreams, 0),
     same('child processes', (s) => s.children.length, 0),
     same('local-host processes', (s) => s.hostProcesses.length, 0)
   ]
@@ -192,7 +197,8 @@ async function measure(rig: ServeRig, at: ServeAddress, marker: string): Promise
     fds: sample.fds,
     children: sample.descendants,
     hostProcesses: processesMarked(MARKER, marker).filter((p) => !p.startsWith(`${pid} `)),
-    resources: Object.values(body.value.resources).reduce((a, b) => a + b, 0)
+    resources: Object.values(body.value.resources).reduce((a, b) => a + b, 0),
+    eventStreams: body.value.eventStreams
   }
 }
 
