@@ -7,6 +7,7 @@ import type { PullCommit } from '../../../shared/pull-request-models'
 import { ExpectedError } from '../errors'
 import { findTickets, readBranchRefs, runGit, type BranchRef } from '../git'
 import { isSha } from '../git/refs'
+import { unknownIdentity } from '../team-state/git-write'
 
 /** Most commits read for one pull request. */
 export const MAX_PULL_COMMITS = 500
@@ -207,10 +208,7 @@ export async function commitTree(
   if (out.exitCode !== 0 || !isSha(sha)) {
     const reason = out.stderr.trim().split('\n')[0] ?? 'git commit-tree failed'
     if (/tell me who you are|user\.name|user\.email|identity/i.test(out.stderr)) {
-      throw new ExpectedError(
-        'bad-config',
-        'Git does not know who you are: set it with git config user.name "Your Name" and git config user.email you@example.com'
-      )
+      throw unknownIdentity(repo)
     }
     throw new ExpectedError('git-failed', `could not write the merge commit: ${reason}`)
   }

@@ -55,6 +55,15 @@ export async function updateRefsAtomically(
   })
 }
 
+/** The error for a repository where git has no identity: which one, and how to set it. */
+export function unknownIdentity(repo: string): ExpectedError {
+  return new ExpectedError(
+    'bad-config',
+    `Git does not know who you are in ${repo}, and Slipway records who did what: run git config --global user.name "Your Name" and git config --global user.email you@example.com in a terminal (or, for this repository only, git -C "${repo}" config user.name "Your Name" and git -C "${repo}" config user.email you@example.com), then try again.`,
+    { repo }
+  )
+}
+
 /**
  * The git identity operations are written as (`user.name` / `user.email`, or the GIT_AUTHOR_*
  * environment), by `git var GIT_AUTHOR_IDENT`. Without one, an error that says how to set it.
@@ -63,11 +72,7 @@ export async function readIdentity(repo: string): Promise<OpAuthor> {
   const out = await runGit(repo, ['var', 'GIT_AUTHOR_IDENT'], { okExitCodes: [0, 128] })
   const m = /^(.*) <([^>]*)> \d+ [+-]\d{4}$/.exec(out.stdout.trim())
   if (out.exitCode !== 0 || !m || !m[1]) {
-    throw new ExpectedError(
-      'bad-config',
-      'Git does not know who you are: set it with git config user.name "Your Name" and git config user.email you@example.com',
-      { repo }
-    )
+    throw unknownIdentity(repo)
   }
   return { name: m[1], email: m[2] ?? '' }
 }
