@@ -174,6 +174,6 @@ describe('TeamStateStore', { timeout: 180_000 }, () => {
     const store = await TeamStateStore.open(a)
     await expect(
       store.append({ path: 'tickets/t', type: 'ticket.create', data: {}, mode: 'create' })
-    ).rejects.toThrow(/git config user.name/)
+    ).rejects.toThrow(/git config --global user.name "Your Name"/)
   })
 })
