@@ -92,7 +92,7 @@ environments:
   test('staging → Promote… → what ships → request → Ben approves from his clone → deploy', async ({
     page
   }) => {
-    test.setTimeout(300_000)
+    test.setTimeout(420_000)
     await page.goto(host.url)
     const production = page.getByTestId('lane-env-production')
     await expect(production.getByTestId('promote-production')).toBeDisabled()
@@ -207,6 +207,33 @@ environments:
     )
     expect(approve.status, approve.stderr).toBe(0)
     expect(approve.stdout).toContain('Approved.')
+
+    // Ben's own board: Withdraw is Ana's alone, and his approval counts already; both say so.
+    const benHost = await startServe(benPath)
+    try {
+      const benPage = await page.context().newPage()
+      await benPage.goto(benHost.url)
+      const benLane = benPage.getByTestId('lane-env-production')
+      await expect(benLane.getByTestId('promotion-production')).toContainText(
+        'approved, ready to deploy',
+        { timeout: 60_000 }
+      )
+      await benLane.getByTestId('promotion-production').click()
+      const benDialog = benPage.getByTestId('promote-dialog')
+      await expect(benDialog.getByTestId('promote-withdraw')).toBeDisabled({ timeout: 30_000 })
+      await expect(benDialog.getByTestId('promote-withdraw-why')).toHaveText(
+        'Only Ana Lima <ana@example.com>, who requested this promotion, can withdraw it (you are ben@example.com).'
+      )
+      await expect(benDialog.getByTestId('promote-approve')).toBeDisabled()
+      await expect(benDialog.getByTestId('promote-approve-why')).toHaveText(
+        'You approved this promotion already; it counts toward the 1 required.'
+      )
+      await shoot(benPage, 'issue-9-promote-others-view')
+      await expectNoSeriousAxeViolation(benPage)
+      await benPage.close()
+    } finally {
+      await benHost.stop()
+    }
 
     // Ana syncs: the approval arrives and the deploy button opens.
     await page.keyboard.press('Escape')
