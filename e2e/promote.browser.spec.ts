@@ -140,8 +140,10 @@ environments:
     )
     // Ana's own approval is refused, saying why.
     await dialog.getByTestId('promote-approve').click()
+    // Approve syncs first: under load the refusal takes more than the default 5 s.
     await expect(dialog.getByTestId('promote-error')).toHaveText(
-      'ana@example.com requested this promotion; the approval must come from someone else'
+      'ana@example.com requested this promotion; the approval must come from someone else',
+      { timeout: 60_000 }
     )
     await shoot(page, 'issue-9-promote-pending')
 
