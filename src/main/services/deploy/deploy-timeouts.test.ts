@@ -28,11 +28,14 @@ describe.skipIf(skip !== null)('deploy timeouts with a peer that never answers',
   const sockets: Socket[] = []
 
   beforeAll(async () => {
-    ;[fleet, scratch, appPort] = await Promise.all([
+    ;[fleet, scratch] = await Promise.all([
       startSshFleet(2, { firstAddress: 105, deployPath: '/srv/slipway-timeouts-test/app' }),
-      mkdtemp(join(tmpdir(), 'slipway-deploy-timeouts-')),
-      freePort()
+      mkdtemp(join(tmpdir(), 'slipway-deploy-timeouts-'))
     ])
+    // The app listens on each host's address: never on a port one of their sshd already has
+    // (a health check would read an SSH banner: HPE_INVALID_CONSTANT).
+    appPort = await freePort()
+    while (fleet.hosts.some((h) => h.port === appPort)) appPort = await freePort()
     r1 = await makeTestRelease(scratch, testReleaseId(1))
     r2 = await makeTestRelease(scratch, testReleaseId(2))
     // Accepts every connection, reads the request, never answers.
