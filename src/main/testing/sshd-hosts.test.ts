@@ -112,6 +112,8 @@ describe.skipIf(unavailable !== null)(`sshd test fleet ${unavailable ?? ''}`, ()
     const r = await ssh(fleet, 1, 'nohup sleep 600 >/dev/null 2>&1 < /dev/null & echo $!')
     const local = host.localPid(Number(r.stdout.trim()))
     expect(local).not.toBeNull()
+    // `$!` names nohup's process, which becomes sleep once it has exec'd (under load, later).
+    await until(() => readProcess(local as number)?.command === 'sleep 600', 5_000)
     expect(readProcess(local as number)?.command).toBe('sleep 600')
     expect(host.processes().map((p) => p.pid)).toContain(local)
     expect(host.processes().filter((p) => p.command.startsWith('sshd:'))).not.toEqual([])
