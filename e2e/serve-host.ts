@@ -23,14 +23,22 @@ const CLI = resolve('out/main/cli.js')
  */
 export async function startServe(
   workspace?: string,
-  options: { readonly viewer?: boolean; readonly trust?: boolean } = {}
+  options: {
+    readonly viewer?: boolean
+    readonly trust?: boolean
+    /** Variables set (or, when '', emptied) for the serve process only. */
+    readonly env?: Readonly<Record<string, string>>
+  } = {}
 ): Promise<ServeHost> {
   const dataDir = mkdtempSync(join(tmpdir(), 'slipway-e2e-'))
   const args = [CLI, 'serve', '--port', '0', '--data-dir', dataDir]
   if (workspace) args.push('--workspace', workspace)
   if (options.viewer) args.push('--viewer')
   if (workspace && options.trust !== false) args.push('--trust')
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(options.env ? { env: { ...process.env, ...options.env } } : {})
+  })
   const [url, viewerUrl] = await waitForUrl(child, options.viewer ? 2 : 1)
   const parsed = new URL(url)
   return {

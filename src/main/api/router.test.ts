@@ -109,7 +109,9 @@ describe('router', () => {
     try {
       const error = expectError(await router.invoke('workspace.open', { path: plain }))
       expect(error.code).toBe('not-a-repository')
-      expect(error.message).toContain(plain)
+      expect(error.message).toBe(
+        `${plain} is not a git repository: pick the repository's root folder, or run git init there`
+      )
       const missing = expectError(
         await router.invoke('workspace.open', { path: join(plain, 'nope') })
       )

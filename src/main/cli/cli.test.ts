@@ -86,7 +86,9 @@ describe('slipway CLI (real process)', () => {
       const r = run('branches', '--workspace', plain)
       expect(r.code).toBe(1)
       expect(r.stdout).toBe('')
-      expect(r.stderr).toBe(`slipway: ${plain} is not a git repository\n`)
+      expect(r.stderr).toBe(
+        `slipway: ${plain} is not a git repository: pick the repository's root folder, or run git init there\n`
+      )
     } finally {
       await removeDir(plain)
     }

@@ -20,7 +20,11 @@ export async function resolveRepoRoot(path: string): Promise<string> {
     throw new ExpectedError('not-a-repository', notOwnedMessage(at), { path: abs })
   }
   if (out.exitCode !== 0 || !top) {
-    throw new ExpectedError('not-a-repository', `${abs} is not a git repository`, { path: abs })
+    throw new ExpectedError(
+      'not-a-repository',
+      `${abs} is not a git repository: pick the repository's root folder, or run git init there`,
+      { path: abs }
+    )
   }
   return top
 }

@@ -2,6 +2,7 @@ import type { Duplex } from 'node:stream'
 import { Client, type AnyAuthMethod } from 'ssh2'
 import { timeoutText } from '../../../shared/timeouts'
 import { ExpectedError } from '../errors'
+import { keysRefusedMessage, noIdentityMessage, socketFailureMessage } from './connect-advice'
 import { passphraseRequired } from './needs-user'
 import type { CredentialStore } from './credentials'
 import type { HostTrustStore, KnownHostsFiles } from './host-trust-store'
@@ -58,11 +59,10 @@ export async function openSshClient(
         keyFiles: locked
       })
     }
-    throw new ExpectedError(
-      'unreachable',
-      `no SSH identity for ${where}: no ssh-agent and no key file found`,
-      details
-    )
+    throw new ExpectedError('unreachable', noIdentityMessage(endpoint), {
+      ...details,
+      reason: 'no-identity'
+    })
   }
   const auth: AnyAuthMethod[] = usable.map((id) =>
     id.kind === 'agent'
@@ -101,11 +101,12 @@ export async function openSshClient(
             )
           )
         }
+        const tried = usable.map((u) => (u.kind === 'agent' ? 'ssh-agent' : u.keyFile))
         return reject(
-          new ExpectedError('unreachable', `${where} refused every SSH key offered`, {
+          new ExpectedError('unreachable', keysRefusedMessage(endpoint, tried), {
             ...details,
             reason: 'authentication',
-            tried: usable.map((u) => (u.kind === 'agent' ? 'ssh-agent' : u.keyFile))
+            tried
           })
         )
       }
@@ -119,7 +120,7 @@ export async function openSshClient(
         )
       }
       reject(
-        new ExpectedError('unreachable', `cannot reach ${where}: ${err.message}`, {
+        new ExpectedError('unreachable', socketFailureMessage(endpoint, err.code, err.message), {
           ...details,
           reason: err.code ?? err.level ?? 'error'
         })

@@ -51,7 +51,10 @@ function forward(client: Client, via: SshEndpoint, to: SshEndpoint): Promise<Dup
         reject(
           new ExpectedError(
             'unreachable',
-            `jump host ${via.hostName} cannot reach ${to.hostName}:${to.port}: ${err.message}`,
+            `jump host ${via.hostName} cannot reach ${to.hostName}:${to.port}: ${err.message}` +
+              (/refused/i.test(err.message)
+                ? `. Is sshd running on ${to.hostName}:${to.port}?`
+                : ''),
             { host: to.hostName, port: to.port, jump: via.hostName }
           )
         )

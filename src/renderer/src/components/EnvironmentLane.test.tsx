@@ -172,6 +172,64 @@ describe('EnvironmentLane', () => {
     expect(screen.queryByTestId('rollback-dialog')).toBeNull()
   })
 
+  it('Check host keys… on an unreachable host says it is unreachable and what to check', async () => {
+    const refused =
+      'cannot reach deploy@10.0.0.7:2222: connection refused. Is sshd running on 10.0.0.7:2222?'
+    const client = createFakeClient({
+      'environments.status': () => ({
+        environment: 'production',
+        hosts: [
+          host('app-1', { reachable: false, error: refused, release: null, previous: null }),
+          host('app-2')
+        ],
+        drift: false,
+        badReleases: [],
+        readAt: new Date(NOW - 3_000).toISOString()
+      }),
+      'hosts.scan': () => [
+        {
+          host: 'app-1',
+          address: '10.0.0.7',
+          port: 2222,
+          state: 'unreachable' as const,
+          keyType: null,
+          key: null,
+          fingerprint: null,
+          message: refused
+        },
+        {
+          host: 'app-2',
+          address: 'app2.internal',
+          port: 22,
+          state: 'trusted' as const,
+          keyType: null,
+          key: null,
+          fingerprint: null,
+          message: 'host key trusted'
+        }
+      ]
+    })
+    const stores = createStores(client)
+    render(
+      <StoresContext.Provider value={stores}>
+        <EnvironmentLane environment={env} now={NOW} />
+        <DeployOverlay />
+      </StoresContext.Provider>
+    )
+    const lane = screen.getByTestId('lane-env-production')
+    fireEvent.click(await within(lane).findByTestId('check-keys-production'))
+    const note = await within(lane).findByTestId('key-check-production')
+    await within(note).findByText(/app-1 is unreachable/)
+    expect(note.getAttribute('role')).toBe('status')
+    const lines = [...note.querySelectorAll('.key-check-line')].map((l) => l.textContent?.trim())
+    expect(lines).toEqual([
+      `app-1 is unreachable, so its host key was not checked: ${refused}`,
+      'app-2: host key trusted'
+    ])
+    expect(note.querySelector('[data-state="unreachable"] svg')).not.toBeNull()
+    expect(stores.deploy.getState().prompt).toBeNull()
+  })
+
   it('re-reads the hosts every 30 s while the page is visible, none while hidden, at once on return', async () => {
     vi.useFakeTimers()
     let state: DocumentVisibilityState = 'visible'

@@ -6,6 +6,7 @@ import { useVisibleInterval } from '../lib/use-visible-interval'
 import { useStores } from '../stores/hooks'
 import { useDeploy, useHistory } from '../stores/use-deploy'
 import { HostRow } from './HostRow'
+import { HostKeyCheckNote } from './HostKeyCheckNote'
 import { DEPLOYMENT_STATUS_TEXT } from '../lib/deploy-labels'
 import { ArrowUpFromLine, History, RefreshCw, Rocket, Undo2 } from 'lucide-react'
 import { Outcome, When } from './HistoryDialog'
@@ -97,6 +98,7 @@ export function EnvironmentLane({
   const readAgo = status ? now - Date.parse(status.readAt) : null
   const stale = readAgo !== null && readAgo > STALE_READING_MS
   const hasSsh = environment.hosts.some((h) => !('local' in h))
+  const someUnreachable = status?.hosts.some((h) => !h.reachable) ?? false
   const canRollBack = status?.hosts.some((h) => h.previous !== null) ?? false
   return (
     <section className="lane lane-env" data-testid={`lane-env-${name}`} aria-labelledby={titleId}>
@@ -234,7 +236,7 @@ export function EnvironmentLane({
         </p>
       )}
       {reading?.error && <p className="env-warning">{reading.error.message}</p>}
-      {hasSsh && status?.hosts.some((h) => !h.reachable) && (
+      {hasSsh && someUnreachable && (
         <button
           type="button"
           className="link-button env-running"
@@ -243,6 +245,9 @@ export function EnvironmentLane({
         >
           Check host keys…
         </button>
+      )}
+      {hasSsh && reading?.keyCheck && (someUnreachable || reading.keyCheck.state !== 'done') && (
+        <HostKeyCheckNote environment={name} check={reading.keyCheck} />
       )}
       <ul className="host-list" aria-label={`Hosts of ${name}`}>
         {status

@@ -5,6 +5,7 @@ import { browserNotifier, type Notifier } from '../lib/notify'
 import type { UiError } from './workspace-store'
 import { DEPLOYMENT_STATUS_TEXT } from '../lib/deploy-labels'
 import { promptFor, type DeployPrompt } from './deploy-prompt'
+import type { HostKeyCheck } from './host-key-check'
 
 export { promptFor, type DeployPrompt }
 
@@ -13,6 +14,8 @@ export interface EnvironmentReading {
   readonly status: EnvironmentStatus | null
   readonly loading: boolean
   readonly error: UiError | null
+  /** What "Check host keys…" last found on its hosts (absent until asked). */
+  readonly keyCheck?: HostKeyCheck
 }
 
 /** Which dialog of the deploy domain is open. */
@@ -295,9 +298,11 @@ export function createDeployStore(
       async checkHostKeys(environment) {
         const check = async (): Promise<boolean> => {
           set({ pending: 'trust', error: null })
+          setReading(environment, { keyCheck: { state: 'checking', hosts: [], error: null } })
           try {
             const scans = await client.call('hosts.scan', { environment })
             set({ pending: null })
+            setReading(environment, { keyCheck: { state: 'done', hosts: scans, error: null } })
             const changed = scans.find((s) => s.state === 'changed')
             const unknown = scans.find((s) => s.state === 'unknown')
             const asked = changed ?? unknown
@@ -318,19 +323,12 @@ export function createDeployStore(
               return false
             }
             if (retry === check) retry = null
-            const unreachable = scans.filter((s) => s.state === 'unreachable')
-            if (unreachable.length > 0) {
-              set({
-                error: {
-                  code: 'unreachable',
-                  message: unreachable.map((s) => `${s.host}: ${s.message}`).join('; ')
-                }
-              })
-            }
             void get().loadStatus(environment)
             return true
           } catch (error) {
-            set({ pending: null, error: describeError(error) })
+            const failure = describeError(error)
+            set({ pending: null })
+            setReading(environment, { keyCheck: { state: 'failed', hosts: [], error: failure } })
             return false
           }
         }
