@@ -148,6 +148,18 @@ export const VIEWS: readonly View[] = [
     }
   },
   {
+    name: 'overview',
+    async open(page, host) {
+      await board(page, host)
+      await page.keyboard.press('o')
+      const view = page.getByTestId('overview-view')
+      await expect(view).toBeVisible()
+      await expect(view.getByTestId('overview-summary')).not.toHaveText(/Reading/, {
+        timeout: 30_000
+      })
+    }
+  },
+  {
     name: 'picker',
     async open(page, host) {
       await board(page, host)

@@ -6,16 +6,19 @@ import { SyncIndicator } from './SyncIndicator'
 import { useStores } from '../stores/hooks'
 import { useNow } from '../lib/use-now'
 import { useStore } from 'zustand'
-import { FolderOpen, Presentation, ScrollText, Share2 } from 'lucide-react'
+import { FolderOpen, Presentation, ScrollText, Share2, TableProperties } from 'lucide-react'
 import { ShareDialog } from './ShareDialog'
 
 /** The workspace header: name, path, main branch, config source, and what needs attention. */
 export function Header({
   workspace,
-  onPresent
+  onPresent,
+  onOverview
 }: {
   readonly workspace: Workspace
   readonly onPresent: () => void
+  /** Opens the environment × release overview. */
+  readonly onOverview: () => void
 }): React.JSX.Element {
   const showPicker = useWorkspace((s) => s.showPicker)
   const writeStarterConfig = useWorkspace((s) => s.writeStarterConfig)
@@ -59,6 +62,16 @@ export function Header({
         <SyncIndicator now={now} />
         {/* One group that wraps onto a second row when the window is narrow (1280 px). */}
         <div className="header-actions">
+          <button
+            type="button"
+            data-testid="open-overview"
+            onClick={onOverview}
+            title="Which release is on which environment, with drift and health (O)"
+            aria-keyshortcuts="o"
+          >
+            <TableProperties size={14} aria-hidden="true" />
+            Overview
+          </button>
           <button
             type="button"
             data-testid="open-tickets"

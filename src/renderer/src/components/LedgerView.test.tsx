@@ -97,7 +97,11 @@ function setup(client: FakeClient): Stores {
   })
   render(
     <StoresContext.Provider value={stores}>
-      <Header workspace={stores.workspace.getState().workspace!} onPresent={() => undefined} />
+      <Header
+        workspace={stores.workspace.getState().workspace!}
+        onPresent={() => undefined}
+        onOverview={() => undefined}
+      />
       <LedgerView now={NOW} />
     </StoresContext.Provider>
   )

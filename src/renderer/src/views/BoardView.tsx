@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react'
+import { useCallback, useEffect, useRef, useState } from 'react'
 import type { Workspace } from '../../../shared'
 import { BRANCH_CARD_HEIGHT } from '../components/BranchCard'
 import { BranchDrawer } from '../components/BranchDrawer'
@@ -11,6 +11,7 @@ import { LedgerView } from '../components/LedgerView'
 import { LeftoversBanner } from '../components/LeftoversBanner'
 import { MainLane } from '../components/MainLane'
 import { OpenPullDialog } from '../components/OpenPullDialog'
+import { OverviewView } from '../components/OverviewView'
 import { PullRequestView } from '../components/PullRequestView'
 import { TicketDialog } from '../components/TicketDialog'
 import { TicketsView } from '../components/TicketsView'
@@ -34,7 +35,8 @@ function isTypingTarget(target: EventTarget | null): boolean {
 
 /**
  * The release board for an open workspace: header, four lanes and the branch drawer; `p` (or
- * the header's Present) asks for presentation mode.
+ * the header's Present) asks for presentation mode, `o` (or the header's Overview) opens the
+ * environment × release overview.
  */
 export function BoardView({
   workspace,
@@ -50,6 +52,8 @@ export function BoardView({
   const selected = useBranches((s) => s.selected)
   const commits = useBranches((s) => s.commits)
   const now = useNow()
+  const [overviewOpen, setOverviewOpen] = useState(false)
+  const showOverview = useCallback(() => setOverviewOpen(true), [])
   const filterRef = useRef<HTMLInputElement>(null)
   const listRef = useRef<HTMLDivElement>(null)
 
@@ -72,6 +76,11 @@ export function BoardView({
           if (typing || document.querySelector('[role="dialog"]')) return
           e.preventDefault()
           onPresent()
+          return
+        case 'o':
+          if (typing || document.querySelector('[role="dialog"]')) return
+          e.preventDefault()
+          showOverview()
           return
         case '/':
           if (typing) return
@@ -124,7 +133,7 @@ export function BoardView({
     }
     document.addEventListener('keydown', onKeyDown)
     return () => document.removeEventListener('keydown', onKeyDown)
-  }, [store, onPresent])
+  }, [store, onPresent, showOverview])
 
   const drawerBranch =
     drawerOpen && selected ? (listing?.branches.find((b) => b.name === selected) ?? null) : null
@@ -137,7 +146,7 @@ export function BoardView({
 
   return (
     <div className="app">
-      <Header workspace={workspace} onPresent={onPresent} />
+      <Header workspace={workspace} onPresent={onPresent} onOverview={showOverview} />
       <LeftoversBanner />
       <div className={drawerBranch ? 'board-area with-drawer' : 'board-area'}>
         <main className="board" data-testid="board" aria-label="Release board">
@@ -177,6 +186,7 @@ export function BoardView({
       <DeployOverlay />
       <TicketsView now={now} />
       <LedgerView now={now} />
+      {overviewOpen && <OverviewView now={now} onClose={() => setOverviewOpen(false)} />}
       <OpenPullDialog />
       <PullRequestView isDemo={workspace.isDemo} now={now} />
       <PromoteDialog />
