@@ -25,7 +25,7 @@ async function ended(host: ServeHost, id: string): Promise<string> {
 async function tabTo(page: Page, testId: string): Promise<void> {
   for (let i = 0; i < 40; i++) {
     await page.keyboard.press('Tab')
-    const at = await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))
+    const at = await page.evaluate('document.activeElement?.getAttribute("data-testid")')
     if (at === testId) return
   }
   throw new Error(`Tab never reached ${testId}`)
