@@ -74,6 +74,11 @@ test.describe('deploying the demo from the board (serve mode)', () => {
     await waitForEnd(page, 'succeeded')
     await expect(progress.getByTestId('progress-staging-1')).toHaveAttribute('data-state', 'done')
     await expect(progress.getByTestId('deploy-log')).toContainText(first)
+    // The deployment's log has the same tools as a test log: search it by keyboard.
+    await progress.getByTestId('log-search').focus()
+    await page.keyboard.type('STAGING-1')
+    await expect(progress.getByTestId('log-status')).toHaveText(/^Match 1 of \d+, line \d+$/)
+    await expect(progress.getByTestId('log-hit-current')).toHaveText('staging-1')
     await page.screenshot({ path: 'e2e/screenshots/deploy-progress.png' })
     await page.getByTestId('deploy-close').click()
 

@@ -7,6 +7,7 @@ import {
 } from './branch-env-models'
 import { SafeName } from './config-schema'
 import { defineMethods, EmptyRequest as Empty } from './contract-method'
+import { LogQuerySchema, LogSearchResultSchema } from './log-search'
 
 const EnvId = z.string().min(1, 'an id is required').max(100)
 
@@ -67,6 +68,12 @@ export const branchEnvMethods = defineMethods({
       })
       .strict(),
     response: z.object({ text: z.string(), totalBytes: z.number().int() }),
+    effect: 'read'
+  },
+  /** Searches one environment's whole log: the first matches with their lines and offsets. */
+  'branchEnvs.logSearch': {
+    request: z.object({ id: EnvId, query: LogQuerySchema }).strict(),
+    response: LogSearchResultSchema,
     effect: 'read'
   },
   /** Processes a Slipway that was killed left running (found from its state file). */

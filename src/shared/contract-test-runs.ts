@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { defineMethods, EmptyRequest as Empty } from './contract-method'
+import { LogQuerySchema, LogSearchResultSchema } from './log-search'
 import {
   BranchTestStateSchema,
   TestQueueSchema,
@@ -89,6 +90,15 @@ export const testMethods = defineMethods({
       })
       .strict(),
     response: z.object({ text: z.string(), totalBytes: z.number().int() }),
+    effect: 'read'
+  },
+  /**
+   * Searches a run's whole stored log (the viewer holds only a window of it): the first
+   * matches in log order, each with its line number and the byte offset of its line.
+   */
+  'tests.logSearch': {
+    request: z.object({ id: RunId, query: LogQuerySchema }).strict(),
+    response: LogSearchResultSchema,
     effect: 'read'
   }
 })

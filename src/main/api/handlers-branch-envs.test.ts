@@ -61,6 +61,18 @@ describe('branch environments through the router', () => {
     expect(health?.status).toBe('ok')
     // The live log reached the client as events.
     expect(events.join('')).toContain(`listening on http://127.0.0.1:${env.port}`)
+    // The stored log is searched as a whole; the hit's offset is where its line starts.
+    const query = { kind: 'text', text: `LISTENING ON http://127.0.0.1:${env.port}` } as const
+    const found = value(await router.call('branchEnvs.logSearch', { id: env.id, query }))
+    expect(found.total).toBeGreaterThanOrEqual(1)
+    const at = value(
+      await router.call('branchEnvs.log', {
+        id: env.id,
+        offset: found.hits[0]!.offset,
+        length: 200
+      })
+    )
+    expect(at.text.split('\n')[0]).toContain(`listening on http://127.0.0.1:${env.port}`)
     // The demo's app runs in a worktree inside the data folder, never in the demo's checkout.
     const running = processesUnder(dataDir)
     expect(running.some((p) => p.includes('node server.js'))).toBe(true)

@@ -95,6 +95,7 @@ export function createBranchEnvDomain(ctx: HandlerContext, deploy: DeployDomain)
     'branchEnvs.update': async ({ id }) => (await trusted()).update(id),
     'branchEnvs.log': async ({ id, offset, length }) =>
       (await service()).readLog(id, offset, length),
+    'branchEnvs.logSearch': async ({ id, query }) => (await service()).searchLog(id, query),
     'branchEnvs.leftovers': async () => (await service()).leftovers(),
     'branchEnvs.cleanLeftovers': async () => ({
       ended: await (await service()).cleanLeftovers()

@@ -118,6 +118,27 @@ describe('tests handlers through the router, on a real repository', () => {
     const tail = value(await router.call('tests.log', { id: done.id, offset: 5, length: 10 }))
     expect(tail.text).toBe(Buffer.from(whole.text).subarray(5, 15).toString())
 
+    // The whole stored log is searched; a hit's offset is where its line starts in the file.
+    const found = value(
+      await router.call('tests.logSearch', {
+        id: done.id,
+        query: { kind: 'text', text: 'VERDICT' }
+      })
+    )
+    expect(found.total).toBe(1)
+    const [hit] = found.hits
+    const lines = whole.text.split('\n')
+    expect(hit).toMatchObject({ line: lines.findIndex((l) => l.includes('verdict is fail')) })
+    const at = value(
+      await router.call('tests.log', { id: done.id, offset: hit!.offset, length: 20 })
+    )
+    expect(at.text.startsWith('verdict is fail')).toBe(true)
+    const refused = await router.invoke('tests.logSearch', {
+      id: done.id,
+      query: { kind: 'text', text: 'x'.repeat(201) }
+    })
+    expect(refused).toMatchObject({ ok: false, error: { code: 'bad-request' } })
+
     const runs = value(await router.call('tests.runs', { branch: FAILING_BRANCH }))
     expect(runs.find((r) => r.id === done.id)?.status).toBe('failed')
     expect(runs.filter((r) => r.kind === 'tip').length).toBeGreaterThanOrEqual(2)

@@ -111,7 +111,8 @@ export function createTestDomain(ctx: HandlerContext): TestDomain {
       ;(await service()).setFocus(branch)
       return null
     },
-    'tests.log': async ({ id, offset, length }) => (await service()).readLog(id, offset, length)
+    'tests.log': async ({ id, offset, length }) => (await service()).readLog(id, offset, length),
+    'tests.logSearch': async ({ id, query }) => (await service()).searchLog(id, query)
   }
 
   return {

@@ -22,7 +22,7 @@ type ViewerRead = {
 /**
  * The methods a viewer may call: reads the board and presentation mode need. A `change`
  * method cannot be listed (the type admits reads only); any method not listed, including
- * every one added later, is refused. Left out on purpose: `tests.log` (logs may hold
+ * every one added later, is refused. Left out on purpose: `tests.log` and `tests.logSearch` (logs may hold
  * secrets), `hosts.scan` (connects to hosts, the host-key question), `workspace.recent`
  * (other folders on this machine), `pullRequests.diff` / `.files` (source code).
  */

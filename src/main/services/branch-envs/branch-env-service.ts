@@ -8,6 +8,7 @@ import type {
   BranchEnvTarget
 } from '../../../shared/branch-env-models'
 import type { BranchEnvironmentsConfig } from '../../../shared/config-schema'
+import type { LogQuery, LogSearchResult } from '../../../shared/log-search'
 import { ExpectedError } from '../errors'
 import { readBranchRefs, runGit } from '../git'
 import type { ErrorLog } from '../log'
@@ -15,6 +16,7 @@ import { PRIVATE_DIR } from '../private-files'
 import {
   readLogSlice,
   RunLog,
+  searchLogFile,
   SetupCache,
   signalGroup,
   WorktreePool,
@@ -199,6 +201,11 @@ export class BranchEnvService {
     length: number
   ): Promise<{ text: string; totalBytes: number }> {
     return readLogSlice(this.get(id).logPath, offset, length)
+  }
+
+  /** Searches one environment's whole log (not only what a viewer holds). */
+  async searchLog(id: string, query: LogQuery): Promise<LogSearchResult> {
+    return searchLogFile(this.get(id).logPath, query)
   }
 
   /** Live groups left by Slipway processes that are gone (read again now). */

@@ -35,3 +35,4 @@ export {
 export { WorktreePool, KEPT_SETUP_DIRS, type Worktree } from './worktree-pool'
 export { SetupCache, setupKey, LOCKFILES, SETUP_CACHE_ENTRIES } from './setup-cache'
 export { readLogSlice, RunLog, LOG_FLUSH_MS, MAX_LOG_SLICE, type LogChunk } from './run-log'
+export { searchLogFile, MAX_SEARCH_BYTES } from './log-search'

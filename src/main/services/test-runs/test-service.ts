@@ -9,6 +9,7 @@ import {
   type TestRunStatus,
   type TestTargetKind
 } from '../../../shared/test-models'
+import type { LogQuery, LogSearchResult } from '../../../shared/log-search'
 import { fetchTimeoutMs } from '../../../shared/timeouts'
 import { ExpectedError } from '../errors'
 import { readBranchRefs, type BranchRef } from '../git'
@@ -27,6 +28,7 @@ import {
 import { mainTip, resolveTarget } from './resolve-commit'
 import { ResultsStore, RESULTS_FILE } from './results-store'
 import { readLogSlice, RunLog } from './run-log'
+import { searchLogFile } from './log-search'
 import { branchStatesOf, keyOf, RunRecords } from './run-records'
 import { endLeftoversOfGoneSlipways } from './orphans'
 import { restoreRuns } from './restore-runs'
@@ -228,13 +230,15 @@ export class TestService {
   }
 
   /** Reads the stored log: bytes [offset, offset+length) (for a virtualized viewer), plus the total size. */
-  async readLog(
-    runId: string,
-    offset: number,
-    length: number
-  ): Promise<{ text: string; totalBytes: number }> {
+  async readLog(runId: string, offset: number, length: number): ReturnType<typeof readLogSlice> {
     this.run(runId)
     return readLogSlice(this.logPath(runId), offset, length)
+  }
+
+  /** Searches a run's whole stored log (not only what a viewer holds). */
+  async searchLog(runId: string, query: LogQuery): Promise<LogSearchResult> {
+    this.run(runId)
+    return searchLogFile(this.logPath(runId), query)
   }
 
   /** Re-reads the branch tips and queues what is untested; one scan at a time, none lost. */

@@ -1,7 +1,9 @@
-import { useEffect, useRef } from 'react'
+import { useMemo } from 'react'
 import type { Deployment, DeployStep, HostDeployState } from '../../../shared'
 import { formatDuration } from '../lib/format'
 import { DeployModal } from './DeployModal'
+import { LogViewer } from './LogViewer'
+import { memoryLogTools, memoryLogWindow } from '../lib/memory-log'
 import { DEPLOYMENT_STATUS_TEXT, hostStateLine } from '../lib/deploy-labels'
 
 /** The steps shown for every host, in order (rollback and cleanup only when they happen). */
@@ -48,11 +50,15 @@ export function DeployProgress({
   readonly onCancel: () => void
   readonly onClose: () => void
 }): React.JSX.Element {
-  const logRef = useRef<HTMLPreElement>(null)
-  useEffect(() => {
-    const log = logRef.current
-    if (log) log.scrollTop = log.scrollHeight
-  }, [deployment.log.length])
+  const log = useMemo(
+    () => memoryLogWindow(deployment.id, deployment.log),
+    [deployment.id, deployment.log]
+  )
+  const fileName = `${deployment.kind}-${deployment.environment}-${deployment.release}.log`
+  const tools = useMemo(
+    () => memoryLogTools(deployment.log, fileName.replace(/[^A-Za-z0-9._-]+/g, '-')),
+    [deployment.log, fileName]
+  )
   const running = deployment.status === 'running'
   const what = deployment.kind === 'rollback' ? 'Rollback' : 'Deployment'
   const took =
@@ -103,9 +109,9 @@ export function DeployProgress({
             ))}
           </tbody>
         </table>
-        <pre className="deploy-log" ref={logRef} data-testid="deploy-log" aria-label="Log">
-          {deployment.log.join('\n')}
-        </pre>
+        <div className="deploy-log" data-testid="deploy-log">
+          <LogViewer log={log} tools={tools} label={`${what} log`} />
+        </div>
         <footer className="modal-footer">
           {running ? (
             <>

@@ -1,8 +1,14 @@
 import { createStore, type StoreApi } from 'zustand'
-import type { BranchEnv, BranchEnvLeftover, EventMap } from '../../../shared'
+import type {
+  BranchEnv,
+  BranchEnvLeftover,
+  EventMap,
+  LogHit,
+  LogQuery,
+  LogSearchResult
+} from '../../../shared'
 import { describeError, type ApiClient } from '../api/client'
-import { appendText, linesOf, prependText } from '../lib/log-lines'
-import type { RunLogState } from './tests-store'
+import { createLogWindow, type LogWindow } from './log-window'
 import type { UiError } from './workspace-store'
 
 /** Bytes of an environment's log read per window. */
@@ -21,7 +27,7 @@ export interface BranchEnvsState {
   readonly leftovers: readonly BranchEnvLeftover[]
   /** The environment shown in the panel, and its log (`runId` holds the environment's id). */
   readonly openId: string | null
-  readonly log: RunLogState | null
+  readonly log: LogWindow | null
   /** The last action's failure, shown near its control. */
   readonly error: UiError | null
 }
@@ -41,7 +47,13 @@ export interface BranchEnvsActions {
   cleanLeftovers(): Promise<void>
   open(id: string): Promise<void>
   close(): void
+  /** The open environment's log, as the tests store's (see log-window.ts). */
   loadEarlier(): Promise<void>
+  loadLater(): Promise<void>
+  jumpTo(hit: LogHit): Promise<void>
+  followEnd(): Promise<void>
+  searchLog(query: LogQuery): Promise<LogSearchResult>
+  readWholeLog(): Promise<string>
   reset(): void
 }
 
@@ -73,8 +85,6 @@ export function envOfBranch(
 
 /** Creates the store over an API client (a fake one in tests). */
 export function createBranchEnvsStore(client: ApiClient): StoreApi<BranchEnvsStore> {
-  let logSeq = 0
-  let early: EnvLogChunk[] = []
   return createStore<BranchEnvsStore>()((set, get) => {
     const act = async (task: () => Promise<BranchEnv | void>): Promise<void> => {
       set({ error: null })
@@ -86,39 +96,15 @@ export function createBranchEnvsStore(client: ApiClient): StoreApi<BranchEnvsSto
       }
     }
 
-    // Adds a chunk right after what is loaded; a gap is read from the stored log.
-    const place = (chunk: EnvLogChunk): void => {
-      const log = get().log
-      if (!log || log.runId !== chunk.id) return
-      const end = chunk.offset + chunk.bytes
-      if (end <= log.endByte) return
-      if (chunk.offset !== log.endByte) {
-        void catchUp(chunk.id, end)
-        return
-      }
-      const grown = appendText(log, chunk.chunk, chunk.bytes)
-      set({ log: { ...log, ...grown, totalBytes: Math.max(log.totalBytes, end) } })
-    }
-    const catchUp = async (id: string, upTo: number): Promise<void> => {
-      const seq = logSeq
-      const log = get().log
-      if (!log || log.loading) return
-      set({ log: { ...log, loading: true } })
-      try {
-        const length = Math.min(ENV_LOG_WINDOW_BYTES * 4, Math.max(1, upTo - log.endByte))
-        const rest = await client.call('branchEnvs.log', { id, offset: log.endByte, length })
-        const now = get().log
-        if (seq !== logSeq || !now) return
-        const read = Math.max(0, Math.min(length, rest.totalBytes - log.endByte))
-        const grown = appendText(now, rest.text, read)
-        set({
-          log: { ...now, ...grown, totalBytes: rest.totalBytes, loading: false }
-        })
-      } catch (err) {
-        const now = get().log
-        if (now) set({ log: { ...now, loading: false, error: describeError(err) } })
-      }
-    }
+    const logs = createLogWindow(
+      {
+        read: (id, offset, length) => client.call('branchEnvs.log', { id, offset, length }),
+        search: (id, query) => client.call('branchEnvs.logSearch', { id, query })
+      },
+      () => get().log,
+      (log) => set({ log }),
+      ENV_LOG_WINDOW_BYTES
+    )
 
     return {
       ...BRANCH_ENVS_DEFAULTS,
@@ -146,17 +132,11 @@ export function createBranchEnvsStore(client: ApiClient): StoreApi<BranchEnvsSto
 
       changed(env) {
         set({ envs: { ...get().envs, [env.id]: env } })
-        const log = get().log
-        if (log && log.runId === env.id && !log.loading && env.logBytes > log.endByte) {
-          set({ log: { ...log, totalBytes: Math.max(log.totalBytes, env.logBytes) } })
-        }
+        logs.sized(env.id, env.logBytes, false)
       },
 
       logChunk(chunk) {
-        const log = get().log
-        if (!log || log.runId !== chunk.id) return
-        if (log.loading) early.push(chunk)
-        else place(chunk)
+        logs.chunk(chunk)
       },
 
       leftoversFound(leftovers) {
@@ -189,70 +169,24 @@ export function createBranchEnvsStore(client: ApiClient): StoreApi<BranchEnvsSto
       },
 
       async open(id) {
-        const seq = ++logSeq
-        early = []
-        const empty = { lines: [], startByte: 0, endByte: 0, totalBytes: 0 }
-        set({ openId: id, log: { runId: id, ...empty, loading: true, error: null } })
-        try {
-          const probe = await client.call('branchEnvs.log', { id, offset: 0, length: 1 })
-          const start = Math.max(0, probe.totalBytes - ENV_LOG_WINDOW_BYTES)
-          const tail =
-            probe.totalBytes === 0
-              ? { text: '', totalBytes: 0 }
-              : await client.call('branchEnvs.log', {
-                  id,
-                  offset: start,
-                  length: ENV_LOG_WINDOW_BYTES
-                })
-          if (seq !== logSeq) return
-          const end = Math.min(start + ENV_LOG_WINDOW_BYTES, tail.totalBytes)
-          set({
-            log: {
-              runId: id,
-              ...linesOf(tail.text, start, end),
-              totalBytes: Math.max(tail.totalBytes, end),
-              loading: false,
-              error: null
-            }
-          })
-          for (const chunk of early.splice(0)) place(chunk)
-        } catch (err) {
-          if (seq !== logSeq) return
-          const log = get().log
-          if (log) set({ log: { ...log, loading: false, error: describeError(err) } })
-        }
+        set({ openId: id })
+        await logs.open(id)
       },
 
       close() {
-        logSeq++
-        early = []
-        set({ openId: null, log: null })
+        logs.close()
+        set({ openId: null })
       },
 
-      async loadEarlier() {
-        const log = get().log
-        if (!log || log.loading || log.startByte === 0) return
-        const seq = logSeq
-        const offset = Math.max(0, log.startByte - ENV_LOG_WINDOW_BYTES)
-        set({ log: { ...log, loading: true } })
-        try {
-          const window = await client.call('branchEnvs.log', {
-            id: log.runId,
-            offset,
-            length: log.startByte - offset
-          })
-          const now = get().log
-          if (seq !== logSeq || !now) return
-          set({ log: { ...now, ...prependText(now, window.text, offset), loading: false } })
-        } catch (err) {
-          const now = get().log
-          if (now) set({ log: { ...now, loading: false, error: describeError(err) } })
-        }
-      },
+      loadEarlier: () => logs.loadEarlier(),
+      loadLater: () => logs.loadLater(),
+      jumpTo: (hit) => logs.jumpTo(hit),
+      followEnd: () => logs.followEnd(),
+      searchLog: (query) => logs.search(query),
+      readWholeLog: () => logs.readAll(),
 
       reset() {
-        logSeq++
-        early = []
+        logs.close()
         set({ ...BRANCH_ENVS_DEFAULTS })
       }
     }

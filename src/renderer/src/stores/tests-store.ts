@@ -1,8 +1,16 @@
 import { createStore, type StoreApi } from 'zustand'
-import type { BranchTestState, EventMap, TestQueue, TestRun } from '../../../shared'
+import type {
+  BranchTestState,
+  EventMap,
+  LogHit,
+  LogQuery,
+  LogSearchResult,
+  TestQueue,
+  TestRun
+} from '../../../shared'
 import { describeError, type ApiClient } from '../api/client'
 import { BranchAlerts, browserNotify, type Notify } from '../lib/branch-alerts'
-import { appendText, linesOf, prependText, type LogLines } from '../lib/log-lines'
+import { createLogWindow, type LogWindow } from './log-window'
 import type { UiError } from './workspace-store'
 import { isDone, withRun } from './run-merge'
 
@@ -17,12 +25,7 @@ export type TestsAvailability =
   | { readonly kind: 'failed'; readonly error: UiError }
 
 /** The log of the run open in the Run view. */
-export interface RunLogState extends LogLines {
-  readonly runId: string
-  readonly totalBytes: number
-  readonly loading: boolean
-  readonly error: UiError | null
-}
+export type RunLogState = LogWindow
 
 /** Test states per branch, the queue, the Run view and the Queue panel. */
 export interface TestsState {
@@ -61,6 +64,16 @@ export interface TestsActions {
   closeRun(): void
   /** Reads the window of the log before what is loaded (the viewer scrolled to the top). */
   loadEarlier(): Promise<void>
+  /** Reads the window after what is loaded (a window the user jumped to, scrolled down). */
+  loadLater(): Promise<void>
+  /** Shows the line of a search hit, reading a window there when it is not loaded. */
+  jumpTo(hit: LogHit): Promise<void>
+  /** Back to the live end of the log. */
+  followEnd(): Promise<void>
+  /** Searches the open run's whole stored log. */
+  searchLog(query: LogQuery): Promise<LogSearchResult>
+  /** The open run's whole log, for Copy and Download. */
+  readWholeLog(): Promise<string>
   toggleQueue(open?: boolean): void
   reset(): void
 }
@@ -98,12 +111,18 @@ export function createTestsStore(
   // Green → red and clean → conflicting, notified for the user's own branches.
   const alerts = new BranchAlerts(isMine)
   let loadSeq = 0
-  let logSeq = 0
-  // Chunks of the open run that arrived while its stored log was being read.
-  let early: LogChunk[] = []
 
   return createStore<TestsStore>()((set, get) => {
     const fail = (err: unknown): void => set({ error: describeError(err) })
+    const logs = createLogWindow(
+      {
+        read: (id, offset, length) => client.call('tests.log', { id, offset, length }),
+        search: (id, query) => client.call('tests.logSearch', { id, query })
+      },
+      () => get().log,
+      (log) => set({ log }),
+      LOG_WINDOW_BYTES
+    )
 
     return {
       ...TESTS_DEFAULTS,
@@ -152,7 +171,7 @@ export function createTestsStore(
       },
 
       runChanged(run) {
-        const { states, runs, log } = get()
+        const { states, runs } = get()
         const next: Record<string, BranchTestState> = { ...states }
         const own = states[run.branch]
         next[run.branch] = withRun(
@@ -163,26 +182,15 @@ export function createTestsStore(
         for (const [name, state] of Object.entries(states)) {
           if (name !== run.branch && state.sha === run.sha) next[name] = withRun(state, run, false)
         }
-        set({
-          states: next,
-          runs: { ...runs, [run.id]: run },
-          availability: { kind: 'ready' },
-          // The run ended: make sure the viewer holds the whole stored log.
-          log: log && log.runId === run.id ? { ...log, totalBytes: run.logBytes } : log
-        })
+        set({ states: next, runs: { ...runs, [run.id]: run }, availability: { kind: 'ready' } })
         const alert = alerts.changed(run)
         if (alert) notify(alert.title, alert.body)
-        if (log && log.runId === run.id && isDone(run) && log.endByte < run.logBytes) {
-          void catchUp(run.id)
-        }
+        // The run ended: make sure the viewer holds the whole stored log.
+        logs.sized(run.id, run.logBytes, isDone(run))
       },
 
-      logChunk(chunk) {
-        const log = get().log
-        if (!log || log.runId !== chunk.runId) return
-        // While the stored log is read, chunks wait: the read decides which bytes they add.
-        if (log.loading) early.push(chunk)
-        else placeChunk(chunk)
+      logChunk({ runId, ...rest }) {
+        logs.chunk({ id: runId, ...rest })
       },
 
       queueChanged(queue) {
@@ -235,81 +243,29 @@ export function createTestsStore(
       },
 
       async openRun(runId) {
-        const seq = ++logSeq
-        early = []
-        set({
-          openRunId: runId,
-          log: {
-            runId,
-            lines: [],
-            startByte: 0,
-            endByte: 0,
-            totalBytes: 0,
-            loading: true,
-            error: null
-          }
-        })
-        try {
-          const run = get().runs[runId] ?? (await client.call('tests.run', { id: runId }))
-          if (seq !== logSeq) return
-          const probe = await client.call('tests.log', { id: runId, offset: 0, length: 1 })
-          const start = Math.max(0, probe.totalBytes - LOG_WINDOW_BYTES)
-          const tail =
-            probe.totalBytes === 0
-              ? { text: '', totalBytes: 0 }
-              : await client.call('tests.log', {
-                  id: runId,
-                  offset: start,
-                  length: LOG_WINDOW_BYTES
-                })
-          if (seq !== logSeq) return
-          // Byte offsets from the request, not from the decoded text: a window may cut a
-          // multi-byte character, which decodes to a replacement of another size.
-          const end = Math.min(start + LOG_WINDOW_BYTES, tail.totalBytes)
-          set({
-            runs: { ...get().runs, [run.id]: get().runs[run.id] ?? run },
-            log: {
-              runId,
-              ...linesOf(tail.text, start, end),
-              totalBytes: Math.max(tail.totalBytes, end),
-              loading: false,
-              error: null
-            }
-          })
-          for (const chunk of early.splice(0)) placeChunk(chunk)
-        } catch (err) {
-          if (seq !== logSeq) return
-          const log = get().log
-          if (log) set({ log: { ...log, loading: false, error: describeError(err) } })
+        set({ openRunId: runId })
+        const known = get().runs[runId]
+        // The log's read says why when the run cannot be read (a run id that no longer exists).
+        const [run] = await Promise.all([
+          known ? null : client.call('tests.run', { id: runId }).catch(() => null),
+          logs.open(runId)
+        ])
+        if (run && get().openRunId === runId && !get().runs[run.id]) {
+          set({ runs: { ...get().runs, [run.id]: run } })
         }
       },
 
       closeRun() {
-        logSeq++
-        early = []
-        set({ openRunId: null, log: null })
+        logs.close()
+        set({ openRunId: null })
       },
 
-      async loadEarlier() {
-        const log = get().log
-        if (!log || log.loading || log.startByte === 0) return
-        const seq = logSeq
-        const offset = Math.max(0, log.startByte - LOG_WINDOW_BYTES)
-        set({ log: { ...log, loading: true } })
-        try {
-          const window = await client.call('tests.log', {
-            id: log.runId,
-            offset,
-            length: log.startByte - offset
-          })
-          const now = get().log
-          if (seq !== logSeq || !now) return
-          set({ log: { ...now, ...prependText(now, window.text, offset), loading: false } })
-        } catch (err) {
-          const now = get().log
-          if (now) set({ log: { ...now, loading: false, error: describeError(err) } })
-        }
-      },
+      loadEarlier: () => logs.loadEarlier(),
+      loadLater: () => logs.loadLater(),
+      jumpTo: (hit) => logs.jumpTo(hit),
+      followEnd: () => logs.followEnd(),
+      searchLog: (query) => logs.search(query),
+      readWholeLog: () => logs.readAll(),
 
       toggleQueue(open) {
         set({ queueOpen: open ?? !get().queueOpen })
@@ -317,47 +273,9 @@ export function createTestsStore(
 
       reset() {
         loadSeq++
-        logSeq++
+        logs.close()
         alerts.clear()
         set({ ...TESTS_DEFAULTS })
-      }
-    }
-
-    // Adds the part of a chunk after what is loaded; a gap (chunks lost while the event stream
-    // was down) is read from the stored log instead.
-    function placeChunk(chunk: LogChunk): void {
-      const log = get().log
-      if (!log || log.runId !== chunk.runId) return
-      const end = chunk.offset + chunk.bytes
-      if (end <= log.endByte) return
-      const totalBytes = Math.max(log.totalBytes, end)
-      const overlap = log.endByte - chunk.offset
-      const encoded = overlap > 0 ? new TextEncoder().encode(chunk.chunk) : null
-      if (overlap < 0 || (encoded && encoded.length !== chunk.bytes)) {
-        set({ log: { ...log, totalBytes } })
-        void catchUp(chunk.runId)
-        return
-      }
-      const text = encoded ? new TextDecoder().decode(encoded.subarray(overlap)) : chunk.chunk
-      const grown = appendText(log, text, chunk.bytes - Math.max(0, overlap))
-      set({ log: { ...log, ...grown, totalBytes: Math.max(totalBytes, grown.endByte) } })
-    }
-
-    // Reads what the viewer missed (chunks lost while the event stream was down).
-    async function catchUp(runId: string): Promise<void> {
-      const seq = logSeq
-      const log = get().log
-      if (!log || log.runId !== runId) return
-      try {
-        const length = Math.min(LOG_WINDOW_BYTES * 4, Math.max(1, log.totalBytes - log.endByte))
-        const rest = await client.call('tests.log', { id: runId, offset: log.endByte, length })
-        const now = get().log
-        if (seq !== logSeq || !now || now.endByte !== log.endByte) return
-        const read = Math.max(0, Math.min(length, rest.totalBytes - log.endByte))
-        const grown = appendText(now, rest.text, read)
-        set({ log: { ...now, ...grown, totalBytes: Math.max(rest.totalBytes, grown.endByte) } })
-      } catch {
-        // The log stays as it is; reopening the run reads it again.
       }
     }
   })

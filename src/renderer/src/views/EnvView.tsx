@@ -1,5 +1,5 @@
-import { useEffect, useRef } from 'react'
-import { LogViewer } from '../components/LogViewer'
+import { useEffect, useMemo, useRef } from 'react'
+import { LogViewer, type LogTools } from '../components/LogViewer'
 import { EnvButtons, EnvFailure, EnvState } from '../components/EnvControls'
 import { CloseButton } from '../components/ui/CloseButton'
 import { formatAbsolute, shortSha } from '../lib/format'
@@ -38,6 +38,19 @@ export function EnvView(): React.JSX.Element | null {
       if (previous instanceof HTMLElement) previous.focus({ preventScroll: true })
     }
   }, [openId, branchEnvs])
+
+  const tools = useMemo((): LogTools => {
+    const b = branchEnvs.getState()
+    return {
+      onLoadEarlier: () => void b.loadEarlier(),
+      onLoadLater: () => void b.loadLater(),
+      jumpTo: (hit) => void b.jumpTo(hit),
+      followEnd: () => void b.followEnd(),
+      search: b.searchLog,
+      readAll: b.readWholeLog,
+      fileName: `${(env?.label ?? 'environment').replace(/[^A-Za-z0-9._-]+/g, '-')}-run-locally.log`
+    }
+  }, [branchEnvs, env?.label])
 
   if (!openId) return null
   return (
@@ -93,9 +106,7 @@ export function EnvView(): React.JSX.Element | null {
             <EnvFailure env={env} />
           </div>
         )}
-        {log && (
-          <LogViewer log={log} onLoadEarlier={() => void branchEnvs.getState().loadEarlier()} />
-        )}
+        {log && <LogViewer log={log} tools={tools} label="Environment log" />}
       </section>
     </div>
   )

@@ -1,6 +1,7 @@
-import { useEffect, useRef } from 'react'
+import { useEffect, useMemo, useRef } from 'react'
+import type { TestRun } from '../../../shared'
 import { formatAbsolute, formatDuration, shortSha } from '../lib/format'
-import { LogViewer } from '../components/LogViewer'
+import { LogViewer, type LogTools } from '../components/LogViewer'
 import { RunFindings } from '../components/RunHistory'
 import { summaryBeyondStatus, TestStatus } from '../components/TestStatus'
 import { useStores } from '../stores/hooks'
@@ -40,6 +41,19 @@ export function RunView(): React.JSX.Element | null {
       if (previous instanceof HTMLElement) previous.focus({ preventScroll: true })
     }
   }, [runId, tests])
+
+  const tools = useMemo((): LogTools => {
+    const t = tests.getState()
+    return {
+      onLoadEarlier: () => void t.loadEarlier(),
+      onLoadLater: () => void t.loadLater(),
+      jumpTo: (hit) => void t.jumpTo(hit),
+      followEnd: () => void t.followEnd(),
+      search: t.searchLog,
+      readAll: t.readWholeLog,
+      fileName: logFileName(run)
+    }
+  }, [tests, run])
 
   if (!runId) return null
   // The header shows status and exit code already; the summary adds to them or is left out.
@@ -120,8 +134,15 @@ export function RunView(): React.JSX.Element | null {
             <RunFindings run={run} />
           </div>
         )}
-        {log && <LogViewer log={log} onLoadEarlier={() => void tests.getState().loadEarlier()} />}
+        {log && <LogViewer log={log} tools={tools} label="Test log" />}
       </section>
     </div>
   )
+}
+
+/** The name a run's log is downloaded under: branch, kind and commit, safe as a file name. */
+export function logFileName(run: TestRun | null): string {
+  if (!run) return 'test-run.log'
+  const branch = run.branch.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+/, '')
+  return `${branch || 'run'}-${run.kind}-${shortSha(run.sha)}.log`
 }
