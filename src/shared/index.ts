@@ -1,6 +1,7 @@
 export * from './errors'
 export * from './config-schema'
 export * from './models'
+export type { PrunableBranch, PruneOutcome } from './contract-branches'
 export * from './contract'
 export * from './test-models'
 export * from './deploy-models'

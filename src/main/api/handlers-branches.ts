@@ -21,6 +21,9 @@ export function createBranchHandlers(
     'branches.mine': async () => {
       const { email, names } = await branches().mine()
       return { email, names: [...names] }
-    }
+    },
+    'branches.prunable': async () => branches().prunable(),
+    'branches.prune': async ({ branches: asked }) => branches().prune(asked),
+    'branches.restore': async ({ branches: asked }) => branches().restore(asked)
   }
 }

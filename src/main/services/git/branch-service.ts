@@ -1,6 +1,8 @@
+import type { PrunableBranch, PruneOutcome } from '../../../shared/contract-branches'
 import type { BranchListing, Commit } from '../../../shared/models'
 import { BranchReader, type BranchReaderOptions } from './branches'
 import { branchesWithCommitsBy, gitUserEmail } from './mine'
+import { prunableBranches, pruneBranches, restoreBranches } from './prune'
 
 /** The branches with commits by this repository's git identity (the board's "Mine"). */
 export interface MyBranches {
@@ -25,7 +27,7 @@ export class BranchService {
 
   constructor(
     private readonly repoPath: string,
-    options: BranchReaderOptions
+    private readonly options: BranchReaderOptions
   ) {
     this.reader = new BranchReader(repoPath, options)
   }
@@ -77,5 +79,24 @@ export class BranchService {
   /** Commits on branch `name` that are not on main, newest first. */
   commitsAhead(name: string, limit?: number): Promise<Commit[]> {
     return this.reader.commitsAhead(name, limit)
+  }
+
+  /** Local branches merged into main that Prune may delete. */
+  prunable(): Promise<PrunableBranch[]> {
+    return prunableBranches(this.repoPath, this.options.mainBranch)
+  }
+
+  /** Deletes merged local branches at the shas given (see {@link pruneBranches}). */
+  async prune(asked: readonly { name: string; sha: string }[]): Promise<PruneOutcome> {
+    const outcome = await pruneBranches(this.repoPath, this.options.mainBranch, asked)
+    if (outcome.done.length > 0) this.refsMoved()
+    return outcome
+  }
+
+  /** Creates pruned branches again at their shas (Prune's undo). */
+  async restore(asked: readonly { name: string; sha: string }[]): Promise<PruneOutcome> {
+    const outcome = await restoreBranches(this.repoPath, asked)
+    if (outcome.done.length > 0) this.refsMoved()
+    return outcome
   }
 }

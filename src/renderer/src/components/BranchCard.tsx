@@ -1,4 +1,6 @@
+import { GitMerge } from 'lucide-react'
 import type { Branch } from '../../../shared'
+import { isMerged } from '../stores/filter-branches'
 import { formatAbsolute, formatRelative, shortSha } from '../lib/format'
 import { AheadBehind } from './AheadBehind'
 import { PullBadge } from './PullBadge'
@@ -44,6 +46,20 @@ export function BranchCard({
           {branch.kind === 'remote' && <span className="remote-mark">remote </span>}
           {branch.name}
         </span>
+        {isMerged(branch) && (
+          <span
+            className="merged-chip"
+            data-testid="merged-chip"
+            title={
+              branch.behind > 0
+                ? `Merged: every commit of it is in ${mainBranch}; Prune… can delete it`
+                : `At ${mainBranch}: no commit of its own yet`
+            }
+          >
+            <GitMerge size={12} aria-hidden="true" />
+            {branch.behind > 0 ? 'merged' : 'at main'}
+          </span>
+        )}
         <AheadBehind ahead={branch.ahead} behind={branch.behind} mainBranch={mainBranch} />
       </div>
       <div className="branch-card-row">

@@ -1,10 +1,12 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
-import { useEffect, useMemo, type RefObject } from 'react'
+import { Clock, GitBranchMinus } from 'lucide-react'
+import { useEffect, useMemo, useState, type RefObject } from 'react'
 import { onlyMine } from '../stores/branches-store'
-import { boardBranches, filterBranches } from '../stores/filter-branches'
+import { boardBranches, filterBranches, sortBranches } from '../stores/filter-branches'
 import { useBranches, useStores } from '../stores/hooks'
 import { plural } from '../lib/format'
 import { BRANCH_CARD_HEIGHT, BranchCard } from './BranchCard'
+import { PruneDialog } from './PruneDialog'
 import { ReadNote } from './ReadNote'
 import '../styles/branches.css'
 
@@ -37,10 +39,13 @@ export function BranchesLane({
   const mine = useBranches((s) => s.mine)
   const mineOnly = useBranches((s) => s.mineOnly)
 
+  const sort = useBranches((s) => s.sort)
+  const [pruning, setPruning] = useState(false)
+
   const all = useMemo(() => boardBranches(listing?.branches ?? []), [listing])
   const visible = useMemo(
-    () => filterBranches(onlyMine(all, { mine, mineOnly }), filter),
-    [all, filter, mine, mineOnly]
+    () => sortBranches(filterBranches(onlyMine(all, { mine, mineOnly }), filter), sort),
+    [all, filter, mine, mineOnly, sort]
   )
   const total = all.length
   const selectedIndex = useMemo(
@@ -96,7 +101,19 @@ export function BranchesLane({
         >
           {loading ? 'Reading…' : 'Refresh'}
         </button>
+        <button
+          type="button"
+          className="icon-button"
+          onClick={() => setPruning(true)}
+          data-testid="prune-open"
+          title={`Delete local branches already merged into ${mainBranch} (asks first)`}
+        >
+          <GitBranchMinus size={14} aria-hidden="true" /> Prune…
+        </button>
       </header>
+      {pruning && (
+        <PruneDialog mainBranch={mainBranch} now={now} onClose={() => setPruning(false)} />
+      )}
       <div className="lane-tools">
         <div className="filter-row">
           <input
@@ -104,8 +121,9 @@ export function BranchesLane({
             type="search"
             className="filter-input"
             data-testid="branch-filter"
-            placeholder="Filter by name or ticket  /"
-            aria-label="Filter branches by name or ticket"
+            placeholder="Filter: name, ticket, author, subject  /"
+            aria-label="Filter branches by name, ticket, author or subject (author: and subject: look in one field)"
+            title="Words match the name, ticket keys, the tip's author or subject; author:ana or subject:refund look in that field only"
             aria-controls="branch-list"
             value={filter}
             onChange={(e) => store.getState().setFilter(e.target.value)}
@@ -127,6 +145,21 @@ export function BranchesLane({
             }
           >
             Mine
+          </button>
+          <button
+            type="button"
+            className="sort-toggle"
+            data-testid="branch-sort"
+            aria-pressed={sort === 'activity'}
+            aria-controls="branch-list"
+            onClick={() => store.getState().setSort(sort === 'activity' ? 'name' : 'activity')}
+            title={
+              sort === 'activity'
+                ? 'Newest commit first; press to list by name'
+                : 'Listed by name; press to put the newest commit first'
+            }
+          >
+            <Clock size={14} aria-hidden="true" /> Recent
           </button>
         </div>
         {listing && <ReadNote readAt={listing.readAt} tookMs={listing.tookMs} now={now} />}

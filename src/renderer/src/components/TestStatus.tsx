@@ -3,6 +3,7 @@ import {
   CircleCheck,
   CircleDashed,
   CircleX,
+  GitMergeConflict,
   LoaderCircle,
   TimerOff,
   TriangleAlert,
@@ -84,23 +85,30 @@ export function TestStatus({
       </span>
     )
   }
-  const look = statusLook(run.status)
+  // A merge that conflicts is not a failing test: its own shape and words.
+  const conflict = run.conflicts.length > 0
+  const look = conflict ? { icon: GitMergeConflict, label: 'conflicts' } : statusLook(run.status)
   const Icon = look.icon
-  const prefix = kind === 'merge' ? 'merge ' : ''
+  const prefix = kind === 'merge' && !conflict ? 'merge ' : ''
   return (
     <span
-      className={`test-status status-${run.status}`}
+      className={`test-status status-${run.status}${conflict ? ' status-conflict' : ''}`}
       data-testid="test-status"
       data-status={run.status}
+      data-conflict={conflict ? 'true' : undefined}
       data-kind={kind}
       title={describeRun(run)}
       role="status"
-      aria-label={`${kind === 'merge' ? 'Merge result' : 'Tests'} ${look.label}`}
+      aria-label={
+        conflict
+          ? 'Merge result conflicts with the main branch (not a test failure)'
+          : `${kind === 'merge' ? 'Merge result' : 'Tests'} ${look.label}`
+      }
     >
       <Icon className="test-status-icon" size={12} strokeWidth={2.5} aria-hidden="true" />
       <span className={compact ? 'test-status-label compact' : 'test-status-label'}>
         {prefix}
-        {compact ? '' : look.label}
+        {compact && !conflict ? '' : look.label}
       </span>
     </span>
   )

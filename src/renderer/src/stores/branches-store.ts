@@ -1,7 +1,7 @@
 import { createStore, type StoreApi } from 'zustand'
-import type { Branch, BranchListing, Commit } from '../../../shared'
+import type { Branch, BranchListing, Commit, PrunableBranch, PruneOutcome } from '../../../shared'
 import { describeError, type ApiClient } from '../api/client'
-import { boardBranches, filterBranches } from './filter-branches'
+import { boardBranches, filterBranches, sortBranches, type BranchSort } from './filter-branches'
 import type { UiError } from './workspace-store'
 
 /** The drawer's commit list for one branch, as a lifecycle. */
@@ -25,7 +25,13 @@ export interface BranchesState {
   readonly mine: MyBranches | null
   /** The "Mine" filter: only those branches are listed. */
   readonly mineOnly: boolean
+  /** The lane's order: newest tip first, or by name. */
+  readonly sort: BranchSort
 }
+
+/** An action's answer for a dialog: the value, or the error to show. */
+export type Answer<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: UiError }
 
 /** Which branches are the user's: `email` null when git has no `user.email`. */
 export interface MyBranches {
@@ -54,6 +60,13 @@ export interface BranchesActions {
   setMineOnly(on: boolean): void
   /** True when `name` is one of the user's branches (as last read). */
   isMine(name: string): boolean
+  setSort(sort: BranchSort): void
+  /** The local branches merged into main that Prune may delete (read now). */
+  loadPrunable(): Promise<Answer<readonly PrunableBranch[]>>
+  /** Deletes those branches at those shas; the listing is read again. */
+  prune(branches: readonly { name: string; sha: string }[]): Promise<Answer<PruneOutcome>>
+  /** Creates pruned branches again at their shas (Prune's undo); the listing is read again. */
+  restore(branches: readonly { name: string; sha: string }[]): Promise<Answer<PruneOutcome>>
   /** Forgets everything (another workspace was opened). */
   reset(): void
 }
@@ -71,15 +84,18 @@ export const BRANCHES_DEFAULTS: BranchesState = {
   drawerOpen: false,
   commits: { kind: 'idle' },
   mine: null,
-  mineOnly: false
+  mineOnly: false,
+  // git's order (by name) until the user picks Recent activity.
+  sort: 'name'
 }
 
 /** How many commits ahead of main the drawer asks for. */
 export const DRAWER_COMMIT_LIMIT = 200
 
-/** The branches the list shows now: main excluded, "Mine" and the filter applied. */
+/** The branches the list shows now: main excluded, "Mine" and the filter applied, sorted. */
 export function visibleBranches(state: BranchesState): readonly Branch[] {
-  return filterBranches(onlyMine(boardBranches(state.listing?.branches ?? []), state), state.filter)
+  const board = boardBranches(state.listing?.branches ?? [])
+  return sortBranches(filterBranches(onlyMine(board, state), state.filter), state.sort)
 }
 
 /** `branches` kept to the user's own while the "Mine" filter is on. */
@@ -125,6 +141,14 @@ export function createBranchesStore(client: ApiClient): StoreApi<BranchesStore> 
       } catch (error) {
         if (seq !== readSeq) return
         set({ loading: false, error: describeError(error) })
+      }
+    }
+
+    const answer = async <T>(call: Promise<T>): Promise<Answer<T>> => {
+      try {
+        return { ok: true, value: await call }
+      } catch (error) {
+        return { ok: false, error: describeError(error) }
       }
     }
 
@@ -221,6 +245,24 @@ export function createBranchesStore(client: ApiClient): StoreApi<BranchesStore> 
 
       isMine(name) {
         return get().mine?.names.includes(name) ?? false
+      },
+
+      setSort(sort) {
+        set({ sort })
+      },
+
+      loadPrunable: () => answer(client.call('branches.prunable', {})),
+
+      async prune(branches) {
+        const done = await answer(client.call('branches.prune', { branches: [...branches] }))
+        void read(false)
+        return done
+      },
+
+      async restore(branches) {
+        const done = await answer(client.call('branches.restore', { branches: [...branches] }))
+        void read(false)
+        return done
       },
 
       reset() {

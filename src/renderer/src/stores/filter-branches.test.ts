@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { makeBranch } from '../test/fake-client'
-import { boardBranches, filterBranches } from './filter-branches'
+import { boardBranches, filterBranches, isMerged, sortBranches } from './filter-branches'
 
 const branches = [
   makeBranch({ name: 'feature/ORD-12-refunds', tickets: ['ORD-12'] }),
@@ -36,6 +36,49 @@ describe('filterBranches', () => {
 
   it('finds nothing when nothing matches', () => {
     expect(filterBranches(branches, 'zzz')).toEqual([])
+  })
+})
+
+describe('filter by author and subject, sort by activity', () => {
+  const people = [
+    makeBranch({
+      name: 'b/one',
+      author: 'Ana Lima',
+      subject: 'ORD-5 Refund by card',
+      date: '2026-11-02T10:00:00Z'
+    }),
+    makeBranch({
+      name: 'a/two',
+      author: 'Ben Okafor',
+      subject: 'Speed up the cart',
+      date: '2026-11-03T10:00:00Z'
+    }),
+    makeBranch({
+      name: 'c/three',
+      author: 'Ana Lima',
+      subject: 'Docs',
+      date: '2026-11-01T10:00:00Z'
+    })
+  ]
+
+  it('matches words in the author and the subject; author: and subject: look in one field', () => {
+    expect(names(filterBranches(people, 'ana'))).toEqual(['b/one', 'c/three'])
+    expect(names(filterBranches(people, 'refund card'))).toEqual(['b/one'])
+    expect(names(filterBranches(people, 'author:ben'))).toEqual(['a/two'])
+    expect(names(filterBranches(people, 'author:ana subject:docs'))).toEqual(['c/three'])
+    // "cart" is in a subject, not an author.
+    expect(names(filterBranches(people, 'author:cart'))).toEqual([])
+  })
+
+  it("sorts by the newest tip first, or keeps git's name order", () => {
+    expect(names(sortBranches(people, 'activity'))).toEqual(['a/two', 'b/one', 'c/three'])
+    expect(sortBranches(people, 'name')).toBe(people)
+  })
+
+  it('calls a branch merged when it has no commit main lacks (main itself is not)', () => {
+    expect(isMerged(makeBranch({ name: 'x', ahead: 0, behind: 4 }))).toBe(true)
+    expect(isMerged(makeBranch({ name: 'y', ahead: 1 }))).toBe(false)
+    expect(isMerged(makeBranch({ name: 'main', ahead: 0, isMain: true }))).toBe(false)
   })
 })
 

@@ -1,16 +1,48 @@
 import type { Branch } from '../../../shared'
 
+/** How the branches lane orders its cards. */
+export type BranchSort = 'activity' | 'name'
+
+// A word that looks in one field only: `author:ana`, `subject:refund`.
+const QUALIFIED = /^(author|subject):(.+)$/
+
 /**
- * The branches whose name or any ticket key contains `text`, case-insensitively; every
- * whitespace-separated word must match, so `ord 12` finds `feature/ORD-12-x`. Empty text keeps all.
+ * The branches matching `text`, case-insensitively: every whitespace-separated word must be in
+ * the name, a ticket key, the tip's author or its subject (so `ord 12` finds
+ * `feature/ORD-12-x`); `author:WORD` and `subject:WORD` look in that field only. Empty text
+ * keeps all.
  */
 export function filterBranches(branches: readonly Branch[], text: string): readonly Branch[] {
   const words = text.trim().toLowerCase().split(/\s+/).filter(Boolean)
   if (words.length === 0) return branches
   return branches.filter((branch) => {
-    const haystacks = [branch.name.toLowerCase(), ...branch.tickets.map((t) => t.toLowerCase())]
-    return words.every((word) => haystacks.some((h) => h.includes(word)))
+    const author = branch.author.toLowerCase()
+    const subject = branch.subject.toLowerCase()
+    const anywhere = [branch.name.toLowerCase(), ...branch.tickets.map((t) => t.toLowerCase())]
+    anywhere.push(author, subject)
+    return words.every((word) => {
+      const qualified = QUALIFIED.exec(word)
+      if (qualified?.[1] === 'author') return author.includes(qualified[2]!)
+      if (qualified?.[1] === 'subject') return subject.includes(qualified[2]!)
+      return anywhere.some((h) => h.includes(word))
+    })
   })
+}
+
+/**
+ * The branches in the lane's order: `activity` puts the newest tip commit first (ties by
+ * name), `name` keeps git's order (local branches by name, then origin's).
+ */
+export function sortBranches(branches: readonly Branch[], sort: BranchSort): readonly Branch[] {
+  if (sort === 'name') return branches
+  return [...branches].sort(
+    (a, b) => Date.parse(b.date) - Date.parse(a.date) || a.name.localeCompare(b.name)
+  )
+}
+
+/** True when a branch has no commit main lacks: merged (or never given a commit of its own). */
+export function isMerged(branch: Branch): boolean {
+  return !branch.isMain && branch.ahead === 0
 }
 
 /**
