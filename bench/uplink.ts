@@ -2,13 +2,14 @@
  * Benchmark of what leaves the laptop (`npm run bench:uplink`): 8 real sshd hosts on 127.0.0.x.
  * Release 1 is a tiny HTTP app plus 50 MiB of incompressible data in 52 files (49 of 1 MiB,
  * 3 of 1/3 MiB); release 2 replaces the 3 small files (1 MiB across 3 files). Each run, from
- * empty hosts: deploy release 1 (full upload), then release 2 with delta uploads; and, from the
- * same starting state, release 2 through the full-upload path. Bytes are what the client's
- * transports counted as sent (every command, stdin and file byte of the whole deployment);
- * times include connecting, the hook and the health check. Median of RUNS (default 3).
+ * empty hosts: release 1 then release 2 with fan-out (`strategy.fanOut`) and delta uploads; and,
+ * from empty hosts again, the same two releases through the full-upload path (every host gets
+ * the whole tarball from this machine). Bytes are what the client's transports counted as sent
+ * (every command, stdin and file byte of the whole deployment, the fan-out's own connections
+ * included); times include connecting, the hook and the health check. Median of RUNS (default 3).
  */
 import { createCipheriv } from 'node:crypto'
-import { mkdtemp, readdir, rm } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { EnvironmentConfig } from '../src/shared/config-schema'
@@ -17,13 +18,9 @@ import type { StoredRelease } from '../src/main/services/releases'
 import { deployRelease, type DeployContext } from '../src/main/services/deploy'
 import { connectHosts } from '../src/main/services/deploy/connect-hosts'
 import { freePort } from '../src/main/testing/ports'
-import {
-  sshdUnavailableReason,
-  startSshFleet,
-  type SshTestFleet
-} from '../src/main/testing/sshd-hosts'
-import { makeTestRelease, stopTestApp, TEST_APP_HOOK } from '../src/main/testing/test-app'
-import { CredentialStore, HostTrustStore } from '../src/main/services/transport'
+import { sshdUnavailableReason, startSshFleet } from '../src/main/testing/sshd-hosts'
+import { makeTestRelease } from '../src/main/testing/test-app'
+import { fleetContext, fleetEnvironment, resetFleetHosts } from '../src/main/testing/sshd-deploy'
 
 const HOSTS = 8
 const RUNS = Number(process.env.RUNS ?? 3)
@@ -39,14 +36,6 @@ const median = (xs: readonly number[]): number => {
 function incompressible(size: number, seed: number): Buffer {
   const cipher = createCipheriv('aes-256-ctr', Buffer.alloc(32, seed), Buffer.alloc(16, 1))
   return cipher.update(Buffer.alloc(size))
-}
-
-async function resetHosts(fleet: SshTestFleet): Promise<void> {
-  for (const h of fleet.hosts) {
-    await stopTestApp(h.hostDir, (pid) => h.localPid(pid))
-    for (const entry of await readdir(h.hostDir))
-      await rm(join(h.hostDir, entry), { recursive: true, force: true })
-  }
 }
 
 /** Deploys and answers the time and every byte the transports sent (connect included). */
@@ -102,95 +91,80 @@ async function main(): Promise<void> {
     console.error(
       `tar.gz: ${(r1.sizeBytes / MIB).toFixed(2)} MiB and ${(r2.sizeBytes / MIB).toFixed(2)} MiB`
     )
-    const env: EnvironmentConfig = {
-      name: 'bench',
-      hosts: fleet.hosts.map((h) => ({
-        host: `${h.address}:${h.port}`,
-        path: h.deployPath,
-        port: appPort,
-        name: h.name
-      })),
-      strategy: { batchSize: 2 },
-      hooks: { afterActivate: TEST_APP_HOOK },
-      healthCheck: { url: 'http://{host}:{port}/health', timeoutSeconds: 30 },
-      keepReleases: 5
+    const full = fleetEnvironment(fleet, appPort, { name: 'bench', strategy: { batchSize: 2 } })
+    const fanned = { ...full, strategy: { batchSize: 2, fanOut: true } }
+    const plain = fleetContext(fleet, scratch)
+    const withDelta = fleetContext(fleet, scratch, [r1, r2])
+    type Figures = { ms: number; uploadMs: number; bytes: number }
+    const figures = (m: Figures): Figures => ({ ms: m.ms, uploadMs: m.uploadMs, bytes: m.bytes })
+    const fanFirst: Figures[] = []
+    const fanDelta: Figures[] = []
+    const fullFirst: Figures[] = []
+    const fullSecond: Figures[] = []
+    const expectModes = (d: Deployment, modes: string[], relayed: boolean): void => {
+      const got = d.hosts.map((h) => h.transfer?.mode)
+      const viaRelay = d.hosts.filter((h) => h.transfer?.relay).length
+      if (got.join() !== modes.join() || viaRelay !== (relayed ? HOSTS - 1 : 0)) {
+        throw new Error(
+          `expected ${modes.join(', ')} with ${relayed ? HOSTS - 1 : 0} hosts via a relay, got ${got.join(', ')} and ${viaRelay}\n${d.log.join('\n')}`
+        )
+      }
     }
-    const base: DeployContext = {
-      workspacePath: scratch,
-      dataDir: join(scratch, 'data'),
-      transport: {
-        workspacePath: scratch,
-        trust: new HostTrustStore({
-          knownHostsFiles: [fleet.knownHostsFile],
-          trustedFile: join(scratch, 'trusted')
-        }),
-        credentials: new CredentialStore({ agentSocket: null, keyFiles: [fleet.userKeyFile] }),
-        sshConfigPath: null,
-        connectTimeoutMs: 30_000
-      },
-      actor: 'bench@slipway'
-    }
-    const withDelta: DeployContext = {
-      ...base,
-      findRelease: async (id) => [r1, r2].find((r) => r.id === id) ?? null
-    }
-    const first: number[] = []
-    const delta: { ms: number; uploadMs: number; bytes: number }[] = []
-    const full: { ms: number; uploadMs: number; bytes: number }[] = []
     for (let run = 1; run <= RUNS; run++) {
       // Alternate which path goes first so neither always runs on a warmer machine.
-      const order = run % 2 === 1 ? ['delta', 'full'] : ['full', 'delta']
+      const order = run % 2 === 1 ? ['fan', 'full'] : ['full', 'fan']
       for (const which of order) {
-        await resetHosts(fleet)
-        const initial = await measuredDeploy(r1, env, withDelta)
-        first.push(initial.bytes)
-        const second = await measuredDeploy(r2, env, which === 'delta' ? withDelta : base)
-        const modes = second.deployment.hosts.map((h) => h.transfer?.mode)
-        const expected = which === 'delta' ? 'delta' : 'full'
-        if (modes.some((m) => m !== expected)) {
-          throw new Error(
-            `expected every host to get a ${expected} upload, got ${modes.join(', ')}\n${second.deployment.log.join('\n')}`
-          )
+        await resetFleetHosts(fleet)
+        if (which === 'fan') {
+          const a = await measuredDeploy(r1, fanned, withDelta)
+          expectModes(a.deployment, Array(HOSTS).fill('full'), true)
+          const b = await measuredDeploy(r2, fanned, withDelta)
+          expectModes(b.deployment, Array(HOSTS).fill('delta'), true)
+          fanFirst.push(figures(a))
+          fanDelta.push(figures(b))
+        } else {
+          const a = await measuredDeploy(r1, full, plain)
+          expectModes(a.deployment, Array(HOSTS).fill('full'), false)
+          const b = await measuredDeploy(r2, full, plain)
+          expectModes(b.deployment, Array(HOSTS).fill('full'), false)
+          fullFirst.push(figures(a))
+          fullSecond.push(figures(b))
         }
-        ;(which === 'delta' ? delta : full).push({
-          ms: second.ms,
-          uploadMs: second.uploadMs,
-          bytes: second.bytes
-        })
       }
+      const mib = (f: Figures[]): string => `${(f.at(-1)!.bytes / MIB).toFixed(2)} MiB`
+      const sec = (f: Figures[]): string => `${(f.at(-1)!.ms / 1000).toFixed(2)} s`
       console.error(
-        `run ${run}: delta ${(delta.at(-1)!.ms / 1000).toFixed(2)} s ${(delta.at(-1)!.bytes / MIB).toFixed(2)} MiB, ` +
-          `full ${(full.at(-1)!.ms / 1000).toFixed(2)} s ${(full.at(-1)!.bytes / MIB).toFixed(2)} MiB`
+        `run ${run}: fan-out first ${sec(fanFirst)} ${mib(fanFirst)}, fan-out+delta ${sec(fanDelta)} ${mib(fanDelta)}; ` +
+          `full path first ${sec(fullFirst)} ${mib(fullFirst)}, second ${sec(fullSecond)} ${mib(fullSecond)}`
       )
     }
-    await resetHosts(fleet)
+    await resetFleetHosts(fleet)
     const per = artifact * HOSTS
-    const ratioFull = median(first) / per
-    const ratioDelta = median(delta.map((d) => d.bytes)) / per
-    const ratioDeltaOverFull = median(delta.map((d) => d.bytes)) / median(full.map((d) => d.bytes))
-    const timeRatio = median(delta.map((d) => d.ms)) / median(full.map((d) => d.ms))
-    const uploadRatio = median(delta.map((d) => d.uploadMs)) / median(full.map((d) => d.uploadMs))
+    const med = (f: Figures[], key: keyof Figures): number => median(f.map((x) => x[key]))
+    const ratioFull = med(fanFirst, 'bytes') / per
+    const ratioDelta = med(fanDelta, 'bytes') / per
+    const timeRatio = med(fanDelta, 'ms') / med(fullSecond, 'ms')
+    const firstTimeRatio = med(fanFirst, 'ms') / med(fullFirst, 'ms')
+    const uploadRatio = med(fanDelta, 'uploadMs') / med(fullSecond, 'uploadMs')
     const verdict = (value: number, goal: number): string => (value <= goal ? 'met' : 'NOT met')
+    const s = (ms: number): string => (ms / 1000).toFixed(2)
     console.log(
-      `hosts=${HOSTS} artifact_mib=${(artifact / MIB).toFixed(2)} runs=${RUNS} changed=1 MiB in 3 of 52 files`
+      `hosts=${HOSTS} artifact_mib=${(artifact / MIB).toFixed(2)} runs=${RUNS} changed=1 MiB in 3 of 52 files; batch 2, hook + health on every host`
     )
     console.log(
-      `delta_deploy_s=${(median(delta.map((d) => d.ms)) / 1000).toFixed(2)} full_deploy_s=${(median(full.map((d) => d.ms)) / 1000).toFixed(2)} (release 2 over release 1, batch 2, hook + health)`
+      `uplink_ratio_full=${ratioFull.toFixed(3)} (goal <= ${GOALS.full}: ${verdict(ratioFull, GOALS.full)}; first deploy with fan-out: ${(med(fanFirst, 'bytes') / MIB).toFixed(2)} MiB sent vs ${(med(fullFirst, 'bytes') / MIB).toFixed(2)} MiB on the full-upload path)`
     )
     console.log(
-      `uplink_ratio_full=${ratioFull.toFixed(3)} (goal <= ${GOALS.full}: ${verdict(ratioFull, GOALS.full)}; fan-out is not built, so a first deploy sends the artifact once per host)`
+      `uplink_ratio_delta=${ratioDelta.toFixed(4)} (goal <= ${GOALS.delta}: ${verdict(ratioDelta, GOALS.delta)}; release 2 with fan-out and delta: ${(med(fanDelta, 'bytes') / MIB).toFixed(2)} MiB vs ${(med(fullSecond, 'bytes') / MIB).toFixed(2)} MiB on the full-upload path)`
     )
     console.log(
-      `uplink_ratio_delta=${ratioDelta.toFixed(4)} (goal <= ${GOALS.delta}: ${verdict(ratioDelta, GOALS.delta)}; without fan-out each host receives the changed files itself)`
+      `time_ratio_delta=${timeRatio.toFixed(2)} (goal <= ${GOALS.time}: ${verdict(timeRatio, GOALS.time)}; ${s(med(fanDelta, 'ms'))} s vs ${s(med(fullSecond, 'ms'))} s for release 2 on the full-upload path)`
     )
     console.log(
-      `delta_bytes_vs_full_path=${ratioDeltaOverFull.toFixed(4)} (the same release 2 sent whole, same run)`
+      `time_ratio_first=${firstTimeRatio.toFixed(2)} (first deploy with fan-out ${s(med(fanFirst, 'ms'))} s vs full-upload path ${s(med(fullFirst, 'ms'))} s)`
     )
     console.log(
-      `time_ratio_delta=${timeRatio.toFixed(2)} (goal <= ${GOALS.time}: ${verdict(timeRatio, GOALS.time)})`
-    )
-    console.log(
-      `upload_phase_s delta=${(median(delta.map((d) => d.uploadMs)) / 1000).toFixed(2)} full=${(median(full.map((d) => d.uploadMs)) / 1000).toFixed(2)} upload_phase_ratio_delta=${uploadRatio.toFixed(2)} (send + unpack + verify only; the rest is connect, lock, activation, hook, health)`
+      `upload_phase_s delta=${s(med(fanDelta, 'uploadMs'))} full=${s(med(fullSecond, 'uploadMs'))} upload_phase_ratio_delta=${uploadRatio.toFixed(2)} (send + fetch + unpack + verify only; the rest is connect, lock, activation, hook, health)`
     )
   } finally {
     await fleet.stop()

@@ -93,7 +93,14 @@ export const EnvironmentConfigSchema = z
     promoteFrom: SafeName.optional(),
     hosts: z.array(HostConfigSchema).min(1, 'an environment needs at least one host'),
     strategy: z
-      .object({ batchSize: z.number().int().min(1).default(1) })
+      .object({
+        batchSize: z.number().int().min(1).default(1),
+        /**
+         * Upload once per environment (per group of hosts needing the same bytes) to one host,
+         * the relay; the others fetch it from the relay over SSH (see the README: fan-out).
+         */
+        fanOut: z.boolean().optional()
+      })
       .strict()
       .optional(),
     hooks: HooksConfigSchema.optional(),
@@ -142,6 +149,28 @@ export const EnvironmentConfigSchema = z
     timeouts: EnvironmentTimeoutsSchema.optional()
   })
   .strict()
+  .superRefine((env, ctx) => {
+    if (!env.strategy?.fanOut) return
+    env.hosts.forEach((host, i) => {
+      if ('local' in host) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['hosts', i],
+          message: 'strategy.fanOut needs SSH hosts (hosts fetch from each other over SSH)'
+        })
+      } else if (!FAN_OUT_PATH.test(host.path)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['hosts', i, 'path'],
+          message:
+            'with strategy.fanOut the path may hold only letters, digits, "/", ".", "_" and "-" (it is written into a restricted authorized_keys line)'
+        })
+      }
+    })
+  })
+
+/** Deploy paths fan-out can name in an authorized_keys `command="…"` without any escaping. */
+export const FAN_OUT_PATH = /^\/[A-Za-z0-9._/-]+$/
 
 /** Hosts a branch environment's health URL may name: the developer's own machine only. */
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]'])

@@ -135,8 +135,13 @@ export const HostTransferSchema = z.object({
   bytesReused: z.number().int().nonnegative(),
   /** The release the unchanged files came from (delta only). */
   base: z.string().nullable(),
-  /** Why a delta was not used or failed, when it was considered. */
-  fallback: z.string().nullable()
+  /** Why a delta was not used or failed, when it was considered (or why fan-out was not used). */
+  fallback: z.string().nullable(),
+  /**
+   * Fan-out: the host of the environment this one fetched the release (or its delta) from over
+   * SSH, and how many bytes it fetched. Absent or null: every byte came from this machine.
+   */
+  relay: z.object({ host: z.string(), bytes: z.number().int().nonnegative() }).nullable().optional()
 })
 export type HostTransfer = z.output<typeof HostTransferSchema>
 

@@ -14,15 +14,23 @@ export function formatBytes(n: number): string {
   return `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`
 }
 
-/** One line saying how a release reached a host: what was sent, what was reused and from where. */
+/**
+ * One line saying how a release reached a host: the bytes sent from this machine, the bytes
+ * fetched from a relay host (fan-out) and the bytes reused from an earlier release, with where
+ * each came from.
+ */
 export function describeTransfer(t: HostTransfer): string {
+  const relay = t.relay
+    ? `fetched ${formatBytes(t.relay.bytes)} from ${t.relay.host} (relay), `
+    : ''
+  const sent = `${relay}sent ${formatBytes(t.bytesSent)} from this machine`
   switch (t.mode) {
     case 'present':
       return 'release already on the host: nothing sent'
     case 'delta':
-      return `sent ${formatBytes(t.bytesSent)}, reused ${formatBytes(t.bytesReused)} from ${t.base ?? 'the previous release'}`
+      return `${sent}, reused ${formatBytes(t.bytesReused)} from ${t.base ?? 'the previous release'}`
     case 'full':
-      return `sent ${formatBytes(t.bytesSent)} (whole release${t.fallback ? `; ${t.fallback}` : ''})`
+      return `${sent} (whole release${t.fallback ? `; ${t.fallback}` : ''})`
     default:
       return assertNever(t.mode)
   }

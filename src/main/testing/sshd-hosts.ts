@@ -1,10 +1,10 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { connect } from 'node:net'
 import { tmpdir, userInfo } from 'node:os'
 import { join } from 'node:path'
 import { RUN_MARKER } from './leak-detector'
+import { hasBanner, keygen, probeSshd, SFTP_SERVER, SSHD } from './sshd-tools'
 import { freePort } from './ports'
 import {
   childPidNamespace,
@@ -12,9 +12,6 @@ import {
   processesInPidNamespace,
   type ProcessInfo
 } from './proc-table'
-
-const SSHD = '/usr/sbin/sshd'
-const SFTP_SERVER = '/usr/lib/openssh/sftp-server'
 
 /** One real `sshd` playing a fleet host on its own loopback address. */
 export interface SshTestHost {
@@ -26,6 +23,11 @@ export interface SshTestHost {
   readonly deployPath: string
   /** This host's own folder on this machine (what is mounted at deployPath). */
   readonly hostDir: string
+  /**
+   * This host's own home folder on this machine, mounted at the fleet's HOME path (the same
+   * path on every host, as deployPath): its `.ssh/authorized_keys` is read by this sshd too.
+   */
+  readonly homeDir: string
   /** SHA256:… of the current host key. */
   readonly hostKeyFingerprint: string
   /** The host key's public line (`ssh-ed25519 AAAA…`). */
@@ -80,6 +82,8 @@ export interface SshFleetOptions {
   readonly maxSessions?: number
   /** Log every connection (LogLevel VERBOSE) to a file per host, for {@link SshTestHost.connectionsLogged}. */
   readonly logConnections?: boolean
+  /** More sshd_config lines for every host (e.g. `AllowAgentForwarding no`). */
+  readonly extraConfig?: readonly string[]
 }
 
 /**
@@ -96,21 +100,6 @@ export function sshdUnavailableReason(
     throw new Error(`SLIPWAY_REQUIRE_SSHD=1 but sshd test hosts cannot run here: ${reason}`)
   }
   return reason
-}
-
-function probeSshd(): string | null {
-  if (process.platform !== 'linux') return 'real sshd test hosts need Linux mount namespaces'
-  if (!existsSync(SSHD)) return `${SSHD} is not installed`
-  if (!existsSync(SFTP_SERVER)) return `${SFTP_SERVER} is not installed`
-  if (process.getuid?.() !== 0) return 'per-host mount namespaces (unshare --mount) need root'
-  const probe = spawnSync('unshare', ['--mount', '--propagation', 'private', 'true'])
-  if (probe.status !== 0) return `unshare --mount is not permitted: ${String(probe.stderr).trim()}`
-  const pidProbe = spawnSync('unshare', ['--pid', '--fork', '--kill-child', '--mount-proc', 'true'])
-  if (pidProbe.status !== 0)
-    return `unshare --pid is not permitted: ${String(pidProbe.stderr).trim()}`
-  const keygen = spawnSync('ssh-keygen', ['-?'])
-  if (keygen.error) return 'ssh-keygen is not installed'
-  return null
 }
 
 /**
@@ -135,7 +124,8 @@ export async function startSshFleet(
   await keygen(userKeyFile, 'slipway-test-user')
   const authorizedKeys = join(root, 'authorized_keys')
   await writeFile(authorizedKeys, await readFile(`${userKeyFile}.pub`))
-  // An empty HOME: this machine's root .bashrc costs ~130 ms on every command.
+  // An empty HOME (the same path on every host, each host's own folder mounted there): this
+  // machine's root .bashrc costs ~130 ms on every command.
   const home = join(root, 'home')
   await mkdir(home)
 
@@ -145,7 +135,9 @@ export async function startSshFleet(
       const address = `127.0.0.${first + i}`
       const dir = join(root, `host-${i + 1}`)
       const hostDir = join(dir, 'data')
+      const homeDir = join(dir, 'home')
       await mkdir(hostDir, { recursive: true })
+      await mkdir(homeDir, { recursive: true })
       const port = await freePort(address)
       const host = new TestHost({
         name: `host-${i + 1}`,
@@ -153,10 +145,12 @@ export async function startSshFleet(
         port,
         dir,
         hostDir,
+        homeDir,
         deployPath,
         authorizedKeys,
         home,
         maxSessions: options.maxSessions ?? 16,
+        extraConfig: options.extraConfig ?? [],
         logFile: options.logConnections ? join(dir, 'sshd.log') : null
       })
       await host.generateKey()
@@ -199,10 +193,12 @@ interface TestHostInit {
   readonly port: number
   readonly dir: string
   readonly hostDir: string
+  readonly homeDir: string
   readonly deployPath: string
   readonly authorizedKeys: string
   readonly home: string
   readonly maxSessions: number
+  readonly extraConfig: readonly string[]
   /** Where sshd logs (with -E) at VERBOSE, or null for errors on stderr only. */
   readonly logFile: string | null
 }
@@ -213,6 +209,7 @@ class TestHost implements SshTestHost {
   readonly port: number
   readonly deployPath: string
   readonly hostDir: string
+  readonly homeDir: string
   hostKeyFingerprint = ''
   hostPublicKey = ''
   private readonly init: TestHostInit
@@ -231,6 +228,7 @@ class TestHost implements SshTestHost {
     this.port = init.port
     this.deployPath = init.deployPath
     this.hostDir = init.hostDir
+    this.homeDir = init.homeDir
     this.keyFile = join(init.dir, 'ssh_host_ed25519_key')
     this.configFile = join(init.dir, 'sshd_config')
   }
@@ -252,7 +250,8 @@ class TestHost implements SshTestHost {
         `ListenAddress ${this.address}:${this.port}`,
         `HostKey ${this.keyFile}`,
         `PidFile ${join(this.init.dir, 'sshd.pid')}`,
-        `AuthorizedKeysFile ${this.init.authorizedKeys}`,
+        // The fleet's login key, and the host's own ~/.ssh/authorized_keys (fan-out adds to it).
+        `AuthorizedKeysFile ${this.init.authorizedKeys} ${this.init.home}/.ssh/authorized_keys`,
         'UsePAM no',
         'StrictModes no',
         'PermitRootLogin prohibit-password',
@@ -269,6 +268,7 @@ class TestHost implements SshTestHost {
         'ClientAliveInterval 0',
         'UseDNS no',
         this.init.logFile ? 'LogLevel VERBOSE' : 'LogLevel ERROR',
+        ...this.init.extraConfig,
         ''
       ].join('\n')
     )
@@ -294,13 +294,16 @@ class TestHost implements SshTestHost {
         'sh',
         '-c',
         // -E appends sshd's log to a file; -e sends it to stderr (kept for error messages).
-        `mount --bind "$1" "$2" && exec "$3" -D ${this.init.logFile ? '-E "$5"' : '-e'} -f "$4"`,
+        `mount --bind "$1" "$2" && mount --bind "$6" "$7" && ` +
+          `exec "$3" -D ${this.init.logFile ? '-E "$5"' : '-e'} -f "$4"`,
         'sh',
         this.hostDir,
         this.deployPath,
         SSHD,
         this.configFile,
-        this.init.logFile ?? ''
+        this.init.logFile ?? '',
+        this.homeDir,
+        this.init.home
       ],
       { stdio: ['ignore', 'ignore', 'pipe'], detached: true }
     )
@@ -387,29 +390,4 @@ class TestHost implements SshTestHost {
     await this.generateKey()
     await this.restart()
   }
-}
-
-function keygen(file: string, comment: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const p = spawn('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', file], {
-      stdio: ['ignore', 'ignore', 'pipe']
-    })
-    let err = ''
-    p.stderr.on('data', (b: Buffer) => (err += b.toString()))
-    p.on('error', reject)
-    p.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`ssh-keygen: ${err}`))))
-  })
-}
-
-function hasBanner(address: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: address, port })
-    const done = (ok: boolean): void => {
-      socket.destroy()
-      resolve(ok)
-    }
-    socket.setTimeout(1000, () => done(false))
-    socket.once('error', () => done(false))
-    socket.once('data', (b: Buffer) => done(b.toString('latin1').startsWith('SSH-')))
-  })
 }

@@ -1,6 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { execFile } from 'node:child_process'
-import { lstat, mkdir, mkdtemp, readFile, readdir, readlink, rm, writeFile } from 'node:fs/promises'
+import { lstat, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -8,34 +8,20 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { Deployment } from '../../../shared/deploy-models'
 import type { EnvironmentConfig } from '../../../shared/config-schema'
 import type { StoredRelease } from '../releases'
-import { CredentialStore, HostTrustStore } from '../transport'
 import { fetchText, readHostDisk } from '../../testing/host-disk'
 import { freePort } from '../../testing/ports'
 import { sshdUnavailableReason, startSshFleet, type SshTestFleet } from '../../testing/sshd-hosts'
-import { TEST_APP_HOOK, makeTestRelease, stopTestApp, testReleaseId } from '../../testing/test-app'
+import { makeTestRelease, testReleaseId } from '../../testing/test-app'
+import {
+  fleetContext,
+  fleetEnvironment,
+  hashTree,
+  resetFleetHosts
+} from '../../testing/sshd-deploy'
 import { deployRelease, readDeploymentHistory, rollbackEnvironment, type DeployContext } from '.'
 
 const run = promisify(execFile)
 const skip = sshdUnavailableReason()
-
-/** Every entry under `dir`: path, kind, mode and the sha256 of each file's bytes (or the link target). */
-async function hashTree(dir: string): Promise<string[]> {
-  const out: string[] = []
-  for (const name of await readdir(dir, { recursive: true })) {
-    const path = join(dir, name)
-    const info = await lstat(path)
-    const mode = (info.mode & 0o7777).toString(8)
-    if (info.isSymbolicLink()) out.push(`${name} -> ${await readlink(path)}`)
-    else if (info.isDirectory()) out.push(`${name}/ ${mode}`)
-    else
-      out.push(
-        `${name} ${mode} ${createHash('sha256')
-          .update(await readFile(path))
-          .digest('hex')}`
-      )
-  }
-  return out.sort()
-}
 
 function expectSucceeded(d: Deployment): void {
   expect(d.status, `${d.summary}\n${d.log.join('\n')}`).toBe('succeeded')
@@ -86,48 +72,10 @@ describe.skipIf(skip !== null)('delta uploads to real sshd hosts', () => {
     if (scratch) await rm(scratch, { recursive: true, force: true })
   })
 
-  beforeEach(async () => {
-    for (const h of fleet.hosts) {
-      await stopTestApp(h.hostDir, (pid) => h.localPid(pid))
-      for (const entry of await readdir(h.hostDir))
-        await rm(join(h.hostDir, entry), { recursive: true, force: true })
-    }
-  })
+  beforeEach(() => resetFleetHosts(fleet))
 
-  function environment(): EnvironmentConfig {
-    return {
-      name: 'production',
-      hosts: fleet.hosts.map((h) => ({
-        host: `${h.address}:${h.port}`,
-        path: h.deployPath,
-        port: appPort,
-        name: h.name
-      })),
-      strategy: { batchSize: 3 },
-      hooks: { afterActivate: TEST_APP_HOOK },
-      healthCheck: { url: 'http://{host}:{port}/health', timeoutSeconds: 30 },
-      keepReleases: 5
-    }
-  }
-
-  function context(): DeployContext {
-    return {
-      workspacePath: scratch,
-      dataDir: join(scratch, 'data'),
-      transport: {
-        workspacePath: scratch,
-        trust: new HostTrustStore({
-          knownHostsFiles: [fleet.knownHostsFile],
-          trustedFile: join(scratch, 'trusted-none')
-        }),
-        credentials: new CredentialStore({ agentSocket: null, keyFiles: [fleet.userKeyFile] }),
-        sshConfigPath: null,
-        connectTimeoutMs: 20_000
-      },
-      actor: 'release-manager@laptop',
-      findRelease: async (id) => [r1, r2].find((r) => r.id === id) ?? null
-    }
-  }
+  const environment = (): EnvironmentConfig => fleetEnvironment(fleet, appPort)
+  const context = (): DeployContext => fleetContext(fleet, scratch, [r1, r2])
 
   const releaseDir = (i: number, id: string): string => join(fleet.hosts[i].hostDir, 'releases', id)
   const health = (i: number): Promise<string> =>

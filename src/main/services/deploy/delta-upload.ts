@@ -141,13 +141,31 @@ export async function uploadDelta(
     signal?: AbortSignal
     onProgress?: (sent: number, total: number) => void
     onUploaded?: () => void
+    /** Keep the delta at this path on the host (a fan-out relay serves it). */
+    keepAs?: string
   } = {}
+): Promise<void> {
+  const { file } = deltaPaths(transport, release.id)
+  await transport.upload(plan.deltaPath, file, options)
+  options.onUploaded?.()
+  await assembleDelta(transport, release, plan, shared, options)
+}
+
+/**
+ * The host side of {@link uploadDelta}, for a delta already at {@link deltaPaths}' `file`
+ * (uploaded, or fetched from a fan-out relay): assemble, verify, then remove the delta or move
+ * it to `keepAs`.
+ */
+export async function assembleDelta(
+  transport: Transport,
+  release: StoredRelease,
+  plan: DeltaPlan,
+  shared: readonly string[],
+  options: { signal?: AbortSignal; keepAs?: string } = {}
 ): Promise<void> {
   const p = hostPaths(transport.basePath)
   const id = release.id
   const { file, list } = deltaPaths(transport, id)
-  await transport.upload(plan.deltaPath, file, options)
-  options.onUploaded?.()
   const root = transport.basePath.replace(/\/+$/, '')
   const tmpPath = `${root}/releases/${id}.tmp`
   const tmp = shellQuote(tmpPath)
@@ -175,7 +193,10 @@ export async function uploadDelta(
     `${fail(4, `the assembled tree differs from ${id} (a file of releases/${plan.base.id} was changed on the host?)`)}; ` +
     `printf '%s\\n' ${shellQuote(release.sha256)} > ${tmp}/.slipway-sha256 || exit 2; ` +
     links.join('') +
-    `rm -rf -- ${p.release(id)} && mv -- ${tmp} ${p.release(id)} && rm -f -- ${shellQuote(file)} ${shellQuote(list)}`
+    `rm -rf -- ${p.release(id)} && mv -- ${tmp} ${p.release(id)} && rm -f -- ${shellQuote(list)} && ` +
+    (options.keepAs
+      ? `mv -f -- ${shellQuote(file)} ${shellQuote(options.keepAs)}`
+      : `rm -f -- ${shellQuote(file)}`)
   await execChecked(transport, 'assemble delta', command, {
     stdin: plan.reuse.map((path) => `./${path}\n`).join(''),
     signal: options.signal

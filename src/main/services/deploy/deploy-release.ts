@@ -15,7 +15,7 @@ import { lockHosts } from './lock-session'
 import { logBase, runOperation } from './operation'
 import { assertReleaseId, errorMessage } from './remote'
 import { activateInBatches, restoreInBatches } from './rolling'
-import { DeltaPlans, readyMessage, sendRelease } from './send-release'
+import { uploadPhase } from './upload-phase'
 import type { DeployContext } from './types'
 import { plural } from '../../../shared/plural'
 
@@ -132,68 +132,11 @@ export async function deployRelease(
   }
 
   async function afterLock(ready: readonly (Preflight & { ok: true })[]): Promise<Deployment> {
-    // 3. Upload everywhere in parallel; the first failure stops the other uploads.
-    const uploadStop = new AbortController()
-    const uploadSignal = signal ? AbortSignal.any([signal, uploadStop.signal]) : uploadStop.signal
+    // 3. Upload everywhere in parallel (fanned out when the environment says so); the first
+    // failure stops the other uploads.
     const uploadStarted = Date.now()
-    const deltas = ctx.findRelease
-      ? new DeltaPlans(release, env.shared ?? [], ctx.findRelease)
-      : null
-    const uploads = await Promise.all(
-      ready.map(async (r) => {
-        const i = r.host.index
-        if (r.skipUpload) {
-          tracker.host(
-            i,
-            'upload',
-            'skipped',
-            `${release.id} already on the host with the same sha256`
-          )
-          tracker.transfer(i, {
-            mode: 'present',
-            bytesSent: 0,
-            bytesReused: 0,
-            base: null,
-            fallback: null
-          })
-          return true
-        }
-        tracker.host(i, 'upload', 'running', `${release.sizeBytes} bytes`)
-        try {
-          const transfer = await sendRelease(
-            r.host.transport,
-            release,
-            r.snapshot,
-            env.shared ?? [],
-            deltas,
-            {
-              signal: uploadSignal,
-              onProgress: (sent, total) => tracker.progress(i, total > 0 ? sent / total : 1),
-              onUploaded: () => {
-                tracker.progress(i, 1)
-                tracker.host(i, 'unpack', 'running', 'verifying and unpacking')
-              },
-              log: (line) => tracker.log(line, r.host.label),
-              onFull: () =>
-                tracker.host(i, 'upload', 'running', `${release.sizeBytes} bytes (whole release)`)
-            }
-          )
-          tracker.transfer(i, transfer)
-          tracker.host(i, 'unpack', 'done', readyMessage(release.id, transfer))
-          return true
-        } catch (error) {
-          const stoppedByOther = uploadStop.signal.aborted && !signal?.aborted
-          const message = signal?.aborted
-            ? 'cancelled'
-            : stoppedByOther
-              ? 'stopped: another host failed'
-              : errorMessage(error)
-          tracker.host(i, tracker.stateOf(i).step, stoppedByOther ? 'skipped' : 'failed', message)
-          uploadStop.abort()
-          return false
-        }
-      })
-    ).finally(() => deltas?.dispose())
+    const uploaded = await uploadPhase(release, env, ready, tracker, ctx, id, signal)
+    const uploads = uploaded.kind === 'uploaded' ? uploaded.ok : ready.map(() => false)
     if (uploads.some((ok) => !ok)) {
       await Promise.all(
         ready.map(async (r) => {
@@ -223,6 +166,7 @@ export async function deployRelease(
         .map((r) => r.host.label)
       if (signal?.aborted)
         return tracker.finish('cancelled', `Cancelled during upload; nothing was activated.`)
+      if (uploaded.kind === 'refused') return tracker.finish('failed', uploaded.message)
       return tracker.finish('failed', `Upload failed on ${bad.join(', ')}; nothing was activated.`)
     }
     tracker.log(

@@ -11,11 +11,7 @@ export function uploadPath(transport: Transport, id: string): string {
   return `${transport.basePath.replace(/\/+$/, '')}/.slipway/upload-${id}.tar.gz`
 }
 
-/**
- * Uploads the release tarball, then on the host (one command): checks its sha256 (computed
- * while tar unpacks into `releases/<id>.tmp`, so the two overlap), records the sha256, links
- * the `shared/` entries and renames the folder to `releases/<id>`. A mismatch leaves nothing.
- */
+/** Uploads the release tarball, then verifies and unpacks it ({@link unpackUpload}). */
 export async function uploadRelease(
   transport: Transport,
   release: StoredRelease,
@@ -24,16 +20,34 @@ export async function uploadRelease(
     signal?: AbortSignal
     onProgress?: (sent: number, total: number) => void
     onUploaded?: () => void
+    /** Keep the verified tarball at this path on the host (a fan-out relay serves it). */
+    keepAs?: string
   } = {}
 ): Promise<void> {
-  const p = hostPaths(transport.basePath)
-  const id = release.id
-  const remote = uploadPath(transport, id)
+  const remote = uploadPath(transport, release.id)
   await transport.upload(release.tarballPath, remote, {
     signal: options.signal,
     onProgress: options.onProgress
   })
   options.onUploaded?.()
+  await unpackUpload(transport, release, shared, { signal: options.signal, keepAs: options.keepAs })
+}
+
+/**
+ * On the host, in one command: checks the sha256 of the tarball waiting at
+ * {@link uploadPath} (computed while tar unpacks into `releases/<id>.tmp`, so the two overlap),
+ * records it, links the `shared/` entries and renames the folder to `releases/<id>`. A
+ * mismatch leaves nothing. The tarball is then removed, or moved to `keepAs` (a relay serves it).
+ */
+export async function unpackUpload(
+  transport: Transport,
+  release: StoredRelease,
+  shared: readonly string[],
+  options: { signal?: AbortSignal; keepAs?: string } = {}
+): Promise<void> {
+  const p = hostPaths(transport.basePath)
+  const id = release.id
+  const remote = uploadPath(transport, id)
   const dir = p.release(id)
   const tmp = shellQuote(`${transport.basePath.replace(/\/+$/, '')}/releases/${id}.tmp`)
   const file = shellQuote(remote)
@@ -57,7 +71,10 @@ export async function uploadRelease(
     `echo "sha256 mismatch: the host has $sum" >&2; exit 4; fi; ` +
     `printf '%s\\n' ${shellQuote(release.sha256)} > ${tmp}/.slipway-sha256 || exit 2; ` +
     links.join('') +
-    `rm -rf -- ${dir} && mv -- ${tmp} ${dir} && rm -f -- ${file} ${sumFile}`
+    `rm -rf -- ${dir} && mv -- ${tmp} ${dir} && ` +
+    (options.keepAs
+      ? `mv -f -- ${file} ${shellQuote(options.keepAs)} && rm -f -- ${sumFile}`
+      : `rm -f -- ${file} ${sumFile}`)
   await execChecked(transport, 'verify and unpack', command, { signal: options.signal })
 }
 

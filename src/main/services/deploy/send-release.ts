@@ -67,14 +67,16 @@ export async function sendRelease(
     log?: (line: string) => void
     /** Called when the whole tarball is sent after all (its size is the new total). */
     onFull?: () => void
+    /** Keep what was sent (tarball or delta) at this path on the host: a fan-out relay serves it. */
+    keepAs?: string
+    /** Why this host is sent to directly, recorded when nothing else is (fan-out fell back). */
+    fallback?: string
   } = {}
 ): Promise<HostTransfer> {
   const start = transport.bytesSent
   const sent = (): number => transport.bytesSent - start
-  const baseId = [snapshot.current, snapshot.previous].find(
-    (id): id is string => id !== null && id !== release.id && snapshot.releases.includes(id)
-  )
-  let fallback: string | null = null
+  const baseId = deltaBase(snapshot, release)
+  let fallback: string | null = options.fallback ?? null
   if (deltas && baseId) {
     const plan = await deltas.plan(baseId)
     if ('skip' in plan) fallback = plan.skip
@@ -89,7 +91,7 @@ export async function sendRelease(
           bytesSent: sent(),
           bytesReused: plan.reusedBytes,
           base: baseId,
-          fallback: null
+          fallback: options.fallback ?? null
         }
       } catch (error) {
         const code = error instanceof ExpectedError ? error.code : null
@@ -102,10 +104,23 @@ export async function sendRelease(
       }
     }
     options.log?.(`${fallback}; sending the whole release`)
+    if (options.fallback) fallback = `${options.fallback}; ${fallback}`
     options.onFull?.()
   }
   await uploadRelease(transport, release, shared, options)
   return { mode: 'full', bytesSent: sent(), bytesReused: 0, base: null, fallback }
+}
+
+/**
+ * The release a delta to this host would be made against: the one it runs, else the one it ran
+ * before, when it still holds it; null when there is none.
+ */
+export function deltaBase(snapshot: HostSnapshot, release: StoredRelease): string | null {
+  return (
+    [snapshot.current, snapshot.previous].find(
+      (id): id is string => id !== null && id !== release.id && snapshot.releases.includes(id)
+    ) ?? null
+  )
 }
 
 /** The unpack step's closing message for one host. */

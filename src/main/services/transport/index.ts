@@ -1,5 +1,13 @@
 export { shellQuote } from './shell-quote'
-export type { ExecOptions, ExecResult, Transport, TransportContext, UploadOptions } from './types'
+export type {
+  ExecOptions,
+  ExecResult,
+  SshPeer,
+  Transport,
+  TransportContext,
+  UploadOptions
+} from './types'
+export { EphemeralAgent } from './ephemeral-agent'
 export { createLocalTransport, type LocalTransportOptions } from './local-transport'
 export { hostLabel, parseSshTarget, type SshTarget } from './host-label'
 export { HostTrustStore, type HostKeyDetails, type HostTrustStoreOptions } from './host-trust-store'

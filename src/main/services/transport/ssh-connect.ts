@@ -1,8 +1,9 @@
 import type { Duplex } from 'node:stream'
-import { Client, type AnyAuthMethod } from 'ssh2'
+import { Client, type AnyAuthMethod, type BaseAgent } from 'ssh2'
 import { timeoutText } from '../../../shared/timeouts'
 import { ExpectedError } from '../errors'
 import { keysRefusedMessage, noIdentityMessage, socketFailureMessage } from './connect-advice'
+import { keyTypeOf } from './known-hosts'
 import { passphraseRequired } from './needs-user'
 import type { CredentialStore } from './credentials'
 import type { HostTrustStore, KnownHostsFiles } from './host-trust-store'
@@ -28,6 +29,14 @@ export interface SshConnectContext {
   readonly connectTimeoutMs: number
 }
 
+/** The host key each open connection was verified with (OpenSSH form: `type base64`). */
+const verifiedKeys = new WeakMap<Client, string>()
+
+/** The host key `client` verified at connect (`ssh-ed25519 AAAA…`), or null. */
+export function verifiedHostKey(client: Client): string | null {
+  return verifiedKeys.get(client) ?? null
+}
+
 const HOST_KEY_ALGORITHMS = [
   'ssh-ed25519',
   'ecdsa-sha2-nistp256',
@@ -46,7 +55,9 @@ const HOST_KEY_ALGORITHMS = [
 export async function openSshClient(
   endpoint: SshEndpoint,
   ctx: SshConnectContext,
-  sock?: Duplex
+  sock?: Duplex,
+  /** An agent forwarded to the host on every session of this connection (fan-out only). */
+  forwardAgent?: BaseAgent
 ): Promise<Client> {
   const where = `${endpoint.user}@${endpoint.hostName}:${endpoint.port}`
   const details = { host: endpoint.hostName, port: endpoint.port, user: endpoint.user }
@@ -149,6 +160,8 @@ export async function openSshClient(
       keepaliveCountMax: 3,
       algorithms: { serverHostKey: serverHostKey as never },
       authHandler: auth,
+      // Only ever the agent given here (never the user's): `authHandler` lists what signs in.
+      ...(forwardAgent ? { agent: forwardAgent, agentForward: true } : {}),
       hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => {
         // The check reads files, so the connection may end (timeout, the peer, a close) before
         // it answers; ssh2 then throws from verify() (`protocol._destruct is not a function`),
@@ -162,7 +175,10 @@ export async function openSshClient(
           }
         }
         ctx.trust.verify(keyHost, keyPort, key, files).then(
-          () => answer(true),
+          () => {
+            verifiedKeys.set(client, `${keyTypeOf(key)} ${key.toString('base64')}`)
+            answer(true)
+          },
           (e: unknown) => {
             hostKeyError = e
             answer(false)

@@ -1,5 +1,5 @@
 import type { Duplex } from 'node:stream'
-import type { Client } from 'ssh2'
+import type { BaseAgent, Client } from 'ssh2'
 import { ExpectedError } from '../errors'
 import { openSshClient, type SshConnectContext, type SshEndpoint } from './ssh-connect'
 import { SshTransport } from './ssh-transport'
@@ -27,12 +27,25 @@ export async function connectSshTransport(
   options: SshTransportOptions,
   ctx: SshConnectContext
 ): Promise<Transport> {
+  const clients = await openHops(options, ctx)
+  const reopen = async (agent: BaseAgent): Promise<Transport> =>
+    new SshTransport(options, await openHops(options, ctx, agent))
+  return new SshTransport(options, clients, reopen)
+}
+
+/** Opens every hop in turn; `forwardAgent` is forwarded to the last hop only. */
+async function openHops(
+  options: SshTransportOptions,
+  ctx: SshConnectContext,
+  forwardAgent?: BaseAgent
+): Promise<Client[]> {
   const hops = [...(options.jumps ?? []), options.endpoint]
   const clients: Client[] = []
   try {
     let sock: Duplex | undefined
     for (let i = 0; i < hops.length; i++) {
-      const client = await openSshClient(hops[i], ctx, sock)
+      const last = i === hops.length - 1
+      const client = await openSshClient(hops[i], ctx, sock, last ? forwardAgent : undefined)
       clients.push(client)
       const next = hops[i + 1]
       if (next) sock = await forward(client, hops[i], next)
@@ -41,7 +54,7 @@ export async function connectSshTransport(
     for (const c of clients) c.end()
     throw e
   }
-  return new SshTransport(options, clients)
+  return clients
 }
 
 function forward(client: Client, via: SshEndpoint, to: SshEndpoint): Promise<Duplex> {

@@ -1,12 +1,14 @@
 import { stat } from 'node:fs/promises'
-import type { Client, ClientChannel, SFTPWrapper } from 'ssh2'
+import type { BaseAgent, Client, ClientChannel, SFTPWrapper } from 'ssh2'
 import { DEFAULT_TIMEOUTS, timeoutText } from '../../../shared/timeouts'
 import { ExpectedError } from '../errors'
 import { execTimedOut, execTimeout, type ExecTimeout } from './exec-timeout'
 import { Semaphore } from './semaphore'
 import { shellQuote } from './shell-quote'
+import { verifiedHostKey } from './ssh-connect'
+import { execForwarding } from './ssh-forwarding'
 import type { SshTransportOptions } from './ssh-open'
-import type { ExecOptions, ExecResult, Transport, UploadOptions } from './types'
+import type { ExecOptions, ExecResult, SshPeer, Transport, UploadOptions } from './types'
 
 /** OpenSSH allows 10 sessions per connection; keep two spare (SFTP, a jump's forward). */
 export const MAX_CHANNELS = 8
@@ -17,6 +19,8 @@ export class SshTransport implements Transport {
   readonly label: string
   readonly address: string
   readonly basePath: string
+  readonly sshPeer: SshPeer
+  private readonly reopen: ((agent: BaseAgent) => Promise<Transport>) | null
   private readonly client: Client
   private readonly clients: readonly Client[]
   private readonly channels = new Semaphore(MAX_CHANNELS)
@@ -30,7 +34,13 @@ export class SshTransport implements Transport {
   private readonly commandTimeoutMs: number | undefined
   private readonly uploadStallMs: number
 
-  constructor(options: SshTransportOptions, clients: readonly Client[]) {
+  constructor(
+    options: SshTransportOptions,
+    clients: readonly Client[],
+    /** Opens the same hops again with an agent forwarded (see ExecOptions.forwardAgent). */
+    reopen?: (agent: BaseAgent) => Promise<Transport>
+  ) {
+    this.reopen = reopen ?? null
     this.commandTimeoutMs = options.commandTimeoutMs
     this.uploadStallMs = options.uploadStallMs ?? DEFAULT_TIMEOUTS.uploadStallSeconds * 1000
     this.label = options.label
@@ -38,6 +48,12 @@ export class SshTransport implements Transport {
     this.basePath = options.basePath
     this.clients = clients
     this.client = clients[clients.length - 1]
+    this.sshPeer = {
+      hostName: options.endpoint.hostName,
+      port: options.endpoint.port,
+      user: options.endpoint.user,
+      hostKey: verifiedHostKey(this.client)
+    }
     this.closed = new Promise((resolve) => this.client.once('close', () => resolve()))
     const fail = (reason: string): void => {
       if (this.lost) return
@@ -60,6 +76,11 @@ export class SshTransport implements Transport {
   }
 
   exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
+    if (options.forwardAgent) {
+      if (this.lost) return Promise.reject(this.lost)
+      const count = (n: number): number => (this.sent += n)
+      return execForwarding(this.label, this.reopen, options.forwardAgent, command, options, count)
+    }
     return this.channels.run(async () => {
       // A server with a lower MaxSessions than our bound refuses extra channels: wait for one
       // of ours to close and try again, rather than failing a healthy host. sshd frees a slot

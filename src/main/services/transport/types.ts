@@ -1,3 +1,4 @@
+import type { BaseAgent } from 'ssh2'
 import type { CredentialStore } from './credentials'
 import type { HostTrustStore } from './host-trust-store'
 
@@ -22,6 +23,21 @@ export interface ExecOptions {
   readonly timeoutSetting?: string
   /** Aborting stops the command and throws ExpectedError('cancelled'). */
   readonly signal?: AbortSignal
+  /**
+   * ssh only: run the command on a connection of its own that forwards this agent, closed when
+   * the command ends, so no other command (hooks, the app) on the host ever sees the agent.
+   */
+  readonly forwardAgent?: BaseAgent
+}
+
+/** How another host reaches an SSH host as this machine does: address, port, user, its key. */
+export interface SshPeer {
+  /** The name or address this machine connected to (after ~/.ssh/config HostName). */
+  readonly hostName: string
+  readonly port: number
+  readonly user: string
+  /** The host key this machine verified (`ssh-ed25519 AAAA…`), or null when unknown. */
+  readonly hostKey: string | null
 }
 
 /** Options for {@link Transport.upload}. */
@@ -40,6 +56,8 @@ export interface Transport {
   readonly address: string
   /** Absolute deploy path on the host (ssh: config `path`; local: the folder resolved against the workspace). */
   readonly basePath: string
+  /** ssh only: where and as whom the host was reached, and the host key verified. */
+  readonly sshPeer?: SshPeer
   /**
    * Runs a POSIX `sh` command line on the host. Every untrusted value inside MUST be wrapped
    * with shellQuote(). Never throws for a non-zero exit (see code); throws

@@ -5,6 +5,7 @@ import { DeployModal } from './DeployModal'
 import { LogViewer } from './LogViewer'
 import { memoryLogTools, memoryLogWindow } from '../lib/memory-log'
 import { DEPLOYMENT_STATUS_TEXT, hostStateLine } from '../lib/deploy-labels'
+import { describeTransfer } from '../../../shared/transfer-text'
 
 /** The steps shown for every host, in order (rollback and cleanup only when they happen). */
 const MAIN_STEPS: readonly DeployStep[] = [
@@ -104,7 +105,14 @@ export function DeployProgress({
                     <progress max={1} value={host.progress} aria-label={`Upload to ${host.host}`} />
                   )}
                 </td>
-                <td className={`host-state-${host.state}`}>{hostStateLine(host)}</td>
+                <td className={`host-state-${host.state}`}>
+                  {hostStateLine(host)}
+                  {host.transfer && (
+                    <span className="host-transfer" data-testid={`transfer-${host.host}`}>
+                      {describeTransfer(host.transfer)}
+                    </span>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>
