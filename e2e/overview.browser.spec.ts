@@ -2,6 +2,7 @@ import { expect, test, type Page } from '@playwright/test'
 import { mkdirSync, symlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import { stopDemoApp } from '../src/main/testing/deploy-support'
+import { expectNoSeriousAxeViolation } from './axe-check'
 import { startServe, type ServeHost } from './serve-host'
 import { invoke, prepareDemo } from './views'
 
@@ -111,6 +112,9 @@ test.describe('environment × release overview (serve mode)', () => {
     await expect(view.getByTestId('overview-summary')).toHaveText(
       '2 releases on the hosts of 2 environments, newest first.'
     )
+
+    // The populated overview (drift, health, chips), which the gallery's axe pass only sees empty.
+    await expectNoSeriousAxeViolation(page)
 
     for (const colorScheme of ['light', 'dark'] as const) {
       for (const size of [

@@ -166,5 +166,16 @@ export const VIEWS: readonly View[] = [
       await page.getByRole('button', { name: /switch workspace/i }).click()
       await expect(page.getByTestId('workspace-picker')).toBeVisible()
     }
+  },
+  {
+    name: 'folder-browser',
+    async open(page, host) {
+      await board(page, host)
+      await page.getByRole('button', { name: /switch workspace/i }).click()
+      await page.getByTestId('browse-folders').click()
+      const browser = page.getByTestId('folder-browser')
+      await expect(browser.getByRole('listbox')).toBeFocused()
+      await expect(browser.getByTestId('folder-status')).toHaveText(/ in ~/)
+    }
   }
 ]

@@ -2,7 +2,7 @@
 // live in src/main/electron (policy, window options) and the behaviour in the router.
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { app, BrowserWindow, ipcMain, protocol, session, shell } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell } from 'electron'
 import { createRouter, stopLocalProcesses, type Router } from './api'
 import {
   APP_PAGE_URL,
@@ -11,6 +11,7 @@ import {
   appProtocolHandler
 } from './electron/app-protocol'
 import { electronCsp } from './electron/csp'
+import { folderPicker } from './electron/folder-dialog'
 import { connectIpc } from './electron/ipc'
 import { applySessionPolicy, hardenWebContents } from './electron/harden'
 import { createElectronSettingsStore } from './electron/settings-store'
@@ -50,7 +51,9 @@ async function start(): Promise<void> {
     dataDir: userData,
     settings,
     // "Share read-only…" serves the same built renderer over HTTP to the room's browsers.
-    shareViewer: viewerStarter(rendererDir)
+    shareViewer: viewerStarter(rendererDir),
+    // The picker's Browse… opens the system's own folder dialog, modal to the window.
+    pickFolder: folderPicker(dialog, () => BrowserWindow.getAllWindows()[0] ?? null)
   })
   router = r
 

@@ -12,6 +12,8 @@ export const METHOD_NAMES = [
   'workspace.openDemo',
   'workspace.recent',
   'workspace.writeStarterConfig',
+  'folders.list',
+  'folders.pick',
   'branches.list',
   'branches.commits',
   'branches.mine',

@@ -80,6 +80,37 @@ export const RecentWorkspaceSchema = z.object({
 })
 export type RecentWorkspace = z.output<typeof RecentWorkspaceSchema>
 
+/** One folder of a {@link FolderListing}. */
+export const FolderEntrySchema = z.object({
+  name: z.string(),
+  /** Absolute path (a link inside home keeps its own path). */
+  path: z.string(),
+  /** The name starts with a dot. */
+  hidden: z.boolean(),
+  /** It holds `.git` (a repository, worktree or submodule). */
+  isRepository: z.boolean()
+})
+export type FolderEntry = z.output<typeof FolderEntrySchema>
+
+/** The folders in one folder under the user's home, for the workspace picker under `serve`. */
+export const FolderListingSchema = z.object({
+  /** The listed folder, its real path. */
+  path: z.string(),
+  /** The user's home folder (its real path): nothing above it is listed. */
+  home: z.string(),
+  /** The folder above, or null at home. */
+  parent: z.string().nullable(),
+  /** The listed folder is itself a git repository. */
+  isRepository: z.boolean(),
+  /** Folders, by name (hidden ones only when asked for). */
+  entries: z.array(FolderEntrySchema),
+  /** Hidden folders left out. */
+  hiddenCount: z.number(),
+  /** Folders beyond the listing's limit, not listed. */
+  more: z.number()
+})
+export type FolderListing = z.output<typeof FolderListingSchema>
+
 /** Which host serves the API: the desktop app or the `serve` HTTP host. */
 export const AppInfoSchema = z.object({
   version: z.string(),

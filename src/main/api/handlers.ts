@@ -16,7 +16,7 @@ import { createTestDomain } from './handlers-test-runs'
 import { createTicketHandlers } from './handlers-tickets'
 import { createTrustHandlers } from './handlers-trust'
 import { createViewerHandlers } from './handlers-viewer'
-import { createWorkspaceHandlers } from './handlers-workspace'
+import { createWorkspaceHandlers, type FolderPicker } from './handlers-workspace'
 import type { Session } from './session'
 import type { ErrorLog } from './to-api-error'
 import type { ViewerSharing } from './viewer-sharing'
@@ -49,6 +49,10 @@ export interface HandlerContext {
   readonly trust: TrustService
   /** "Share read-only…": the viewer server this process runs, if any. */
   readonly viewerSharing: ViewerSharing
+  /** The user's home folder: the folder listing stays inside it. */
+  readonly home: string
+  /** The desktop app's folder dialog; null under serve and the CLI. */
+  readonly pickFolder: FolderPicker | null
 }
 
 /** The handlers of one domain's methods (see handlers-*.ts). */

@@ -15,6 +15,8 @@ import { Session } from './session'
 import { toApiError, type ErrorLog } from './to-api-error'
 import { validateRequest } from './validate-request'
 import { ViewerSharing, type ViewerStarter } from './viewer-sharing'
+import { homedir } from 'node:os'
+import type { FolderPicker } from './handlers-workspace'
 
 /** What a host gives the router. */
 export interface RouterDeps {
@@ -35,6 +37,13 @@ export interface RouterDeps {
    * renderer give one (serve, the desktop app). Without it `viewer.share` says to use serve.
    */
   readonly shareViewer?: ViewerStarter
+  /** The user's home folder: `folders.list` lists nothing outside it (default: os.homedir()). */
+  readonly home?: string
+  /**
+   * The host's own folder dialog (the desktop app's): resolves to the chosen folder, or null when
+   * cancelled. Without it `folders.pick` says the picker lists folders instead.
+   */
+  readonly pickFolder?: FolderPicker
 }
 
 /** The one API behind every host: Electron IPC, the `serve` HTTP host and the CLI. */
@@ -108,7 +117,9 @@ export function createRouter(deps: RouterDeps): Router {
     log,
     emit,
     continualTesting: deps.continualTesting ?? true,
-    viewerSharing
+    viewerSharing,
+    home: deps.home ?? homedir(),
+    pickFolder: deps.pickFolder ?? null
   })
 
   const invoke = async (method: string, request: unknown): Promise<ApiResult<unknown>> => {

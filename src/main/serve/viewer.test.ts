@@ -127,6 +127,9 @@ describe('viewer token', () => {
     expect(reached).toEqual([])
     expect((await post('tests.log', viewer, '{"id":"r","offset":0,"length":9}')).status).toBe(403)
     expect((await post('hosts.scan', viewer)).status).toBe(403)
+    // The server's folders (the picker's browser) and its folder dialog are the user's alone.
+    expect((await post('folders.list', viewer)).status).toBe(403)
+    expect((await post('folders.pick', viewer)).status).toBe(403)
     expect((await post('no.such', viewer)).status).toBe(403)
     expect(reached).toEqual([])
     // The full token reaches the router with the same calls (they fail on their own terms).

@@ -35,3 +35,4 @@ export {
 export { DEMO_BRANCHES, DEMO_COMMITS, type DemoBranch, type DemoCommit } from './demo-history'
 export { workspaceDataDir } from './data-dir'
 export { memorySettingsStore } from './memory-settings-store'
+export { listFolder, MAX_FOLDER_ENTRIES } from './folder-listing'

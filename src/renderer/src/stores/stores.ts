@@ -3,6 +3,7 @@ import type { ApiClient } from '../api/client'
 import { createBranchEnvsStore, type BranchEnvsStore } from './branch-envs-store'
 import { createBranchesStore, type BranchesStore } from './branches-store'
 import { createDeployStore, type DeployStore } from './deploy-store'
+import { createFoldersStore, type FoldersStore } from './folders-store'
 import { createHistoryStore, type HistoryStore } from './history-store'
 import { createLedgerStore, type LedgerStore } from './ledger-store'
 import { createMergeReleasesStore, type MergeReleasesStore } from './merge-release-store'
@@ -19,6 +20,8 @@ import { createWorkspaceStore, type WorkspaceStore } from './workspace-store'
 /** Every domain store of the app, created together over one client. */
 export interface Stores {
   readonly workspace: StoreApi<WorkspaceStore>
+  /** The workspace picker's folder browser. */
+  readonly folders: StoreApi<FoldersStore>
   readonly branches: StoreApi<BranchesStore>
   readonly releases: StoreApi<ReleasesStore>
   readonly deploy: StoreApi<DeployStore>
@@ -40,6 +43,7 @@ export function createStores(client: ApiClient): Stores {
   const branches = createBranchesStore(client)
   return {
     workspace: createWorkspaceStore(client),
+    folders: createFoldersStore(client),
     branches,
     releases: createReleasesStore(client),
     deploy: createDeployStore(client),

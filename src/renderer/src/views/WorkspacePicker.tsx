@@ -1,8 +1,14 @@
-import { useState } from 'react'
+import { FolderSearch } from 'lucide-react'
+import { useCallback, useRef, useState } from 'react'
+import { useStore } from 'zustand'
+import { FolderBrowser } from '../components/FolderBrowser'
 import { formatAbsolute } from '../lib/format'
-import { useWorkspace } from '../stores/hooks'
+import { useStores, useWorkspace } from '../stores/hooks'
 
-/** Choose a workspace: type a repository path, pick a recent one, or open the demo. */
+/**
+ * Choose a workspace: type a repository path, browse for it (the system's folder dialog in the
+ * desktop app, the folders of the user's home under serve), pick a recent one, or open the demo.
+ */
 export function WorkspacePicker({ canCancel }: { readonly canCancel: boolean }): React.JSX.Element {
   const [path, setPath] = useState('')
   const recent = useWorkspace((s) => s.recent)
@@ -13,6 +19,26 @@ export function WorkspacePicker({ canCancel }: { readonly canCancel: boolean }):
   const openDemo = useWorkspace((s) => s.openDemo)
   const hidePicker = useWorkspace((s) => s.hidePicker)
   const busy = pending === 'open' || pending === 'demo'
+  const { folders } = useStores()
+  const browsing = useStore(folders, (s) => s.open)
+  const browseRef = useRef<HTMLButtonElement>(null)
+  const openPath = useCallback(
+    (chosen: string) => {
+      setPath(chosen)
+      void open(chosen).then((opened) => {
+        if (opened) folders.getState().close()
+      })
+    },
+    [open, folders]
+  )
+  const browse = async (): Promise<void> => {
+    const chosen = await folders.getState().browse()
+    if (chosen) openPath(chosen)
+  }
+  const closeBrowser = (): void => {
+    folders.getState().close()
+    browseRef.current?.focus()
+  }
 
   return (
     <main
@@ -57,8 +83,22 @@ export function WorkspacePicker({ canCancel }: { readonly canCancel: boolean }):
             <button type="submit" className="primary" disabled={busy}>
               {pending === 'open' ? 'Opening…' : 'Open'}
             </button>
+            <button
+              type="button"
+              ref={browseRef}
+              data-testid="browse-folders"
+              aria-expanded={browsing}
+              onClick={() => (browsing ? closeBrowser() : void browse())}
+              disabled={busy}
+            >
+              <FolderSearch size={14} aria-hidden="true" />
+              Browse…
+            </button>
           </div>
         </form>
+        {browsing && (
+          <FolderBrowser onOpen={openPath} onHighlight={setPath} onClose={closeBrowser} />
+        )}
         {error && (
           <p id="picker-error" className="inline-error" role="alert">
             {error.message}
