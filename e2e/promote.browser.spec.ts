@@ -165,6 +165,8 @@ environments:
     )
     await expect(ticket.getByTestId('ticket-change-approvals')).toContainText('None yet.')
     await expect(ticket.getByTestId('ticket-change-outcome')).toContainText('Not deployed yet')
+    // Only the topmost dialog shows: none of the promote dialog hangs out below the ticket.
+    await expect(dialog).toBeHidden()
     await shoot(page, 'issue-9-change-ticket-open')
     await expectNoSeriousAxeViolation(page)
     await page.keyboard.press('Escape')
@@ -272,6 +274,7 @@ environments:
       { timeout: 30_000 }
     )
     await expect(ticket.getByTestId('ticket-change-outcome')).toContainText('succeeded Deployed')
+    await expect(dialog.getByTestId('release-notes')).toBeHidden()
     await shoot(page, 'issue-9-change-ticket-done')
     await ticket.getByTestId('ticket-change-ships').getByRole('button', { name: ticketKey }).click()
     await expect(ticket.getByTestId('ticket-changes')).toContainText(

@@ -8,6 +8,17 @@ const openModals: HTMLElement[] = []
 const isTopmost = (box: HTMLElement | null): boolean => box !== null && openModals.at(-1) === box
 
 /**
+ * Only the topmost dialog shows: those under it are hidden (`.modal-covered`, visibility
+ * hidden) until it closes, so a shorter dialog over a taller one does not look like one dialog
+ * with the lower one's end (its release notes, its buttons) hanging out below it.
+ */
+function markCovered(): void {
+  openModals.forEach((box, i) =>
+    box.parentElement?.classList.toggle('modal-covered', i < openModals.length - 1)
+  )
+}
+
+/**
  * A modal dialog for the deploy domain: labelled by its title, focus moved inside on open and
  * given back on close, Escape closes it (unless `onClose` is omitted, for steps that must end).
  */
@@ -33,6 +44,7 @@ export function DeployModal({
     const before = document.activeElement
     const box = ref.current
     if (box) openModals.push(box)
+    markCovered()
     const first = box?.querySelector<HTMLElement>(
       '[autofocus], input, select, textarea, button:not([disabled])'
     )
@@ -40,6 +52,8 @@ export function DeployModal({
     return () => {
       const at = box ? openModals.lastIndexOf(box) : -1
       if (at >= 0) openModals.splice(at, 1)
+      // Shown again before focus goes back into it (a hidden element cannot take focus).
+      markCovered()
       if (before instanceof HTMLElement && before.isConnected) before.focus()
     }
   }, [])
