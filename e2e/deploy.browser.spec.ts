@@ -93,6 +93,26 @@ test.describe('deploying the demo from the board (serve mode)', () => {
     await expect(dialog.getByTestId('deployed-now')).toContainText(first)
     await page.getByTestId('deploy-start').click()
     await waitForEnd(page, 'succeeded')
+    // Per host: what was sent from this machine and what was reused on the host, from where.
+    await expect(progress.getByTestId('transfer-staging-1')).toContainText(
+      new RegExp(
+        `^sent [\\d.]+ (B|KiB|MiB) from this machine, reused [\\d.]+ (B|KiB|MiB) from ${first}$`
+      )
+    )
+    for (const colorScheme of ['light', 'dark'] as const) {
+      for (const [width, height] of [
+        [1280, 720],
+        [1920, 1080]
+      ]) {
+        await page.emulateMedia({ colorScheme })
+        await page.setViewportSize({ width, height })
+        await page.screenshot({
+          path: `e2e/screenshots/deploy-progress-transfer-${colorScheme}-${width}.png`
+        })
+      }
+    }
+    await page.emulateMedia({ colorScheme: 'light' })
+    await page.setViewportSize({ width: 1440, height: 900 })
     await page.getByTestId('deploy-close').click()
     await expect(staging.getByTestId('host-release')).toHaveText(second)
 
