@@ -18,7 +18,7 @@ import {
 } from '../../testing/sshd-deploy'
 import { sshdUnavailableReason, startSshFleet, type SshTestFleet } from '../../testing/sshd-hosts'
 import { makeTestRelease, testReleaseId } from '../../testing/test-app'
-import { deployRelease, rollbackEnvironment } from '.'
+import { deployRelease, readDeploymentHistory, rollbackEnvironment } from '.'
 
 const run = promisify(execFile)
 const skip = sshdUnavailableReason()
@@ -95,6 +95,12 @@ describe.skipIf(skip !== null)('fan-out inside an environment, real sshd hosts',
       })
       // Only command lines left this machine for the peers.
       expect(h.transfer?.bytesSent).toBeLessThan(32 * 1024)
+    }
+    // The deployment record (each host's own log, merged) keeps where the bytes came from.
+    const history = await readDeploymentHistory(env(), ctx())
+    const record = history.records.find((d) => d.id === first.id)
+    for (const h of first.hosts) {
+      expect(record?.hosts.find((x) => x.host === h.host)?.transfer).toEqual(h.transfer)
     }
     expect(first.log.join('\n')).toContain('host-1: relay for host-2, host-3, host-4')
     expect(first.log.join('\n')).toContain('fan-out preflight: 3 hosts reach their relay over SSH')
