@@ -1,6 +1,9 @@
 import { expect, test, type Page } from '@playwright/test'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { spawnSync } from 'node:child_process'
+import { hostname } from 'node:os'
+import { bootId } from '../src/main/services/process-identity'
 import { stopDemoApp } from '../src/main/testing/deploy-support'
 import { freePort } from '../src/main/testing/ports'
 import { startServe, type ServeHost } from './serve-host'
@@ -162,5 +165,63 @@ test.describe('deploying the demo from the board (serve mode)', () => {
     await expect(dialog).toBeHidden()
     await expect(staging.getByTestId('lock-badge')).toHaveCount(0)
     expect(existsSync(join(hostDir, '.slipway', 'lock'))).toBe(false)
+  })
+
+  test('a lock left by a Slipway on this machine that is gone says so; its reason is filled in', async ({
+    page
+  }) => {
+    // A `slipway deploy` of this machine killed mid-deployment: its process no longer exists.
+    const gone = spawnSync('sh', ['-c', 'echo $$']).stdout.toString().trim()
+    const since = new Date(Date.now() - 60_000).toISOString()
+    mkdirSync(join(hostDir, '.slipway'), { recursive: true })
+    writeFileSync(
+      join(hostDir, '.slipway', 'lock'),
+      JSON.stringify({
+        holder: 'ana@laptop',
+        machine: hostname(),
+        reason: 'ORD-151 refunds',
+        since,
+        heartbeatAt: new Date().toISOString(),
+        deployment: 'd-killed',
+        environment: 'staging',
+        pid: Number(gone),
+        pidStart: 1,
+        bootId: bootId()
+      }) + '\n'
+    )
+    await page.goto(host.url)
+    const staging = page.getByTestId('lane-env-staging')
+    const badge = staging.getByTestId('lock-badge')
+    // Its heartbeat is fresh, yet it is stale: the process that took it is gone.
+    await expect(badge).toContainText('left by a stopped Slipway')
+    await badge.getByTestId('break-lock').click()
+    const dialog = page.getByTestId('break-lock-dialog')
+    await expect(dialog).toContainText(
+      `It was left behind: the Slipway that took it on this machine is gone`
+    )
+    const reason = page.getByTestId('break-lock-reason')
+    await expect(reason).toHaveValue(
+      /^left by a Slipway that stopped without releasing it during deployment d-killed/
+    )
+    for (const colorScheme of ['light', 'dark'] as const) {
+      for (const [width, height] of [
+        [1280, 720],
+        [1920, 1080]
+      ] as const) {
+        await page.emulateMedia({ colorScheme })
+        await page.setViewportSize({ width, height })
+        await page.screenshot({
+          path: `e2e/screenshots/deploy-dead-lock-${colorScheme}-${width}.png`
+        })
+      }
+    }
+    await page.getByTestId('break-lock-confirm').click()
+    await expect(dialog).toBeHidden()
+    await expect(staging.getByTestId('lock-badge')).toHaveCount(0)
+    const log = readFileSync(join(hostDir, '.slipway', 'deployments.jsonl'), 'utf8')
+    expect(log).toContain('"lock-broken"')
+    expect(log).toContain(
+      'left by a Slipway that stopped without releasing it during deployment d-killed'
+    )
   })
 })
