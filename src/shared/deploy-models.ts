@@ -145,16 +145,46 @@ export const HostTransferSchema = z.object({
 })
 export type HostTransfer = z.output<typeof HostTransferSchema>
 
+/** How one step stands on one host. */
+export const StepStateSchema = z.enum([
+  'pending',
+  'running',
+  'done',
+  'failed',
+  'skipped',
+  'rolled-back'
+])
+export type StepState = z.output<typeof StepStateSchema>
+
+/** One step a host reported, with its latest state and message. */
+export const HostStepSchema = z.object({
+  step: DeployStepSchema,
+  state: StepStateSchema,
+  message: z.string()
+})
+export type HostStep = z.output<typeof HostStepSchema>
+
 /** Where one host stands in a deployment. */
 export const HostDeployStateSchema = z.object({
   host: z.string(),
   step: DeployStepSchema,
-  state: z.enum(['pending', 'running', 'done', 'failed', 'skipped', 'rolled-back']),
+  state: StepStateSchema,
   /** Upload progress, 0..1, when uploading. */
   progress: z.number().nullable(),
   message: z.string(),
   /** What the upload sent and reused (absent before the upload, and in older records). */
-  transfer: HostTransferSchema.optional()
+  transfer: HostTransferSchema.optional(),
+  /**
+   * Every step this host reported or skipped, in the order first reported, each with its latest
+   * state and message: a failed health check keeps its last answer after the host is switched
+   * back. Absent in older records (then only `step` and `state` are known).
+   */
+  steps: z.array(HostStepSchema).optional(),
+  /**
+   * While a health check is waited for (the health step, or the check after switching back):
+   * when the wait gives up, ISO instant (`healthCheck.timeoutSeconds` after it began); else null.
+   */
+  healthDeadline: z.string().nullable().optional()
 })
 export type HostDeployState = z.output<typeof HostDeployStateSchema>
 

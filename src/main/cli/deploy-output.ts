@@ -108,7 +108,7 @@ export function progressPrinter(print: (line: string) => void): (d: Deployment) 
     }
     if (seen.get(h.host) === key) return null
     seen.set(h.host, key)
-    return `${h.host}: ${h.step} ${h.state}${h.message ? ` · ${h.message}` : ''}`
+    return `${h.host}: ${h.step} ${h.state.replace('-', ' ')}${h.message ? ` · ${h.message}` : ''}`
   }
   return (d) => {
     for (const h of d.hosts) {
@@ -121,7 +121,7 @@ export function progressPrinter(print: (line: string) => void): (d: Deployment) 
     }
     if (d.status !== 'running' && !ended) {
       ended = true
-      print(`${d.kind} ${d.status}: ${d.summary}`)
+      print(`${d.kind} ${d.status.replace('-', ' ')}: ${d.summary}`)
     }
   }
 }

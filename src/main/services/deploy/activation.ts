@@ -3,7 +3,13 @@ import type { FreezeOverride, Health } from '../../../shared/deploy-models'
 import { deployTimeouts } from '../../../shared/timeouts'
 import { ExpectedError } from '../errors'
 import type { DeploymentTracker } from './deployment-tracker'
-import { checkHealthOnce, inCurrent, waitForHealthy, type HostTarget } from './health-check'
+import {
+  checkHealthOnce,
+  inCurrent,
+  waitForHealthy,
+  type HealthWaitReports,
+  type HostTarget
+} from './health-check'
 import type { HostLogEntry } from './host-log'
 import { switchCurrent } from './host-steps'
 import { errorMessage, execChecked } from './remote'
@@ -94,13 +100,21 @@ export async function activateHost(
       tracker.host(index, 'hook', 'running', 'afterActivate')
       const last = await runHook(target, release, signal)
       tracker.host(index, 'hook', 'done', last)
+    } else {
+      tracker.skip(index, ['hook'], 'no afterActivate hook configured')
     }
     if (!hasHealthCheck(target.env)) {
       tracker.host(index, 'health', 'skipped', 'no health check configured')
       return { kind: 'activated', host, health: null }
     }
-    tracker.host(index, 'health', 'running', `waiting for the host to serve ${release}`)
-    const health = await waitForHealthy(target, release, signal)
+    const waiting = `waiting for the host to serve ${release}`
+    tracker.host(index, 'health', 'running', waiting)
+    const health = await waitForHealthy(
+      target,
+      release,
+      signal,
+      healthReports(tracker, index, waiting)
+    )
     if (health.kind !== 'healthy') {
       const message = signal?.aborted
         ? 'cancelled during the health check'
@@ -148,7 +162,14 @@ export async function restoreHost(
     }
     await runHook(target, back)
     if (hasHealthCheck(target.env)) {
-      const health = await waitForHealthy(target, back)
+      const waiting = `back on ${back}, waiting for the host to serve it`
+      tracker.host(index, 'rollback', 'running', waiting)
+      const health = await waitForHealthy(
+        target,
+        back,
+        undefined,
+        healthReports(tracker, index, waiting)
+      )
       if (health.kind !== 'healthy') {
         tracker.host(index, 'rollback', 'failed', `back on ${back} but unhealthy: ${health.detail}`)
         return false
@@ -159,6 +180,21 @@ export async function restoreHost(
   } catch (error) {
     tracker.host(index, 'rollback', 'failed', `could not switch back: ${errorMessage(error)}`)
     return false
+  }
+}
+
+/**
+ * What a health wait tells the tracker: its deadline (the UI counts down to it) and each new
+ * answer ("waiting…; last answer: …"); the deadline ends when the wait does.
+ */
+function healthReports(
+  tracker: DeploymentTracker,
+  index: number,
+  waiting: string
+): HealthWaitReports {
+  return {
+    onDeadline: (at) => tracker.healthWait(index, at),
+    onAnswer: (detail) => tracker.healthAnswer(index, `${waiting}; last answer: ${detail}`)
   }
 }
 

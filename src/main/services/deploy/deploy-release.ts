@@ -195,7 +195,7 @@ export async function deployRelease(
     const reached = new Set(outcome.touched.map((t) => t.host))
     for (const m of members.filter((m) => !reached.has(m))) {
       const state = tracker.stateOf(m.index)
-      if (state.state !== 'skipped') tracker.host(m.index, state.step, 'skipped', 'not activated')
+      if (state.state !== 'skipped') tracker.host(m.index, 'activate', 'skipped', 'not activated')
     }
     const { allBack, outOfBalancer } = await restoreInBatches(rolling, outcome, release.id)
     if (switched.length > 0) {

@@ -3,6 +3,7 @@ import type {
   Deployment,
   DeployStep,
   HostDeployState,
+  HostStep,
   HostTransfer
 } from '../../../shared/deploy-models'
 import type { DeployEvent } from './types'
@@ -58,7 +59,9 @@ export class DeploymentTracker {
         step: 'preflight',
         state: 'pending',
         progress: null,
-        message: ''
+        message: '',
+        steps: [],
+        healthDeadline: null
       })),
       log: [],
       summary: '',
@@ -90,7 +93,19 @@ export class DeploymentTracker {
   host(index: number, step: DeployStep, state: HostState, message: string): void {
     const hosts = this.deployment.hosts.map((h, i) =>
       i === index
-        ? { ...h, step, state, message, progress: step === 'upload' ? h.progress : null }
+        ? {
+            ...h,
+            step,
+            state,
+            message,
+            progress: step === 'upload' ? h.progress : null,
+            steps: withStep(h.steps, step, state, message),
+            // A health wait's deadline lasts while the same step keeps running.
+            healthDeadline:
+              step === h.step && state === 'running' && h.state === 'running'
+                ? (h.healthDeadline ?? null)
+                : null
+          }
         : h
     )
     const label = this.deployment.hosts[index].host
@@ -99,10 +114,52 @@ export class DeploymentTracker {
       hosts,
       log: [
         ...this.deployment.log,
-        `${time} ${label}: ${step} ${state}${message ? `: ${message}` : ''}`
+        // "rolled back", never "rolled-back", in what people read.
+        `${time} ${label}: ${step} ${state.replace('-', ' ')}${message ? `: ${message}` : ''}`
       ]
     })
     this.emit()
+  }
+
+  /**
+   * Records steps one host will not run and why (a rollback uploads nothing, no hook is
+   * configured), without moving the host or logging a line.
+   */
+  skip(index: number, steps: readonly DeployStep[], why: string): void {
+    this.mark(index, steps, 'skipped', why)
+  }
+
+  /** Records how steps of one host stand without moving the host (a step ended as the next began). */
+  mark(index: number, steps: readonly DeployStep[], state: HostState, message: string): void {
+    const hosts = this.deployment.hosts.map((h, i) =>
+      i === index
+        ? { ...h, steps: steps.reduce((all, step) => withStep(all, step, state, message), h.steps) }
+        : h
+    )
+    this.change({ hosts })
+    this.emit()
+  }
+
+  /** Starts (an instant, ms) or ends (null) one host's health wait: the UI counts down to it. */
+  healthWait(index: number, deadline: number | null): void {
+    const healthDeadline = deadline === null ? null : new Date(deadline).toISOString()
+    const hosts = this.deployment.hosts.map((h, i) => (i === index ? { ...h, healthDeadline } : h))
+    this.change({ hosts })
+    this.emit()
+  }
+
+  /**
+   * The health check's latest answer while one host is waited for, shown as the running step's
+   * message (coalesced like upload progress; not logged: it is retried every 25–500 ms).
+   */
+  healthAnswer(index: number, message: string): void {
+    const h = this.deployment.hosts[index]
+    if (h.state !== 'running' || h.message === message) return
+    const hosts = this.deployment.hosts.map((x, i) =>
+      i === index ? { ...x, message, steps: withStep(x.steps, x.step, x.state, message) } : x
+    )
+    this.change({ hosts })
+    this.schedule()
   }
 
   /** Upload progress for one host, 0..1 (coalesced). */
@@ -111,6 +168,11 @@ export class DeploymentTracker {
       i === index ? { ...h, progress: Math.max(0, Math.min(1, fraction)) } : h
     )
     this.change({ hosts })
+    this.schedule()
+  }
+
+  /** Sends the snapshot within 100 ms (one event for many quick changes). */
+  private schedule(): void {
     if (this.progressTimer === null) {
       this.progressTimer = setTimeout(() => {
         this.progressTimer = null
@@ -163,4 +225,23 @@ export class DeploymentTracker {
     if (this.holding) return
     this.onEvent?.({ kind: 'deployment', deployment: this.deployment })
   }
+}
+
+/**
+ * `steps` with `step` set to `state` and `message` (appended when first reported). A step still
+ * running when the host reports another one has ended: done (an upload goes straight on to
+ * unpacking; a fan-out peer's fetch from its relay too).
+ */
+function withStep(
+  steps: readonly HostStep[] | undefined,
+  step: DeployStep,
+  state: HostState,
+  message: string
+): HostStep[] {
+  const all = (steps ?? []).map((s) =>
+    s.step !== step && s.state === 'running' ? { ...s, state: 'done' as const } : s
+  )
+  const at = all.findIndex((s) => s.step === step)
+  if (at < 0) return [...all, { step, state, message }]
+  return all.map((s, i) => (i === at ? { step, state, message } : s))
 }

@@ -52,6 +52,22 @@ export function healthUrl(template: string, target: HostTarget): string {
     .replaceAll('{port}', String(target.config.port ?? ''))
 }
 
+/** Node's socket error codes in words, code kept (people search for it). */
+const SOCKET_WORDS: Readonly<Record<string, string>> = {
+  ECONNREFUSED: 'connection refused (ECONNREFUSED): nothing listens there yet',
+  ECONNRESET: 'connection reset (ECONNRESET)',
+  ENOTFOUND: 'the name does not resolve (ENOTFOUND)',
+  EHOSTUNREACH: 'no route to the host (EHOSTUNREACH)',
+  UND_ERR_SOCKET: 'the connection closed before an answer (UND_ERR_SOCKET)'
+}
+
+/** The start of an answer's body, on one line, quoted (`: "…"`), or '' when empty. */
+function bodyExcerpt(body: string): string {
+  const line = body.replace(/\s+/g, ' ').trim()
+  if (line === '') return ''
+  return `: "${line.length > 120 ? `${line.slice(0, 119)}…` : line}"`
+}
+
 /** The release id an app reported in a JSON body (`{"release": "…"}`), if any. */
 function reportedRelease(body: string): string | null {
   try {
@@ -93,13 +109,17 @@ export async function checkHealthOnce(
       const body = (await res.text()).slice(0, 64 * 1024)
       const reported = reportedRelease(body)
       if (res.status < 200 || res.status > 299) {
-        return { kind: 'unhealthy', release: reported, detail: `${url} answered ${res.status}` }
+        return {
+          kind: 'unhealthy',
+          release: reported,
+          detail: `${url} answered ${res.status}${bodyExcerpt(body)}`
+        }
       }
       if (!proves(body)) {
         return {
           kind: 'unhealthy',
           release: reported,
-          detail: `${url} answered without release ${release}${reported ? ` (reports ${reported})` : ''}`
+          detail: `${url} answered without release ${release}${reported ? ` (reports ${reported})` : bodyExcerpt(body)}`
         }
       }
       return {
@@ -111,7 +131,9 @@ export async function checkHealthOnce(
       const cause = (error as { cause?: { code?: string } }).cause?.code
       const why = timeout.aborted
         ? `no answer within ${timeoutMs} ms`
-        : (cause ?? errorMessage(error))
+        : cause
+          ? (SOCKET_WORDS[cause] ?? cause)
+          : errorMessage(error)
       return { kind: 'unhealthy', release: null, detail: `${url}: ${why}` }
     }
   }
@@ -153,11 +175,37 @@ export async function checkHealthOnce(
 export async function waitForHealthy(
   target: HostTarget,
   release: string,
-  signal?: AbortSignal
+  signal?: AbortSignal,
+  reports: HealthWaitReports = {}
 ): Promise<Health> {
   const timeoutMs = (target.env.healthCheck?.timeoutSeconds ?? 30) * 1000
   const deadline = Date.now() + timeoutMs
   const started = Date.now()
+  reports.onDeadline?.(deadline)
+  try {
+    return await retryUntil(target, release, deadline, timeoutMs, started, signal, reports)
+  } finally {
+    reports.onDeadline?.(null)
+  }
+}
+
+/** What {@link waitForHealthy} tells while it waits. */
+export interface HealthWaitReports {
+  /** When the wait gives up (ms since the epoch), then null once it ended. */
+  readonly onDeadline?: (at: number | null) => void
+  /** Each answer that did not prove the release (`detail` of the reading). */
+  readonly onAnswer?: (detail: string) => void
+}
+
+async function retryUntil(
+  target: HostTarget,
+  release: string,
+  deadline: number,
+  timeoutMs: number,
+  started: number,
+  signal: AbortSignal | undefined,
+  reports: HealthWaitReports
+): Promise<Health> {
   let delay = 25
   for (;;) {
     const left = deadline - Date.now()
@@ -168,6 +216,7 @@ export async function waitForHealthy(
       signal
     )
     if (health.kind !== 'unhealthy') return health
+    reports.onAnswer?.(health.detail)
     if (signal?.aborted || Date.now() + delay >= deadline) {
       return {
         ...health,

@@ -142,7 +142,7 @@ export async function rollbackEnvironment(
         `Rollback refused: ${target} is not present on ${missing.map((r) => r.h.label).join(', ')}; no host was modified.`
       )
     }
-    ready.forEach((r) =>
+    ready.forEach((r) => {
       tracker.host(
         r.h.index,
         'preflight',
@@ -151,7 +151,12 @@ export async function rollbackEnvironment(
           ? `already on ${target}`
           : `${r.snap.current ?? 'nothing'} -> ${target}`
       )
-    )
+      tracker.skip(
+        r.h.index,
+        ['upload', 'unpack'],
+        `a rollback sends nothing: ${target} is already on the host`
+      )
+    })
     const lock = await lockHosts(
       tracker,
       ready.map((r) => ({ index: r.h.index, transport: r.h.transport })),

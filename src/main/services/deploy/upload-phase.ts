@@ -71,6 +71,7 @@ export async function uploadPhase(
           'skipped',
           `${release.id} already on the host with the same sha256`
         )
+        tracker.skip(i, ['unpack'], `${release.id} is already unpacked on the host`)
         tracker.transfer(i, {
           mode: 'present',
           bytesSent: 0,

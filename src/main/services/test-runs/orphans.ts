@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
+import { plural } from '../../../shared/plural'
 import { selfIdentity, whyGone, type ProcessIdentity } from '../process-identity'
 
 // A Slipway killed with SIGKILL (or crashed, or the machine's OOM killer) cannot end its test
@@ -127,7 +128,7 @@ export async function endLeftoversOfGoneSlipways(
   if (ended.length > 0) {
     const owners = [...new Set(ended.map((p) => p.owner))].join(', ')
     log(
-      `tests: ended ${ended.length} test process(es) left by a Slipway that is gone ` +
+      `tests: ended ${plural(ended.length, 'test process', 'test processes')} left by a Slipway that is gone ` +
         `(pid ${owners}: ${ended[0]?.why ?? ''})`
     )
   }

@@ -1,45 +1,12 @@
 import { useMemo } from 'react'
-import type { Deployment, DeployStep, HostDeployState } from '../../../shared'
+import type { Deployment } from '../../../shared'
 import { formatDuration } from '../lib/format'
 import { DeployModal } from './DeployModal'
 import { LogViewer } from './LogViewer'
+import { StepChips } from './StepChips'
 import { memoryLogTools, memoryLogWindow } from '../lib/memory-log'
 import { DEPLOYMENT_STATUS_TEXT, hostStateLine } from '../lib/deploy-labels'
 import { describeTransfer } from '../../../shared/transfer-text'
-
-/** The steps shown for every host, in order (rollback and cleanup only when they happen). */
-const MAIN_STEPS: readonly DeployStep[] = [
-  'preflight',
-  'lock',
-  'upload',
-  'verify',
-  'unpack',
-  'activate',
-  'hook',
-  'health'
-]
-
-/** Where one host is: each step done, current (with its state), or still to come. */
-function StepList({ host }: { readonly host: HostDeployState }): React.JSX.Element {
-  const steps = MAIN_STEPS.includes(host.step) ? MAIN_STEPS : [...MAIN_STEPS, host.step]
-  const at = steps.indexOf(host.step)
-  return (
-    <ol className="step-list" aria-label={`Steps on ${host.host}`}>
-      {steps.map((step, i) => {
-        const state = i < at ? 'done' : i === at ? host.state : 'pending'
-        return (
-          <li
-            key={step}
-            className={`step step-${state}`}
-            aria-current={i === at ? 'step' : undefined}
-          >
-            {step}
-          </li>
-        )
-      })}
-    </ol>
-  )
-}
 
 /** Live progress of a deployment or rollback: per host and step, upload bars, the log; cancel. */
 export function DeployProgress({
@@ -100,7 +67,7 @@ export function DeployProgress({
               <tr key={host.host} data-testid={`progress-${host.host}`} data-state={host.state}>
                 <th scope="row">{host.host}</th>
                 <td>
-                  <StepList host={host} />
+                  <StepChips host={host} finished={!running} />
                   {host.progress !== null && host.step === 'upload' && (
                     <progress max={1} value={host.progress} aria-label={`Upload to ${host.host}`} />
                   )}

@@ -1,3 +1,4 @@
+import { DEPLOYMENT_STATUS_TEXT } from '../lib/deploy-labels'
 import { useState } from 'react'
 import type { Promotion } from '../../../shared/promotion-models'
 import { MIN_OVERRIDE_REASON } from '../../../shared/freeze-windows'
@@ -133,7 +134,8 @@ export function PromoteDialog(): React.JSX.Element | null {
         )}
         {ended && (
           <p className="muted" role="status" data-testid="promote-outcome">
-            {ended.deployment.environment}: {ended.deployment.status}: {ended.deployment.summary}
+            {ended.deployment.environment}: {DEPLOYMENT_STATUS_TEXT[ended.deployment.status]}:{' '}
+            {ended.deployment.summary}
           </p>
         )}
         {actionError && (

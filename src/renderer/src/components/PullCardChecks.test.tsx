@@ -108,6 +108,13 @@ describe('pull requests on the board', () => {
     expect(checks.querySelector('[data-check="approvals"]')?.getAttribute('title')).toMatch(
       /^Approvals: failed \(1 approval from someone who authored none/
     )
+    // The status once: never "passed (passed …)".
+    expect(checks.querySelector('[data-check="tests"]')?.getAttribute('title')).toBe(
+      'Tests on the merge result: passed (merge with main at cccccccc)'
+    )
+    expect(checks.querySelector('[data-check="up-to-date"]')?.getAttribute('title')).toBe(
+      'Up to date with main: pending (being tested)'
+    )
     // A listbox option holds no control (axe nested-interactive).
     expect(card.querySelectorAll('button, a, input, select, textarea, [tabindex]')).toHaveLength(0)
   })

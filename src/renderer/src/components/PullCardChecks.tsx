@@ -38,7 +38,7 @@ export function PullCardChecks({ branch }: { readonly branch: string }): React.J
             className={`card-check check-${c.status}`}
             data-check={c.name}
             data-status={c.status}
-            title={`${LONG[c.name]}: ${c.status} (${c.summary})`}
+            title={checkTitle(c.name, c.status, c.summary)}
           >
             <Icon size={12} aria-hidden="true" />
             {SHORT[c.name]}
@@ -48,4 +48,13 @@ export function PullCardChecks({ branch }: { readonly branch: string }): React.J
       })}
     </span>
   )
+}
+
+/**
+ * "Tests on the merge result: passed (merge with main at …)": the status once, never "passed
+ * (passed …)" when the summary already starts with it.
+ */
+function checkTitle(name: CheckName, status: Status, summary: string): string {
+  if (summary === status || summary.startsWith(`${status} `)) return `${LONG[name]}: ${summary}`
+  return `${LONG[name]}: ${status} (${summary})`
 }
