@@ -175,12 +175,15 @@ describe('EnvironmentLane', () => {
   it('Check host keys… on an unreachable host says it is unreachable and what to check', async () => {
     const refused =
       'cannot reach deploy@10.0.0.7:2222: connection refused. Is sshd running on 10.0.0.7:2222?'
+    const refused2 =
+      'cannot reach deploy@app2.internal:22: connection refused. Is sshd running on app2.internal:22?'
     const client = createFakeClient({
       'environments.status': () => ({
         environment: 'production',
         hosts: [
           host('app-1', { reachable: false, error: refused, release: null, previous: null }),
-          host('app-2')
+          // Read before its sshd was stopped: the card's reason is older than the check's.
+          host('app-2', { reachable: false, error: 'did not answer within 10 s', previous: null })
         ],
         drift: false,
         badReleases: [],
@@ -201,11 +204,11 @@ describe('EnvironmentLane', () => {
           host: 'app-2',
           address: 'app2.internal',
           port: 22,
-          state: 'trusted' as const,
+          state: 'unreachable' as const,
           keyType: null,
           key: null,
           fingerprint: null,
-          message: 'host key trusted'
+          message: refused2
         }
       ]
     })
@@ -222,10 +225,12 @@ describe('EnvironmentLane', () => {
     await within(note).findByText(/app-1 is unreachable/)
     expect(note.getAttribute('role')).toBe('status')
     const lines = [...note.querySelectorAll('.key-check-line')].map((l) => l.textContent?.trim())
+    // The reason once: app-1's card already says it; app-2's card still holds an older one.
     expect(lines).toEqual([
-      `app-1 is unreachable, so its host key was not checked: ${refused}`,
-      'app-2: host key trusted'
+      'app-1 is unreachable, so its host key was not checked; the reason is on its card below',
+      `app-2 is unreachable, so its host key was not checked: ${refused2}`
     ])
+    expect(within(lane).getByTestId('host-app-1').textContent).toContain(refused)
     expect(note.querySelector('[data-state="unreachable"] svg')).not.toBeNull()
     expect(stores.deploy.getState().prompt).toBeNull()
   })

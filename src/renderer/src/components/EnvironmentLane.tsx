@@ -247,7 +247,13 @@ export function EnvironmentLane({
         </button>
       )}
       {hasSsh && reading?.keyCheck && (someUnreachable || reading.keyCheck.state !== 'done') && (
-        <HostKeyCheckNote environment={name} check={reading.keyCheck} />
+        <HostKeyCheckNote
+          environment={name}
+          check={reading.keyCheck}
+          cardErrors={Object.fromEntries(
+            (status?.hosts ?? []).map((h) => [h.host, h.reachable ? null : h.error])
+          )}
+        />
       )}
       <ul className="host-list" aria-label={`Hosts of ${name}`}>
         {status

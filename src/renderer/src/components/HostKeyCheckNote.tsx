@@ -20,10 +20,13 @@ const ICONS: Record<HostKeyScan['state'], typeof ServerOff> = {
 /** What "Check host keys…" found, host by host, in words (never a silent button). */
 export function HostKeyCheckNote({
   environment,
-  check
+  check,
+  cardErrors
 }: {
   readonly environment: string
   readonly check: HostKeyCheck
+  /** Each host's error as its card shows it now (null when it shows none). */
+  readonly cardErrors: Readonly<Record<string, string | null>>
 }): React.JSX.Element {
   return (
     <div className="key-check" role="status" data-testid={`key-check-${environment}`}>
@@ -46,7 +49,8 @@ export function HostKeyCheckNote({
             className={`key-check-line key-check-${scan.state}`}
             data-state={scan.state}
           >
-            <Icon aria-hidden="true" size={14} /> {keyScanText(scan)}
+            <Icon aria-hidden="true" size={14} />{' '}
+            {keyScanText(scan, cardErrors[scan.host] === scan.message)}
           </p>
         )
       })}

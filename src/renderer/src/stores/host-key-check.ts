@@ -11,8 +11,11 @@ export interface HostKeyCheck {
   readonly error: UiError | null
 }
 
-/** How one host's scan reads in the lane, as a sentence that says what to do next. */
-export function keyScanText(scan: HostKeyScan): string {
+/**
+ * How one host's scan reads in the lane, as a sentence that says what to do next. `onCard`: the
+ * host's card already shows this very reason, so it is pointed to, not said twice.
+ */
+export function keyScanText(scan: HostKeyScan, onCard = false): string {
   switch (scan.state) {
     case 'trusted':
       return `${scan.host}: host key trusted`
@@ -23,7 +26,9 @@ export function keyScanText(scan: HostKeyScan): string {
     case 'changed':
       return `${scan.host}: host key changed, connection refused: ${scan.message}`
     case 'unreachable':
-      return `${scan.host} is unreachable, so its host key was not checked: ${scan.message}`
+      return onCard
+        ? `${scan.host} is unreachable, so its host key was not checked; the reason is on its card below`
+        : `${scan.host} is unreachable, so its host key was not checked: ${scan.message}`
     default:
       return assertNever(scan.state)
   }
