@@ -50,10 +50,26 @@ export async function authorizeRelay(
     `fetch) exec cat -- ${served};; *) echo fan-out allows probe and fetch only >&2; exit 1;; esac`
   if (!agent.publicLine.endsWith(` ${tag}`)) throw new Error('the agent is not this deployment’s')
   const line = `restrict,command="${forced}" ${agent.publicLine}`
+  // Lines a Slipway that was killed mid-deployment left are dropped first: nobody holds their
+  // keys any more (each lived in that process's memory only).
   await execChecked(
     relay,
     'authorize fan-out key',
-    `umask 077; mkdir -p -- "$HOME/.ssh" && printf '%s\\n' ${shellQuote(line)} >> "$HOME/.ssh/authorized_keys"`
+    `umask 077; mkdir -p -- "$HOME/.ssh" || exit 2; ${dropLines(' slipway-fanout-')} ` +
+      `printf '%s\\n' ${shellQuote(line)} >> "$HOME/.ssh/authorized_keys"`
+  )
+}
+
+/**
+ * Shell: removes the lines holding `text` from ~/.ssh/authorized_keys, keeping every other line
+ * and the file itself (owner, mode); nothing when there is no such line.
+ */
+function dropLines(text: string): string {
+  const t = shellQuote(text)
+  return (
+    `f="$HOME/.ssh/authorized_keys"; if [ -f "$f" ] && grep -qF -- ${t} "$f"; then ` +
+    `t=$(mktemp "$HOME/.ssh/.slipway-XXXXXX") || exit 2; ` +
+    `grep -vF -- ${t} "$f" > "$t"; cat -- "$t" > "$f"; rm -f -- "$t"; fi;`
   )
 }
 
@@ -67,15 +83,10 @@ export async function revokeRelay(
   deploymentId: string,
   served: string
 ): Promise<void> {
-  const tag = shellQuote(` ${fanOutKeyComment(deploymentId)}`)
   await relay
-    .exec(
-      `rm -f -- ${shellQuote(served)}; f="$HOME/.ssh/authorized_keys"; [ -f "$f" ] || exit 0; ` +
-        `grep -qF -- ${tag} "$f" || exit 0; ` +
-        `t=$(mktemp "$HOME/.ssh/.slipway-XXXXXX") || exit 2; ` +
-        `grep -vF -- ${tag} "$f" > "$t"; cat -- "$t" > "$f"; rm -f -- "$t"`,
-      { timeoutMs: 20_000 }
-    )
+    .exec(`rm -f -- ${shellQuote(served)}; ${dropLines(` ${fanOutKeyComment(deploymentId)}`)}`, {
+      timeoutMs: 20_000
+    })
     .catch(() => undefined)
 }
 
