@@ -1,6 +1,6 @@
 import { ChevronDown, ChevronUp, Copy, Download, OctagonX, Pause, Play, Search } from 'lucide-react'
 import { forwardRef, useId, useState } from 'react'
-import { visibleText } from '../../../shared'
+import { visibleText } from '../../../shared/log-match'
 import { plural } from '../lib/format'
 import { saveTextFile } from '../lib/save-file'
 import { searchStatus, type LogSearchState } from '../lib/use-log-search'

@@ -1,4 +1,4 @@
-import { searchLines } from '../../../shared'
+import { searchLines } from '../../../shared/log-match'
 import type { LogTools } from '../components/LogViewer'
 import type { LogWindow } from '../stores/log-window'
 import { byteLength } from './log-lines'
