@@ -42,3 +42,33 @@ for (const colorScheme of ['light', 'dark'] as const) {
     })
   })
 }
+
+// The header keeps one row at 1280×720 (Overview, Tickets, Ledger, the queue, Present, Share,
+// Switch): a second row once squeezed the workspace's path and hid its main branch and config.
+test.describe('header at 1280×720', () => {
+  test.use({ viewport: { width: 1280, height: 720 } })
+  let host: ServeHost
+  test.beforeAll(async () => {
+    host = await startServe()
+  })
+  test.afterAll(async () => {
+    await host?.stop()
+  })
+
+  test('its actions fit one row, with every name kept for screen readers', async ({ page }) => {
+    await page.goto(host.url)
+    await expect(page.getByTestId('board')).toBeVisible()
+    const buttons = page.locator('.header-actions > button')
+    const tops = await buttons.evaluateAll((els) =>
+      els.map((e) => Math.round(e.getBoundingClientRect().top))
+    )
+    expect(tops.length).toBeGreaterThanOrEqual(7)
+    expect(new Set(tops).size, `button tops ${tops.join(', ')}`).toBe(1)
+    await expect(page.locator('.header-facts')).toContainText('main')
+    await expect(page.locator('.header-facts')).toContainText('slipway.yml')
+    // Short labels on narrow windows; the accessible names stay whole.
+    await expect(page.getByRole('button', { name: 'Overview' })).toBeVisible()
+    await expect(page.getByRole('button', { name: /^Test queue/i })).toBeVisible()
+    await expect(page.getByRole('button', { name: 'Switch workspace' })).toBeVisible()
+  })
+})

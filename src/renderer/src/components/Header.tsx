@@ -66,11 +66,13 @@ export function Header({
             type="button"
             data-testid="open-overview"
             onClick={onOverview}
-            title="Which release is on which environment, with drift and health (O)"
+            title="Overview: which release is on which environment, with drift and health (O)"
+            aria-label="Overview"
             aria-keyshortcuts="o"
           >
             <TableProperties size={14} aria-hidden="true" />
-            Overview
+            {/* Its icon alone below 1500 px, so the header keeps one row at 1280 px. */}
+            <span className="label-long">Overview</span>
           </button>
           <button
             type="button"
@@ -115,9 +117,16 @@ export function Header({
             <span className="label-short">{sharing ? 'Sharing' : 'Share…'}</span>
           </button>
           <ShareDialog />
-          <button type="button" onClick={showPicker}>
+          <button
+            type="button"
+            onClick={showPicker}
+            aria-label="Switch workspace"
+            title="Open another workspace: a repository's path, a folder from Browse…, a recent one"
+          >
             <FolderOpen size={14} aria-hidden="true" />
-            Switch workspace
+            {/* Short below 1500 px, so the header keeps one row with Overview in it (1280 px). */}
+            <span className="label-long">Switch workspace</span>
+            <span className="label-short">Switch…</span>
           </button>
         </div>
       </div>
