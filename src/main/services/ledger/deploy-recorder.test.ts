@@ -105,8 +105,8 @@ describe('LedgerDeployRecorder', { timeout: 120_000 }, () => {
     })
     expect(entries[3]).toMatchObject({ outcome: 'succeeded', summary: 'all good' })
 
-    // An entry its schema refuses (an empty release) is reported, and recording goes on.
-    recorder.deployment(deployment({ id: 'dep-2', release: '' }), null)
+    // An entry its schema refuses (an empty environment) is reported, and recording goes on.
+    recorder.deployment(deployment({ id: 'dep-2', environment: '' }), null)
     recorder.released({
       id: '20261204.1800-def5678',
       commit: 'd'.repeat(40),
@@ -122,5 +122,44 @@ describe('LedgerDeployRecorder', { timeout: 120_000 }, () => {
     await recorder.idle()
     expect(failures).toEqual(['could not record deploy dep-2 start in the ledger'])
     expect((await ledger.list())[0]?.entry.kind).toBe('release')
+  })
+
+  it('records a rollback once it knows its target, and nothing for one refused before choosing', async () => {
+    repos = TeamRepos.create()
+    const ledger = await Ledger.open(
+      await TeamStateStore.open(repos.clone('ana', 'Ana Lima', 'ana@example.com'))
+    )
+    const failures: string[] = []
+    const recorder = new LedgerDeployRecorder({
+      append: (draft) => ledger.append(draft),
+      failed: (message) => failures.push(message),
+      ticketsOf: async () => [],
+      actor: 'ana@laptop'
+    })
+    const rollback = (patch: Partial<Deployment>): Deployment =>
+      deployment({ id: 'rb-1', kind: 'rollback', release: '', ...patch })
+    // Reading the hosts: no target yet.
+    recorder.deployment(rollback({}), 'bad release')
+    // The hosts named the previous release: now it starts, and ends.
+    const target = '20261201.1200-aaa1111'
+    recorder.deployment(rollback({ release: target }), 'bad release')
+    recorder.deployment(
+      rollback({ release: target, status: 'succeeded', finishedAt: '2026-12-04T17:01:00.000Z' }),
+      'bad release'
+    )
+    // Refused before it chose a release (no earlier release on the hosts).
+    recorder.deployment(rollback({ id: 'rb-2' }), null)
+    recorder.deployment(
+      rollback({ id: 'rb-2', status: 'failed', finishedAt: '2026-12-04T17:02:00.000Z' }),
+      null
+    )
+    await recorder.idle()
+    expect(failures).toEqual([])
+    const entries = (await ledger.list()).reverse().map((r) => r.entry)
+    expect(
+      entries.map((e) =>
+        e.kind === 'rollback' ? `${e.deployment} ${e.phase} ${e.release}` : e.kind
+      )
+    ).toEqual([`rb-1 started ${target}`, `rb-1 finished ${target}`])
   })
 })

@@ -55,6 +55,9 @@ export class LedgerDeployRecorder implements DeployRecorder {
   }
 
   deployment(d: Deployment, reason: string | null): void {
+    // A rollback learns its target from the hosts: its first snapshots name no release. Nothing
+    // is recorded until it has one (a rollback refused before choosing one changed nothing).
+    if (d.release === '') return
     const seen = this.seenOf(d.id)
     if (!seen.started) {
       seen.started = true
