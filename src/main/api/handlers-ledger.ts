@@ -139,12 +139,14 @@ export function createLedgerDomain(
       const path = workspace.path
       let recorder = recorders.get(path)
       if (!recorder) {
-        const releases = workspaceDataDir(ctx.dataDir, path).then((d) => `${d}/releases`)
+        // Made when a release's tickets are first asked for: a data folder that cannot be made
+        // then fails that question (its caller answers []), never as an unhandled rejection.
         recorder = new LedgerDeployRecorder({
           append: (draft) => appendAt(path, draft),
           failed,
           actor,
-          ticketsOf: async (id) => (await getRelease(await releases, id)).tickets
+          ticketsOf: async (id) =>
+            (await getRelease(`${await workspaceDataDir(ctx.dataDir, path)}/releases`, id)).tickets
         })
         recorders.set(path, recorder)
       }

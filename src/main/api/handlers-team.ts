@@ -60,21 +60,24 @@ export function createTeamDomain(
     entry.team = opening
     // Every sync (the button, the interval, and those inside opening, reviewing and merging
     // pull requests or numbering tickets) tells the board when origin was last reached.
-    void opening.then((t) =>
-      t.sync.onSynced((status, out) => {
-        if (entry.closed) return
-        ctx.emit({ event: 'team.synced', payload: { status: statusModel(status) } })
-        if (out.kind === 'synced' && out.received > 0) {
-          ctx.emit({ event: 'tickets.changed', payload: { reason: 'sync' } })
-          ctx.emit({ event: 'pullRequests.changed', payload: { reason: 'sync' } })
-          ctx.emit({ event: 'promotions.changed', payload: { promotion: null } })
-          // Teammates' ledger entries (approvals, their deployments) arrive the same way.
-          ctx.emit({
-            event: 'ledger.changed',
-            payload: { kind: 'appended', summary: 'entries from a sync' }
-          })
-        }
-      })
+    void opening.then(
+      (t) =>
+        t.sync.onSynced((status, out) => {
+          if (entry.closed) return
+          ctx.emit({ event: 'team.synced', payload: { status: statusModel(status) } })
+          if (out.kind === 'synced' && out.received > 0) {
+            ctx.emit({ event: 'tickets.changed', payload: { reason: 'sync' } })
+            ctx.emit({ event: 'pullRequests.changed', payload: { reason: 'sync' } })
+            ctx.emit({ event: 'promotions.changed', payload: { promotion: null } })
+            // Teammates' ledger entries (approvals, their deployments) arrive the same way.
+            ctx.emit({
+              event: 'ledger.changed',
+              payload: { kind: 'appended', summary: 'entries from a sync' }
+            })
+          }
+        }),
+      // A team that could not open is answered by the caller awaiting `opening`.
+      () => undefined
     )
     opening.catch(() => {
       if (entry.team === opening) entry.team = null
