@@ -13,6 +13,8 @@ import {
   type ProcessInfo
 } from './proc-table'
 
+const NO_FILE_OVERRIDE = '-dac_override,-dac_read_search,-fowner'
+
 /** One real `sshd` playing a fleet host on its own loopback address. */
 export interface SshTestHost {
   readonly name: string
@@ -84,6 +86,12 @@ export interface SshFleetOptions {
   readonly logConnections?: boolean
   /** More sshd_config lines for every host (e.g. `AllowAgentForwarding no`). */
   readonly extraConfig?: readonly string[]
+  /**
+   * Run sshd without root's power to ignore file modes (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH,
+   * CAP_FOWNER dropped from its bounding set): a chmod then denies the host's root as it would
+   * a deploy user.
+   */
+  readonly dropFileOverride?: boolean
 }
 
 /**
@@ -151,6 +159,7 @@ export async function startSshFleet(
         home,
         maxSessions: options.maxSessions ?? 16,
         extraConfig: options.extraConfig ?? [],
+        dropFileOverride: options.dropFileOverride === true,
         logFile: options.logConnections ? join(dir, 'sshd.log') : null
       })
       await host.generateKey()
@@ -199,6 +208,7 @@ interface TestHostInit {
   readonly home: string
   readonly maxSessions: number
   readonly extraConfig: readonly string[]
+  readonly dropFileOverride: boolean
   /** Where sshd logs (with -E) at VERBOSE, or null for errors on stderr only. */
   readonly logFile: string | null
 }
@@ -295,7 +305,7 @@ class TestHost implements SshTestHost {
         '-c',
         // -E appends sshd's log to a file; -e sends it to stderr (kept for error messages).
         `mount --bind "$1" "$2" && mount --bind "$6" "$7" && ` +
-          `exec "$3" -D ${this.init.logFile ? '-E "$5"' : '-e'} -f "$4"`,
+          `exec ${this.init.dropFileOverride ? `setpriv --bounding-set ${NO_FILE_OVERRIDE} ` : ''}"$3" -D ${this.init.logFile ? '-E "$5"' : '-e'} -f "$4"`,
         'sh',
         this.hostDir,
         this.deployPath,

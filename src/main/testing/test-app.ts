@@ -43,7 +43,8 @@ server.listen(port, host)
 /** Restarts the app: stops the one in shared/app.pid (waiting until it is gone), starts this one detached. */
 const RESTART_SH = `#!/bin/sh
 pidfile="$SLIPWAY_BASE/shared/app.pid"
-if [ -f "$pidfile" ]; then
+# Only the app: after a host restart the file may name a pid some other process now has.
+if [ -f "$pidfile" ] && grep -qs server.cjs "/proc/$(cat "$pidfile")/cmdline"; then
   old=$(cat "$pidfile")
   kill "$old" 2>/dev/null
   n=0

@@ -11,6 +11,7 @@ import { preflightHost, type Preflight } from './preflight-host'
 import { deltaPaths } from './delta-upload'
 import { markBadOnHost, pruneHostReleases, uploadPath } from './host-steps'
 import { recordLocalBadRelease } from './local-records'
+import { endedDeploymentIds } from './leftover-locks'
 import { lockHosts } from './lock-session'
 import { logBase, runOperation } from './operation'
 import { assertReleaseId, errorMessage } from './remote'
@@ -70,9 +71,10 @@ export async function deployRelease(
 
   async function run(hosts: readonly ConnectedHost[]): Promise<Deployment> {
     // 1. Preflight, all hosts in parallel, read-only.
+    const ended = await endedDeploymentIds(ctx.dataDir)
     const checks = await Promise.all(
       hosts.map(async (h) => {
-        const result = await preflightHost(h, release, env, staleAfterMs, signal)
+        const result = await preflightHost(h, release, env, staleAfterMs, signal, ended)
         if (result.ok) {
           tracker.host(
             h.index,
@@ -101,7 +103,11 @@ export async function deployRelease(
     // 2. Lock every host.
     const lock = await lockHosts(
       tracker,
-      ready.map((r) => ({ index: r.host.index, transport: r.host.transport })),
+      ready.map((r) => ({
+        index: r.host.index,
+        transport: r.host.transport,
+        leftover: r.leftoverLock
+      })),
       {
         actor: ctx.actor,
         deployment: id,

@@ -22,6 +22,7 @@ function snap(current: string | null, previous: string | null, releases: string[
     releaseSha256: null,
     missingShared: [],
     missingTools: [],
+    unwritable: [],
     freezeOverride: null
   }
 }

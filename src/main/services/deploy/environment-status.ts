@@ -5,6 +5,7 @@ import { freezeAt } from './deploy-gates'
 import { closeHosts, connectFailure, connectHosts } from './connect-hosts'
 import { DEFAULT_LOCK_STALE_AFTER_MS, parseLock } from './host-lock'
 import { readHostSnapshot } from './host-read'
+import { endedDeploymentIds, leftoverLock } from './leftover-locks'
 import { readLocalBadReasons, readLocalBadReleases } from './local-records'
 import { errorMessage } from './remote'
 import type { DeployContext } from './types'
@@ -20,9 +21,15 @@ export async function readEnvironmentStatus(
 ): Promise<EnvironmentStatus> {
   const staleAfterMs = ctx.lockStaleAfterMs ?? DEFAULT_LOCK_STALE_AFTER_MS
   const hosts = await connectHosts(env, ctx.transport)
+  const ended = await endedDeploymentIds(ctx.dataDir)
   const bad = new Set(await readLocalBadReleases(ctx.dataDir, env.name))
   const badReasons = await readLocalBadReasons(ctx.dataDir, env.name)
   const overrides: FreezeOverride[] = []
+  // A lock left by a deployment this machine saw end holds nothing: stale at once.
+  const readLock = (text: string): HostStatus['lock'] => {
+    const lock = parseLock(text, staleAfterMs)
+    return lock && leftoverLock(text, ended) ? { ...lock, stale: true } : lock
+  }
   try {
     const statuses = await Promise.all(
       hosts.map(async (h): Promise<HostStatus> => {
@@ -55,7 +62,7 @@ export async function readEnvironmentStatus(
             releases: [...snap.releases].reverse(),
             health,
             healthy: health.kind === 'healthy',
-            lock: parseLock(snap.lockText, staleAfterMs)
+            lock: readLock(snap.lockText)
           }
         } catch (error) {
           return unreachable(errorMessage(error))

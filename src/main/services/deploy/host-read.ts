@@ -25,6 +25,8 @@ export interface HostSnapshot {
   readonly missingTools: readonly string[]
   /** The newest freeze override this host's log recorded, or null. */
   readonly freezeOverride: FreezeOverride | null
+  /** Layout folders that exist but this login cannot write (`.`, `releases`, `shared`, `.slipway`). */
+  readonly unwritable: readonly string[]
 }
 
 /** Checks a config `shared` entry: a relative path without `..`, so it stays under shared/. */
@@ -74,6 +76,16 @@ export async function readHostSnapshot(
     // The log only grows; the newest override is the last line that carries one.
     section('override') +
     `grep -F '"freezeOverride"' -- ${p.log} 2>/dev/null | tail -n 1; ` +
+    // A deploy writes in each of these: a folder it cannot write stops it before anything is done.
+    section('unwritable') +
+    [
+      ['.', p.base],
+      ['releases', p.releases],
+      ['shared', p.shared],
+      ['.slipway', p.state]
+    ]
+      .map(([name, dir]) => `{ [ ! -e ${dir} ] || [ -w ${dir} ] || echo '${name}'; }; `)
+      .join('') +
     section('tools') +
     `for c in sha256sum tar mv ln readlink df; do command -v "$c" >/dev/null 2>&1 || echo "$c"; done; ` +
     section('end')
@@ -102,7 +114,8 @@ export async function readHostSnapshot(
     releaseSha256: /^[0-9a-f]{64}$/.test(text('sha')) ? text('sha') : null,
     missingShared: lines('missing'),
     missingTools: lines('tools'),
-    freezeOverride: parseOverride(text('override'))
+    freezeOverride: parseOverride(text('override')),
+    unwritable: lines('unwritable')
   }
 }
 

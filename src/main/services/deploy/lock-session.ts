@@ -19,6 +19,8 @@ export interface LockSession {
 export interface LockHost {
   readonly index: number
   readonly transport: Transport
+  /** An ended deployment's lock left on the host, removed before locking (leftover-locks.ts). */
+  readonly leftover?: string | null
 }
 
 /**
@@ -45,6 +47,14 @@ export async function lockHosts(
   const lockOne = async (h: LockHost): Promise<{ host: LockHost; error: string | null }> => {
     tracker.host(h.index, 'lock', 'running', '')
     try {
+      if (h.leftover) {
+        // Only while the file still names that deployment (releaseHostLock checks).
+        await releaseHostLock(h.transport, h.leftover)
+        tracker.log(
+          `removed the lock left by deployment ${h.leftover}, which ended while this host could not be unlocked`,
+          tracker.stateOf(h.index).host
+        )
+      }
       await acquireHostLock(h.transport, record, init.staleAfterMs)
       tracker.host(h.index, 'lock', 'done', `locked by ${init.actor}`)
       return { host: h, error: null }

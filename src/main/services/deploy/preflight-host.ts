@@ -3,6 +3,7 @@ import type { StoredRelease } from '../releases'
 import { connectFailure, type ConnectedHost } from './connect-hosts'
 import { describeLock, parseLock } from './host-lock'
 import { readHostSnapshot, type HostSnapshot } from './host-read'
+import { leftoverLock } from './leftover-locks'
 import { errorMessage } from './remote'
 
 type Connected = ConnectedHost & { kind: 'connected' }
@@ -14,6 +15,8 @@ export type Preflight =
       readonly host: Connected
       readonly snapshot: HostSnapshot
       readonly skipUpload: boolean
+      /** The ended deployment whose lock was left on this host (removed when locking), or null. */
+      readonly leftoverLock: string | null
     }
   | { readonly ok: false; readonly index: number; readonly message: string }
 
@@ -23,7 +26,9 @@ export async function preflightHost(
   release: StoredRelease,
   env: EnvironmentConfig,
   staleAfterMs: number,
-  signal?: AbortSignal
+  signal?: AbortSignal,
+  /** Deployments this machine recorded as ended (see leftover-locks.ts). */
+  ended: ReadonlySet<string> = new Set()
 ): Promise<Preflight> {
   if (host.kind === 'failed') return { ok: false, index: host.index, message: connectFailure(host) }
   try {
@@ -35,11 +40,16 @@ export async function preflightHost(
     const fail = (message: string): Preflight => ({ ok: false, index: host.index, message })
     if (snap.missingTools.length > 0)
       return fail(`missing commands on the host: ${snap.missingTools.join(', ')}`)
-    const lock = parseLock(snap.lockText, staleAfterMs)
+    const leftover = leftoverLock(snap.lockText, ended)
+    const lock = leftover ? null : parseLock(snap.lockText, staleAfterMs)
     if (lock) {
       return fail(
         `locked by ${describeLock(lock)}${lock.stale ? ' (break the stale lock with a reason first)' : ''}`
       )
+    }
+    if (snap.unwritable.length > 0) {
+      const where = snap.unwritable.map((d) => (d === '.' ? host.transport.basePath : d))
+      return fail(`permission denied: cannot write ${where.join(', ')} on the host`)
     }
     if (snap.missingShared.length > 0)
       return fail(`missing in shared/: ${snap.missingShared.join(', ')}`)
@@ -55,7 +65,7 @@ export async function preflightHost(
         `not enough free disk: ${snap.freeBytes} bytes free, ${2 * release.sizeBytes} needed`
       )
     }
-    return { ok: true, host, snapshot: snap, skipUpload }
+    return { ok: true, host, snapshot: snap, skipUpload, leftoverLock: leftover }
   } catch (error) {
     return {
       ok: false,

@@ -9,6 +9,7 @@ import { DEFAULT_LOCK_STALE_AFTER_MS, describeLock, parseLock } from './host-loc
 import { appendHostLog } from './host-log'
 import { readHostSnapshot, type HostSnapshot } from './host-read'
 import { readLocalBadReleases } from './local-records'
+import { endedDeploymentIds, leftoverLock } from './leftover-locks'
 import { lockHosts } from './lock-session'
 import { logBase, runOperation } from './operation'
 import { assertReleaseId, errorMessage } from './remote'
@@ -86,6 +87,7 @@ export async function rollbackEnvironment(
   return runOperation(env, ctx, tracker, run, options.hosts)
 
   async function run(hosts: readonly ConnectedHost[]): Promise<Deployment> {
+    const ended = await endedDeploymentIds(ctx.dataDir)
     const reads = await Promise.all(
       hosts.map(async (h) => {
         if (h.kind === 'failed') {
@@ -94,7 +96,8 @@ export async function rollbackEnvironment(
         }
         try {
           const snap = await readHostSnapshot(h.transport, { signal })
-          const lock = parseLock(snap.lockText, staleAfterMs)
+          const leftover = leftoverLock(snap.lockText, ended)
+          const lock = leftover ? null : parseLock(snap.lockText, staleAfterMs)
           if (lock) {
             tracker.host(h.index, 'preflight', 'failed', `locked by ${describeLock(lock)}`)
             return null
@@ -159,7 +162,11 @@ export async function rollbackEnvironment(
     })
     const lock = await lockHosts(
       tracker,
-      ready.map((r) => ({ index: r.h.index, transport: r.h.transport })),
+      ready.map((r) => ({
+        index: r.h.index,
+        transport: r.h.transport,
+        leftover: leftoverLock(r.snap.lockText, ended)
+      })),
       {
         actor: ctx.actor,
         deployment: id,

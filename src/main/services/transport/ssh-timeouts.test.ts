@@ -105,6 +105,23 @@ describe.skipIf(unavailable !== null)('timeouts against a frozen sshd', () => {
     expect(Date.now() - started).toBeLessThan(6000)
   })
 
+  it('after a frozen host timed out once, fails its next commands at once and closes anyway', async () => {
+    const transport = await connected({ commandSeconds: 1 })
+    thaw = freezeHost(fleet.hosts[0])
+    expect((await failure(transport.exec('true'))).code).toBe('timeout')
+    // The host answered nothing, not even the channel: the connection is given up.
+    const started = Date.now()
+    const next = await failure(transport.exec('true'))
+    expect(next.code).toBe('unreachable')
+    expect(next.message).toMatch(
+      /connection lost \(no answer within 1 s \(timeouts\.commandSeconds\)\)/
+    )
+    expect(Date.now() - started).toBeLessThan(500)
+    // The frozen host never closes its side: close() drops the socket after its grace period.
+    await transport.close()
+    expect(Date.now() - started).toBeLessThan(8000)
+  })
+
   it('stops a command that hangs on a live host and kills what it started', async () => {
     const transport = await connected({ commandSeconds: 1 })
     const error = await failure(transport.exec('sleep 300; echo late'))

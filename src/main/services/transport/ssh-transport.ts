@@ -10,6 +10,9 @@ import { execForwarding } from './ssh-forwarding'
 import type { SshTransportOptions } from './ssh-open'
 import type { ExecOptions, ExecResult, SshPeer, Transport, UploadOptions } from './types'
 
+/** How long close() waits for the host to close its side before dropping the socket. */
+const CLOSE_GRACE_MS = 2000
+
 /** OpenSSH allows 10 sessions per connection; keep two spare (SFTP, a jump's forward). */
 export const MAX_CHANNELS = 8
 
@@ -55,20 +58,22 @@ export class SshTransport implements Transport {
       hostKey: verifiedHostKey(this.client)
     }
     this.closed = new Promise((resolve) => this.client.once('close', () => resolve()))
-    const fail = (reason: string): void => {
-      if (this.lost) return
-      this.lost = new ExpectedError('unreachable', `${this.label}: connection lost (${reason})`, {
-        host: this.label,
-        reason
-      })
-      for (const reject of this.inFlight) reject(this.lost)
-      this.inFlight.clear()
-      for (const c of this.clients) c.end()
-    }
     for (const c of clients) {
-      c.on('error', (e: Error) => fail(e.message))
-      c.on('close', () => fail('closed'))
+      c.on('error', (e: Error) => this.drop(e.message))
+      c.on('close', () => this.drop('closed'))
     }
+  }
+
+  /** The connection is unusable: every call in flight and every later one fails at once. */
+  private drop(reason: string): void {
+    if (this.lost) return
+    this.lost = new ExpectedError('unreachable', `${this.label}: connection lost (${reason})`, {
+      host: this.label,
+      reason
+    })
+    for (const reject of this.inFlight) reject(this.lost)
+    this.inFlight.clear()
+    for (const c of this.clients) c.end()
   }
 
   get bytesSent(): number {
@@ -119,6 +124,9 @@ export class SshTransport implements Transport {
       const openTimer = setTimeout(() => {
         gaveUp = true
         reject(execTimedOut(this.label, command, timeout))
+        // Not even the channel was confirmed: the host stopped answering (frozen, cut off).
+        // Later steps on it would each wait their own timeout; they fail at once instead.
+        this.drop(`no answer within ${timeoutText(timeout.ms, timeout.setting ?? undefined)}`)
       }, timeout.ms)
       this.client.exec(line, (err, stream) => {
         clearTimeout(openTimer)
@@ -254,13 +262,15 @@ export class SshTransport implements Transport {
       // `timeouts.uploadStallSeconds` without a byte, however large the file.
       const onStall = (): void => {
         abandon()
+        const stalled = timeoutText(stallMs, 'timeouts.uploadStallSeconds')
         finish(
           new ExpectedError(
             'timeout',
-            `${this.label}: upload to ${remotePath} stalled: no byte acknowledged for ${timeoutText(stallMs, 'timeouts.uploadStallSeconds')}`,
+            `${this.label}: upload to ${remotePath} stalled: no byte acknowledged for ${stalled}`,
             { host: this.label, localPath, remotePath, acked, total, timeoutMs: stallMs }
           )
         )
+        this.drop(`upload stalled for ${stalled}`)
       }
       let watchdog = setTimeout(onStall, stallMs)
       const onAbort = (): void => {
@@ -348,7 +358,25 @@ export class SshTransport implements Transport {
       this.inFlight.clear()
     }
     for (const c of [...this.clients].reverse()) c.end()
-    await this.closed
+    // A host that stopped answering (frozen, a dead network path) never closes its side: after
+    // a grace period the socket is destroyed, or the close (and the deployment) would wait forever.
+    if (await this.closedWithin(CLOSE_GRACE_MS)) return
+    for (const c of this.clients) {
+      c.destroy()
+      // ssh2's destroy() skips a socket already ended by end(): destroy the socket itself.
+      ;(c as unknown as { _sock?: { destroy(): void } })._sock?.destroy()
+    }
+    await this.closedWithin(CLOSE_GRACE_MS)
+  }
+
+  private async closedWithin(ms: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined
+    const closed = await Promise.race([
+      this.closed.then(() => true),
+      new Promise<boolean>((r) => (timer = setTimeout(() => r(false), ms)))
+    ])
+    clearTimeout(timer)
+    return closed
   }
 
   /** Runs an operation that the loss of the connection must fail. */
