@@ -49,8 +49,13 @@ export interface ExpectedEnd {
   readonly releases: readonly ('old' | 'new')[]
   /** Whether the new release is marked bad (on every host that could be written). */
   readonly bad: boolean
-  /** Hosts whose disk the deployment could not finish with (lock or log may be left behind). */
+  /** Hosts that are down (killed or frozen) when the deployment ends. */
   readonly unreachable: readonly number[]
+  /**
+   * Hosts where the deployment cannot remove its own lock: down ones, and one whose `.slipway`
+   * became unwritable after it was locked. The lock is left stale and the next deploy removes it.
+   */
+  readonly lockMayStay: readonly number[]
 }
 
 /**
@@ -65,8 +70,10 @@ export function expectedEnd(c: FaultCase, hosts: number): ExpectedEnd {
   const old = Array.from({ length: hosts }, () => 'old' as const)
   const lost = c.fault === 'sshd killed' || c.fault === 'sshd frozen'
   const unreachable = lost ? [c.host] : []
+  const lockedOut = c.fault === 'permission denied' && c.step === 'upload'
+  const lockMayStay = lost || lockedOut ? [c.host] : []
   if (c.step !== 'switch+hook' && c.step !== 'health') {
-    return { status: 'failed', releases: old, bad: false, unreachable }
+    return { status: 'failed', releases: old, bad: false, unreachable, lockMayStay }
   }
   if (c.step === 'switch+hook') {
     const switched = c.fault === 'hook non-zero' || c.host > 0
@@ -74,14 +81,15 @@ export function expectedEnd(c: FaultCase, hosts: number): ExpectedEnd {
       status: switched ? 'rolled-back' : 'failed',
       releases: old,
       bad: switched,
-      unreachable
+      unreachable,
+      lockMayStay
     }
   }
   if (lost) {
     const releases = old.map((r, i) => (i === c.host ? ('new' as const) : r))
-    return { status: 'failed', releases, bad: true, unreachable }
+    return { status: 'failed', releases, bad: true, unreachable, lockMayStay }
   }
-  return { status: 'rolled-back', releases: old, bad: true, unreachable }
+  return { status: 'rolled-back', releases: old, bad: true, unreachable, lockMayStay }
 }
 
 /** A case's name: `upload / disk full / host 2`. */

@@ -204,7 +204,8 @@ export class FaultRig {
       if (JSON.stringify(now) !== JSON.stringify(before[i]))
         problems.push(`${h.name}: releases/${oldId} changed`)
       const reachable = !expected.unreachable.includes(i)
-      if (reachable && disk.locked) problems.push(`${h.name}: lock left behind`)
+      if (disk.locked && !expected.lockMayStay.includes(i))
+        problems.push(`${h.name}: lock left behind`)
       // A lock the ended deployment could not remove holds nothing: the status says it is stale.
       if (late.locked && !(lockHolder(h.hostDir) === deployment.id && after.hosts[i].lock?.stale))
         problems.push(

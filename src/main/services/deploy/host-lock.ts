@@ -131,8 +131,12 @@ export async function acquireHostLock(
   const json = shellQuote(JSON.stringify(record))
   const command =
     `mkdir -p -- ${p.releases} ${p.shared} ${p.state} || exit 2; ` +
-    `if (set -C; printf '%s\\n' ${json} > ${p.lock}) 2>/dev/null; then echo locked; ` +
-    `else echo held; cat -- ${p.lock} 2>/dev/null; fi`
+    `if err=$( (set -C; printf '%s\\n' ${json} > ${p.lock}) 2>&1 ); then echo locked; ` +
+    // Refused because the file exists: someone holds the lock (or is writing it this instant).
+    `elif [ -s ${p.lock} ] || printf '%s' "$err" | grep -qi exist; then echo held; cat -- ${p.lock} 2>/dev/null; ` +
+    // Not held: the host could not write it (disk full, a folder it may not write). A file our
+    // own create left empty is removed, or it would lock the environment for everyone.
+    `else rm -f -- ${p.lock}; printf 'cannot write the lock: %s\\n' "$err" >&2; exit 2; fi`
   const out = await execChecked(transport, 'lock', command)
   const [first, ...rest] = out.split('\n')
   if (first.trim() === 'locked') return
