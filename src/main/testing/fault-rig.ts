@@ -67,7 +67,10 @@ export class FaultRig {
     const newRelease = await makeTestRelease(scratch, testReleaseId(2), {
       'assets/data.bin': randomBytes(4 * 1024 * 1024)
     })
-    return new FaultRig(faults, scratch, await freePort(), oldRelease, newRelease)
+    // The app listens on each host's address: never on a port one of their sshd has.
+    let appPort = await freePort()
+    while (faults.fleet.hosts.some((h) => h.port === appPort)) appPort = await freePort()
+    return new FaultRig(faults, scratch, appPort, oldRelease, newRelease)
   }
 
   get hostCount(): number {
