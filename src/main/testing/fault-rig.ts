@@ -90,7 +90,9 @@ export class FaultRig {
       hooks: { afterActivate: HOOK },
       healthCheck: { url: 'http://{host}:{port}/health', timeoutSeconds: 3 },
       keepReleases: 5,
-      timeouts: { connectSeconds: 3, commandSeconds: 5, uploadStallSeconds: 3, hookSeconds: 10 }
+      // Short enough that a frozen host costs seconds, long enough that a loaded 2-core machine
+      // (load 14-20 while the suite runs) never trips them: a 3 s upload stall failed re-runs.
+      timeouts: { connectSeconds: 5, commandSeconds: 15, uploadStallSeconds: 10, hookSeconds: 15 }
     }
   }
 
