@@ -87,6 +87,8 @@ export const VIEWS: readonly View[] = [
       await expect(item).toBeVisible({ timeout: 60_000 })
       await item.getByRole('button', { name: /log/i }).first().click()
       await expect(page.getByTestId('run-view')).toBeVisible()
+      // The log arrives after the view opens: a shot without it shows an empty black box.
+      await expect(page.getByTestId('log-viewer')).toContainText('[slipway]', { timeout: 30_000 })
     }
   },
   {
