@@ -61,7 +61,9 @@ export async function runInWorktree(options: RunInWorktreeOptions): Promise<RunO
     result = { ...result, status: 'cancelled', summary: options.stopReason() ?? 'cancelled' }
   }
   if (worktree) pool.release(worktree)
-  log.note(`${result.status}: ${result.summary}`)
+  // "failed: 1 test failed", but "passed" alone when the summary only repeats the status.
+  const summary = result.summary.trim()
+  log.note(summary && summary !== result.status ? `${result.status}: ${summary}` : result.status)
   await log.close()
   return result
 }

@@ -134,6 +134,12 @@ describe('TestService', () => {
       .join('')
     expect(live).toBe(log.text)
     expect((await service.readLog(failRun.id, 7, 5)).text).toBe(log.text.slice(7, 12))
+    // The last line says how it ended, once: "failed: 1 test failed", never "passed: passed".
+    expect(log.text).toContain('[slipway] failed: 1 test failed')
+    const mainLog = (await service.readLog(mainRun.id, 0, 1 << 20)).text
+    const ending = mainLog.trimEnd().split('\n').at(-1) ?? ''
+    expect(ending).toMatch(/\[slipway\] passed(: .+)?\x1b\[0m$/)
+    expect(ending).not.toMatch(/\[slipway\] (\w+): \1\x1b/)
 
     // A branch appearing at an already tested sha reuses the result: no new run.
     const runsBefore = service.runs().length

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { searchLines, type TestRun } from '../../../shared'
 import type { RunLogState } from '../stores/tests-store'
 import { LogViewer, type LogTools } from './LogViewer'
-import { RunDots, summaryBeyondStatus, TestStatus } from './TestStatus'
+import { describeRun, RunDots, summaryBeyondStatus, TestStatus } from './TestStatus'
 
 afterEach(cleanup)
 
@@ -213,6 +213,11 @@ describe('TestStatus', () => {
     expect(summaryBeyondStatus({ ...run, status: 'passed', summary: 'passed' })).toBe('')
     expect(summaryBeyondStatus({ ...run, status: 'timed-out', summary: 'timed out' })).toBe('')
     expect(summaryBeyondStatus(run)).toBe('2 tests failed')
+    // Titles too: "tip passed at aaaaaaaa in 3.2 s", not "…: passed".
+    expect(describeRun({ ...run, status: 'passed', summary: 'passed' })).toBe(
+      'tip passed at aaaaaaaa in 3.2 s'
+    )
+    expect(describeRun(run)).toBe('tip failed at aaaaaaaa in 3.2 s: 2 tests failed')
   })
 
   it('shows status, kind and details in its title; not tested yet without a run', () => {

@@ -54,7 +54,8 @@ export function summaryBeyondStatus(run: TestRun): string {
 export function describeRun(run: TestRun): string {
   const what = run.kind === 'merge' ? 'merge result' : 'tip'
   const took = run.durationMs !== null ? ` in ${formatDuration(run.durationMs)}` : ''
-  const summary = run.summary ? `: ${run.summary}` : ''
+  const beyond = summaryBeyondStatus(run)
+  const summary = beyond ? `: ${beyond}` : ''
   return `${what} ${statusLook(run.status).label} at ${shortSha(run.sha)}${took}${summary}`
 }
 
