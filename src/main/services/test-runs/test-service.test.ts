@@ -138,8 +138,8 @@ describe('TestService', () => {
     expect(log.text).toContain('[slipway] failed: 1 test failed')
     const mainLog = (await service.readLog(mainRun.id, 0, 1 << 20)).text
     const ending = mainLog.trimEnd().split('\n').at(-1) ?? ''
-    expect(ending).toMatch(/\[slipway\] passed(: .+)?\x1b\[0m$/)
-    expect(ending).not.toMatch(/\[slipway\] (\w+): \1\x1b/)
+    expect(ending).toContain('[slipway] passed')
+    expect(ending).not.toContain('passed: passed')
 
     // A branch appearing at an already tested sha reuses the result: no new run.
     const runsBefore = service.runs().length
