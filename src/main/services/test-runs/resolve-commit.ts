@@ -29,6 +29,11 @@ export function mainTip(refs: readonly BranchRef[], mainBranch: string): string 
   )
 }
 
+/** Whether a branch name is main: the local branch or origin's. */
+export function isMainBranch(mainBranch: string): (branch: string) => boolean {
+  return (branch) => branch === mainBranch || branch === `origin/${mainBranch}`
+}
+
 /** What a {@link TestRequest} names, resolved against the repository's branches now. */
 export interface ResolvedTarget {
   readonly kind: TestTargetKind

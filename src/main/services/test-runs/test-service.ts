@@ -25,7 +25,7 @@ import {
   type Active,
   type Pending
 } from './queue-order'
-import { mainTip, resolveTarget } from './resolve-commit'
+import { isMainBranch, mainTip, resolveTarget } from './resolve-commit'
 import { ResultsStore, RESULTS_FILE } from './results-store'
 import { readLogSlice, RunLog } from './run-log'
 import { searchLogFile } from './log-search'
@@ -58,6 +58,7 @@ export class TestService {
   private readonly pool: WorktreePool
   private readonly cache: SetupCache
   private readonly logDir: string
+  private readonly isMain: (branch: string) => boolean
   private readonly records = new RunRecords()
   private readonly pending: Pending[] = []
   private readonly order = {
@@ -83,6 +84,7 @@ export class TestService {
 
   constructor(private readonly options: TestServiceOptions) {
     this.repo = resolve(options.workspacePath)
+    this.isMain = isMainBranch(options.mainBranch)
     this.now = options.now ?? (() => new Date())
     this.concurrency =
       options.config.test?.concurrency ?? Math.max(1, Math.floor(availableParallelism() / 2))
@@ -389,11 +391,6 @@ export class TestService {
 
   private emitQueue(): void {
     this.options.onEvent({ kind: 'queue', queue: this.queue() })
-  }
-
-  private isMain(branch: string): boolean {
-    const main = this.options.mainBranch
-    return branch === main || branch === `origin/${main}`
   }
 
   private logPath(runId: string): string {

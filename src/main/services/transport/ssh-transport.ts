@@ -1,8 +1,9 @@
 import { stat } from 'node:fs/promises'
-import type { BaseAgent, Client, ClientChannel, SFTPWrapper } from 'ssh2'
+import type { BaseAgent, Client, SFTPWrapper } from 'ssh2'
 import { DEFAULT_TIMEOUTS, timeoutText } from '../../../shared/timeouts'
 import { ExpectedError } from '../errors'
-import { execTimedOut, execTimeout, type ExecTimeout } from './exec-timeout'
+import { execTimedOut, execTimeout } from './exec-timeout'
+import { collectExec } from './ssh-exec-stream'
 import { Semaphore } from './semaphore'
 import { shellQuote } from './shell-quote'
 import { verifiedHostKey } from './ssh-connect'
@@ -67,13 +68,20 @@ export class SshTransport implements Transport {
   /** The connection is unusable: every call in flight and every later one fails at once. */
   private drop(reason: string): void {
     if (this.lost) return
-    this.lost = new ExpectedError('unreachable', `${this.label}: connection lost (${reason})`, {
-      host: this.label,
-      reason
-    })
-    for (const reject of this.inFlight) reject(this.lost)
-    this.inFlight.clear()
+    this.fail(
+      new ExpectedError('unreachable', `${this.label}: connection lost (${reason})`, {
+        host: this.label,
+        reason
+      })
+    )
     for (const c of this.clients) c.end()
+  }
+
+  /** Fails every call in flight, and every later one, with `lost`. */
+  private fail(lost: ExpectedError): void {
+    this.lost = lost
+    for (const reject of this.inFlight) reject(lost)
+    this.inFlight.clear()
   }
 
   get bytesSent(): number {
@@ -150,83 +158,30 @@ export class SshTransport implements Transport {
               )
           )
         }
-        this.collect(command, stream, options, resolve, reject, timeout, deadline)
+        const context = {
+          label: this.label,
+          command,
+          options,
+          timeout,
+          deadline,
+          lost: () => this.lost,
+          killGroup: (pid: number) => this.killGroup(pid),
+          cancelled: () => this.cancelled(command)
+        }
+        collectExec(stream, context, resolve, reject)
       })
     })
   }
 
-  private collect(
-    command: string,
-    stream: ClientChannel,
-    options: ExecOptions,
-    resolve: (r: ExecResult) => void,
-    reject: (e: ExpectedError) => void,
-    timeout: ExecTimeout,
-    deadline: number
-  ): void {
-    const out: Buffer[] = []
-    const err: Buffer[] = []
-    let ended: ExpectedError | null = null
-    let pid: number | null = null
-    let errHead = ''
-    let force: NodeJS.Timeout | null = null
-    const killRemote = (): void => {
-      if (pid === null || pid <= 1 || this.lost) return
-      // On its own channel (the slot of this one is still held): kill the whole group.
-      this.client.exec(`kill -KILL -- -${pid} 2>/dev/null || kill -KILL ${pid}`, (kerr, ks) => {
-        if (!kerr) {
-          ks.resume()
-          ks.stderr.resume()
-          ks.end()
-        }
-      })
-    }
-    const stop = (e: ExpectedError): void => {
-      if (ended) return
-      ended = e
-      killRemote()
-      stream.close()
-      // Settle even if the host never answers the close.
-      force = setTimeout(() => settle(), 2000)
-    }
-    const timer = setTimeout(
-      () => stop(execTimedOut(this.label, command, timeout)),
-      Math.max(0, deadline - Date.now())
-    )
-    const onAbort = (): void => stop(this.cancelled(command))
-    options.signal?.addEventListener('abort', onAbort, { once: true })
-    let code: number | null = null
-    stream.on('exit', (c: number | null) => {
-      code = typeof c === 'number' ? c : null
+  /** Kills a remote process group on a channel of its own (its command's slot is still held). */
+  private killGroup(pid: number): void {
+    this.client.exec(`kill -KILL -- -${pid} 2>/dev/null || kill -KILL ${pid}`, (kerr, ks) => {
+      if (!kerr) {
+        ks.resume()
+        ks.stderr.resume()
+        ks.end()
+      }
     })
-    stream.on('data', (b: Buffer) => out.push(b))
-    stream.stderr.on('data', (b: Buffer) => {
-      if (pid !== null) return void err.push(b)
-      errHead += b.toString('latin1')
-      const nl = errHead.indexOf('\n')
-      if (nl < 0) return
-      pid = Number(errHead.slice(0, nl)) || 0
-      err.push(Buffer.from(errHead.slice(nl + 1), 'latin1'))
-      if (ended) killRemote()
-    })
-    let settled = false
-    const settle = (): void => {
-      if (settled) return
-      settled = true
-      clearTimeout(timer)
-      if (force) clearTimeout(force)
-      options.signal?.removeEventListener('abort', onAbort)
-      if (ended) return reject(ended)
-      // A channel closed by a dropped connection has no exit status: that is not an answer.
-      if (this.lost) return reject(this.lost)
-      resolve({
-        stdout: Buffer.concat(out).toString('utf8'),
-        stderr: Buffer.concat(err).toString('utf8'),
-        code
-      })
-    }
-    stream.on('close', settle)
-    stream.end(options.stdin ?? '')
   }
 
   async upload(localPath: string, remotePath: string, options: UploadOptions = {}): Promise<void> {
@@ -351,11 +306,9 @@ export class SshTransport implements Transport {
 
   async close(): Promise<void> {
     if (!this.lost) {
-      this.lost = new ExpectedError('unreachable', `${this.label}: transport is closed`, {
-        host: this.label
-      })
-      for (const reject of this.inFlight) reject(this.lost)
-      this.inFlight.clear()
+      this.fail(
+        new ExpectedError('unreachable', `${this.label}: transport is closed`, { host: this.label })
+      )
     }
     for (const c of [...this.clients].reverse()) c.end()
     // A host that stopped answering (frozen, a dead network path) never closes its side: after
