@@ -11,9 +11,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { Deployment } from '../../../shared/deploy-models'
 import type { EnvironmentConfig } from '../../../shared/config-schema'
 import type { StoredRelease } from '../releases'
-import { CredentialStore, HostTrustStore, type TransportContext } from '../transport'
+import { HostTrustStore, type TransportContext } from '../transport'
 import { fetchText, readHostDisk, treeListing } from '../../testing/host-disk'
 import { freePort } from '../../testing/ports'
+import { fleetContext } from '../../testing/sshd-deploy'
 import { sshdUnavailableReason, startSshFleet, type SshTestFleet } from '../../testing/sshd-hosts'
 import { TEST_APP_HOOK, makeTestRelease, stopTestApp, testReleaseId } from '../../testing/test-app'
 import {
@@ -89,22 +90,10 @@ describe.skipIf(skip !== null)('deployRelease to real sshd hosts', () => {
     transport: Partial<TransportContext> = {},
     lockStaleAfterMs?: number
   ): DeployContext {
+    const base = fleetContext(fleet, scratch)
     return {
-      workspacePath: scratch,
-      dataDir: join(scratch, 'data'),
-      transport: {
-        workspacePath: scratch,
-        trust: new HostTrustStore({
-          knownHostsFiles: [fleet.knownHostsFile],
-          trustedFile: join(scratch, 'trusted-none')
-        }),
-        credentials: new CredentialStore({ agentSocket: null, keyFiles: [fleet.userKeyFile] }),
-        sshConfigPath: null,
-        // Refused connections fail at once; this only bounds a handshake on a loaded machine.
-        connectTimeoutMs: 20_000,
-        ...transport
-      },
-      actor: 'release-manager@laptop',
+      ...base,
+      transport: { ...base.transport, ...transport },
       ...(lockStaleAfterMs ? { lockStaleAfterMs } : {}),
       onEvent: (e) => events.push(e)
     }

@@ -7,9 +7,9 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { EnvironmentConfig } from '../../../shared/config-schema'
 import type { StoredRelease } from '../releases'
-import { CredentialStore, HostTrustStore } from '../transport'
 import { readHostDisk } from '../../testing/host-disk'
 import { freePort } from '../../testing/ports'
+import { fleetContext } from '../../testing/sshd-deploy'
 import { listProcesses } from '../../testing/proc-table'
 import { sshdUnavailableReason, startSshFleet, type SshTestFleet } from '../../testing/sshd-hosts'
 import { TEST_APP_HOOK, makeTestRelease, stopTestApp, testReleaseId } from '../../testing/test-app'
@@ -77,23 +77,7 @@ describe.skipIf(skip !== null)('deploy timeouts with a peer that never answers',
     }
   }
 
-  function context(): DeployContext {
-    return {
-      workspacePath: scratch,
-      dataDir: join(scratch, 'data'),
-      transport: {
-        workspacePath: scratch,
-        trust: new HostTrustStore({
-          knownHostsFiles: [fleet.knownHostsFile],
-          trustedFile: join(scratch, 'trusted-none')
-        }),
-        credentials: new CredentialStore({ agentSocket: null, keyFiles: [fleet.userKeyFile] }),
-        sshConfigPath: null,
-        connectTimeoutMs: 20_000
-      },
-      actor: 'release-manager@laptop'
-    }
-  }
+  const context = (): DeployContext => fleetContext(fleet, scratch)
 
   it('stops an afterActivate hook that sleeps after timeouts.hookSeconds and puts the hosts back', async () => {
     const first = await deployRelease(r1, environment(), context())
