@@ -50,6 +50,16 @@ async function person(path: string, cfg: SlipwayConfig = config): Promise<Team> 
   })
 }
 
+async function testsSettled(t: Team, branch: string): Promise<void> {
+  const deadline = Date.now() + 120_000
+  for (;;) {
+    const view = await t.pullRequests.view(branch)
+    if (view.checks.find((c) => c.name === 'tests')?.status !== 'pending') return
+    if (Date.now() > deadline) throw new Error(`tests on ${branch} still pending after 120 s`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
 function commitOn(
   path: string,
   branch: string,
@@ -99,6 +109,9 @@ describe('pull requests across two clones', { timeout: 600_000 }, () => {
     const seen = await b.pullRequests.view(started.branch)
     expect(seen.headRef).toBe(`origin/${started.branch}`)
     expect(seen.commits.map((c) => c.authorEmail)).toEqual(['ana@example.com'])
+    // B's test service tests the merge result in the background; the card must agree with the
+    // view once that is done, so wait for it rather than race it.
+    await testsSettled(b, started.branch)
     const approved = await b.pullRequests.review(started.branch, 'approve', 'Looks right')
     expect(approved.pullRequest.reviews).toEqual([
       expect.objectContaining({ verdict: 'approve', commit: head, body: 'Looks right' })
