@@ -1,3 +1,4 @@
+import { isIP } from 'node:net'
 import { userInfo } from 'node:os'
 import type { HostConfig } from '../../../shared/config-schema'
 import { DEFAULT_TIMEOUTS } from '../../../shared/timeouts'
@@ -81,12 +82,20 @@ function resolveEndpoint(
   port: number | undefined
 ): SshEndpoint {
   const configured = s.userKnownHostsFiles ?? s.globalKnownHostsFiles
+  if (s.bindAddress !== undefined && !isIP(s.bindAddress)) {
+    throw new ExpectedError(
+      'bad-config',
+      `~/.ssh/config: BindAddress for ${alias} must be an IP address of this machine, not "${s.bindAddress}"`,
+      { host: alias, bindAddress: s.bindAddress }
+    )
+  }
   return {
     hostName: s.hostName ?? alias,
     port: port ?? s.port ?? 22,
     user: user ?? s.user ?? userInfo().username,
     identityFiles: s.identityFiles,
     ...(s.hostKeyAlias ? { hostKeyAlias: s.hostKeyAlias } : {}),
+    ...(s.bindAddress ? { bindAddress: s.bindAddress } : {}),
     ...(configured
       ? {
           knownHostsFiles: {

@@ -31,6 +31,7 @@ describe('~/.ssh/config: UserKnownHostsFile, GlobalKnownHostsFile, HostKeyAlias'
         '  UserKnownHostsFile ~/kh-user /abs/kh-two',
         '  GlobalKnownHostsFile /abs/kh-global',
         '  HostKeyAlias web-alias',
+        '  BindAddress 127.0.0.77',
         'Host quiet',
         '  UserKnownHostsFile none',
         'Match originalhost matched',
@@ -52,7 +53,8 @@ describe('~/.ssh/config: UserKnownHostsFile, GlobalKnownHostsFile, HostKeyAlias'
       port: 2200,
       userKnownHostsFiles: [join(home, 'kh-user'), '/abs/kh-two'],
       globalKnownHostsFiles: ['/abs/kh-global'],
-      hostKeyAlias: 'web-alias'
+      hostKeyAlias: 'web-alias',
+      bindAddress: '127.0.0.77'
     })
     expect((await resolveHostSettings('quiet', noSsh)).userKnownHostsFiles).toEqual([])
     expect((await resolveHostSettings('matched', noSsh)).hostKeyAlias).toBeUndefined()
@@ -65,6 +67,7 @@ describe('~/.ssh/config: UserKnownHostsFile, GlobalKnownHostsFile, HostKeyAlias'
       port: 2200,
       globalKnownHostsFiles: ['/abs/kh-global'],
       hostKeyAlias: 'web-alias',
+      bindAddress: '127.0.0.77',
       identityFiles: []
     })
     // ssh expands `~` to the account's home directory (not $HOME): the second file is as written.
@@ -172,6 +175,14 @@ describe.skipIf(unavailable !== null)(
           `  UserKnownHostsFile ${join(scratch, 'kh-alias')}`,
           'Host kh-default',
           ...base,
+          'Host kh-bind',
+          ...base,
+          '  BindAddress 127.0.0.199',
+          `  UserKnownHostsFile ${join(scratch, 'kh-port')}`,
+          'Host kh-bad-bind',
+          ...base,
+          '  BindAddress laptop.example',
+          `  UserKnownHostsFile ${join(scratch, 'kh-port')}`,
           'Match originalhost kh-match',
           ...base,
           '  HostKeyAlias from-match',
@@ -221,6 +232,25 @@ describe.skipIf(unavailable !== null)(
         `host-key-unknown ${JSON.stringify({ host: 'other-alias', port: 22 })}`
       )
       if (hasSsh) expect(await connect('kh-match')).toBe('connected')
+    }, 120_000)
+
+    it('connects from the BindAddress the config names, and refuses one that is not an IP', async () => {
+      const from = async (alias: string): Promise<string> => {
+        const t = await connectTransport({ host: alias, path: fleet.hosts[0].deployPath }, ctx)
+        try {
+          return (await t.exec('echo "$SSH_CLIENT"')).stdout.trim().split(' ')[0] ?? ''
+        } finally {
+          await t.close()
+        }
+      }
+      expect(await from('kh-bind')).toBe('127.0.0.199')
+      expect(await from('kh-user')).not.toBe('127.0.0.199')
+      await expect(from('kh-bad-bind')).rejects.toMatchObject({
+        code: 'bad-config',
+        message: expect.stringMatching(
+          /BindAddress for kh-bad-bind must be an IP address .*"laptop\.example"/
+        )
+      })
     }, 120_000)
   }
 )

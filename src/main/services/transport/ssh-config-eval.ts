@@ -95,6 +95,7 @@ export function parseSshG(text: string, home = homedir()): SshHostSettings {
   const userFiles = first.get('userknownhostsfile')
   const globalFiles = first.get('globalknownhostsfile')
   const keyAlias = first.get('hostkeyalias')
+  const bind = first.get('bindaddress')
   const hostName = first.get('hostname')
   const user = first.get('user')
   return {
@@ -105,6 +106,7 @@ export function parseSshG(text: string, home = homedir()): SshHostSettings {
     ...(jump && jump.toLowerCase() !== 'none' ? { proxyJump: jump } : {}),
     ...(userFiles ? { userKnownHostsFiles: knownHostsList(userFiles, expand) } : {}),
     ...(globalFiles ? { globalKnownHostsFiles: knownHostsList(globalFiles, expand) } : {}),
-    ...(keyAlias && keyAlias.toLowerCase() !== 'none' ? { hostKeyAlias: keyAlias } : {})
+    ...(keyAlias && keyAlias.toLowerCase() !== 'none' ? { hostKeyAlias: keyAlias } : {}),
+    ...(bind ? { bindAddress: bind } : {})
   }
 }

@@ -18,6 +18,8 @@ export interface SshHostSettings {
   readonly globalKnownHostsFiles?: readonly string[]
   /** `HostKeyAlias`: the name host keys are looked up and recorded under, instead of the host's. */
   readonly hostKeyAlias?: string
+  /** `BindAddress`: the local address connections to this host are made from. */
+  readonly bindAddress?: string
 }
 
 /** Splits a known-hosts file list (`none` alone means no file). */
@@ -106,6 +108,7 @@ export function parseSshConfig(text: string, home = homedir()): SshConfig {
       const userFiles = first.get('userknownhostsfile')
       const globalFiles = first.get('globalknownhostsfile')
       const alias_ = first.get('hostkeyalias')
+      const bind = first.get('bindaddress')
       return {
         ...(hostName ? { hostName } : {}),
         ...(user ? { user } : {}),
@@ -114,7 +117,8 @@ export function parseSshConfig(text: string, home = homedir()): SshConfig {
         ...(jump && jump.toLowerCase() !== 'none' ? { proxyJump: jump } : {}),
         ...(userFiles ? { userKnownHostsFiles: knownHostsList(userFiles, expand) } : {}),
         ...(globalFiles ? { globalKnownHostsFiles: knownHostsList(globalFiles, expand) } : {}),
-        ...(alias_ ? { hostKeyAlias: alias_ } : {})
+        ...(alias_ ? { hostKeyAlias: alias_ } : {}),
+        ...(bind ? { bindAddress: bind } : {})
       }
     }
   }

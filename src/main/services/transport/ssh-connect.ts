@@ -20,6 +20,8 @@ export interface SshEndpoint {
   readonly hostKeyAlias?: string
   /** `UserKnownHostsFile` / `GlobalKnownHostsFile` from ~/.ssh/config (null: the default). */
   readonly knownHostsFiles?: KnownHostsFiles
+  /** `BindAddress`: the local IP address the connection is made from (direct hops only). */
+  readonly bindAddress?: string
 }
 
 /** What {@link openSshClient} needs besides the endpoint. */
@@ -155,6 +157,7 @@ export async function openSshClient(
       port: endpoint.port,
       username: endpoint.user,
       ...(sock ? { sock } : {}),
+      ...(!sock && endpoint.bindAddress ? { localAddress: endpoint.bindAddress } : {}),
       readyTimeout: ctx.connectTimeoutMs,
       keepaliveInterval: 10_000,
       keepaliveCountMax: 3,
