@@ -7,6 +7,8 @@
  * the whole tarball from this machine). Bytes are what the client's transports counted as sent
  * (every command, stdin and file byte of the whole deployment, the fan-out's own connections
  * included); times include connecting, the hook and the health check. Median of RUNS (default 3).
+ * What this machine sends goes through an uplink capped at UPLINK_MBIT (default 100 Mbit/s, see
+ * uplink-shaping.ts); UPLINK_MBIT=0 measures on bare loopback, where host CPU is all there is.
  */
 import { createCipheriv } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -21,6 +23,7 @@ import { freePort } from '../src/main/testing/ports'
 import { sshdUnavailableReason, startSshFleet } from '../src/main/testing/sshd-hosts'
 import { makeTestRelease } from '../src/main/testing/test-app'
 import { fleetContext, fleetEnvironment, resetFleetHosts } from '../src/main/testing/sshd-deploy'
+import { laptopSshConfig, LAPTOP_ADDRESS, runShapedIfNeeded, uplinkMbit } from './uplink-shaping'
 
 const HOSTS = 8
 const RUNS = Number(process.env.RUNS ?? 3)
@@ -68,6 +71,12 @@ async function main(): Promise<void> {
     console.log(`skipped: ${reason}`)
     return
   }
+  const mbit = uplinkMbit()
+  const shaped = runShapedIfNeeded(mbit)
+  if (shaped !== null) {
+    process.exitCode = shaped
+    return
+  }
   const scratch = await mkdtemp(join(tmpdir(), 'slipway-bench-uplink-'))
   const fleet = await startSshFleet(HOSTS, {
     firstAddress: 161,
@@ -93,8 +102,13 @@ async function main(): Promise<void> {
     )
     const full = fleetEnvironment(fleet, appPort, { name: 'bench', strategy: { batchSize: 2 } })
     const fanned = { ...full, strategy: { batchSize: 2, fanOut: true } }
-    const plain = fleetContext(fleet, scratch)
-    const withDelta = fleetContext(fleet, scratch, [r1, r2])
+    const sshConfigPath = mbit > 0 ? await laptopSshConfig(scratch) : null
+    const laptop = (ctx: DeployContext): DeployContext => ({
+      ...ctx,
+      transport: { ...ctx.transport, sshConfigPath }
+    })
+    const plain = laptop(fleetContext(fleet, scratch))
+    const withDelta = laptop(fleetContext(fleet, scratch, [r1, r2]))
     type Figures = { ms: number; uploadMs: number; bytes: number }
     const figures = (m: Figures): Figures => ({ ms: m.ms, uploadMs: m.uploadMs, bytes: m.bytes })
     const fanFirst: Figures[] = []
@@ -120,6 +134,8 @@ async function main(): Promise<void> {
           expectModes(a.deployment, Array(HOSTS).fill('full'), true)
           const b = await measuredDeploy(r2, fanned, withDelta)
           expectModes(b.deployment, Array(HOSTS).fill('delta'), true)
+          // BENCH_LOG=1: where the delta deploy's time goes, line by line.
+          if (process.env.BENCH_LOG === '1') console.error(b.deployment.log.join('\n'))
           fanFirst.push(figures(a))
           fanDelta.push(figures(b))
         } else {
@@ -149,6 +165,11 @@ async function main(): Promise<void> {
     const verdict = (value: number, goal: number): string => (value <= goal ? 'met' : 'NOT met')
     const s = (ms: number): string => (ms / 1000).toFixed(2)
     console.log(
+      mbit > 0
+        ? `uplink=${mbit} Mbit/s (htb caps what this process sends from ${LAPTOP_ADDRESS}; hosts' replies and relay fetches are not capped; UPLINK_MBIT=0: bare loopback)`
+        : 'uplink=none (bare loopback: sending is nearly free, host CPU dominates)'
+    )
+    console.log(
       `hosts=${HOSTS} artifact_mib=${(artifact / MIB).toFixed(2)} runs=${RUNS} changed=1 MiB in 3 of 52 files; batch 2, hook + health on every host`
     )
     console.log(
@@ -163,6 +184,15 @@ async function main(): Promise<void> {
     console.log(
       `time_ratio_first=${firstTimeRatio.toFixed(2)} (first deploy with fan-out ${s(med(fanFirst, 'ms'))} s vs full-upload path ${s(med(fullFirst, 'ms'))} s)`
     )
+    if (mbit > 0) {
+      // The cap must be what limited the full path, or the time ratio means nothing.
+      const rate = (med(fullSecond, 'bytes') * 8) / (med(fullSecond, 'uploadMs') / 1000) / 1e6
+      console.log(
+        `uplink_check: the full path's upload phase sent at ${rate.toFixed(1)} Mbit/s (cap ${mbit})`
+      )
+      if (rate > mbit * 1.1)
+        throw new Error(`the uplink cap did not hold: ${rate.toFixed(1)} Mbit/s`)
+    }
     console.log(
       `upload_phase_s delta=${s(med(fanDelta, 'uploadMs'))} full=${s(med(fullSecond, 'uploadMs'))} upload_phase_ratio_delta=${uploadRatio.toFixed(2)} (send + fetch + unpack + verify only; the rest is connect, lock, activation, hook, health)`
     )
