@@ -161,8 +161,11 @@ describe('the workspace picker’s folder browser', () => {
     expect(screen.queryByTestId('folder-browser')).toBeNull()
 
     answer = { kind: 'chosen', path: '/home/ana/src/orders' }
+    fireEvent.change(pathField(), { target: { value: '/home/ana/src' } })
     fireEvent.click(screen.getByTestId('browse-folders'))
     await flush()
+    // The dialog starts where the typed path points.
+    expect(client.callsOf('folders.pick')).toEqual([{}, { defaultPath: '/home/ana/src' }])
     expect(client.callsOf('folders.list')).toEqual([])
     expect(client.callsOf('workspace.open')).toEqual([{ path: '/home/ana/src/orders' }])
     expect(pathField().value).toBe('/home/ana/src/orders')

@@ -99,7 +99,7 @@ describe('OverviewView: which release is on which environment', () => {
       ],
       'environments.status': (req) =>
         (req as { environment: string }).environment === 'staging'
-          ? status('staging', [host('staging-1')])
+          ? status('staging', [host('staging-1', { releases: [R2, R1, R0] })])
           : status(
               'production',
               [
@@ -155,8 +155,9 @@ describe('OverviewView: which release is on which environment', () => {
     expect(state(1, 'production')).toBe('drift')
     expect(cell(1, 'production').textContent).toBe('drifton 1 of 2 hosts: production-1healthy')
 
-    // R0: only production-1 keeps it (its previous); staging never had it; no record here.
-    expect(state(2, 'staging')).toBe('absent')
+    // R0: production-1's previous; still unpacked on staging-1; no record of it here.
+    expect(state(2, 'staging')).toBe('kept')
+    expect(cell(2, 'staging').textContent).toBe('kept on 1 host')
     expect(state(2, 'production')).toBe('previous')
     expect(rows[2]?.textContent).toContain('Not built on this machine: tickets unknown')
 

@@ -19,9 +19,10 @@ export interface FoldersState {
 export interface FoldersActions {
   /**
    * Browse…: the host's own folder dialog where there is one (the desktop app), resolving to
-   * the chosen folder (null when cancelled); else the in-page browser opens on home (null).
+   * the chosen folder (null when cancelled), starting at `defaultPath`; else the in-page
+   * browser opens on home (null).
    */
-  browse(): Promise<string | null>
+  browse(defaultPath?: string): Promise<string | null>
   /** Lists `path` (default: home); the highlight goes to `select` when listed, else the first. */
   list(path?: string, select?: string): Promise<void>
   /** Lists the folder above; the folder left is highlighted. */
@@ -52,9 +53,9 @@ export function createFoldersStore(client: ApiClient): StoreApi<FoldersStore> {
   return createStore<FoldersStore>()((set, get) => ({
     ...FOLDERS_DEFAULTS,
 
-    async browse() {
+    async browse(defaultPath) {
       try {
-        const pick = await client.call('folders.pick', {})
+        const pick = await client.call('folders.pick', defaultPath ? { defaultPath } : {})
         switch (pick.kind) {
           case 'chosen':
             return pick.path

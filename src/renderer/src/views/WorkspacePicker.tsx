@@ -32,7 +32,8 @@ export function WorkspacePicker({ canCancel }: { readonly canCancel: boolean }):
     [open, folders]
   )
   const browse = async (): Promise<void> => {
-    const chosen = await folders.getState().browse()
+    // The system dialog starts at the folder typed, when one is typed in full.
+    const chosen = await folders.getState().browse(path.startsWith('/') ? path : undefined)
     if (chosen) openPath(chosen)
   }
   const closeBrowser = (): void => {
