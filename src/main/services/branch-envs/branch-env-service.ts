@@ -10,7 +10,7 @@ import type {
 import type { BranchEnvironmentsConfig } from '../../../shared/config-schema'
 import type { LogQuery, LogSearchResult } from '../../../shared/log-search'
 import { ExpectedError } from '../errors'
-import { readBranchRefs, runGit } from '../git'
+import { pruneWorktrees, readBranchRefs } from '../git'
 import type { ErrorLog } from '../log'
 import { PRIVATE_DIR } from '../private-files'
 import {
@@ -352,7 +352,7 @@ export class BranchEnvService {
     for (const { record } of this.found) {
       if (record.worktree) await rm(record.worktree, { recursive: true, force: true })
     }
-    await runGit(this.options.workspacePath, ['worktree', 'prune'], { okExitCodes: [0, 128] })
+    await pruneWorktrees(this.options.workspacePath)
   }
 
   private async resolve(request: {

@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises'
-import { runGit } from '../git'
+import { pruneWorktrees, worktreeGit } from '../git'
 
 /** A detached checkout of one commit, outside the user's working tree. */
 export interface BuildWorktree {
@@ -20,15 +20,15 @@ export async function addBuildWorktree(
   path: string
 ): Promise<BuildWorktree> {
   const remove = async (): Promise<void> => {
-    await runGit(repo, ['worktree', 'remove', '--force', '--force', path], {
+    await worktreeGit(repo, ['worktree', 'remove', '--force', '--force', path], {
       okExitCodes: [0, 128]
     }).catch(() => null)
     await rm(path, { recursive: true, force: true })
     // Forget the worktree even when `remove` could not (a half-made checkout).
-    await runGit(repo, ['worktree', 'prune']).catch(() => null)
+    await pruneWorktrees(repo)
   }
   try {
-    await runGit(repo, [
+    await worktreeGit(repo, [
       '-c',
       'core.hooksPath=/dev/null',
       'worktree',

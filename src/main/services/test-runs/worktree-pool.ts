@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { mkdir, readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { runGit } from '../git'
+import { pruneWorktrees, runGit, worktreeGit } from '../git'
 import { isProcessAlive } from './process-tree'
 import { PRIVATE_DIR } from '../private-files'
 
@@ -55,7 +55,7 @@ export class WorktreePool {
     await Promise.all(
       leftovers.map((name) => rm(join(this.root, name), { recursive: true, force: true }))
     )
-    await runGit(this.repo, ['worktree', 'prune'])
+    await worktreeGit(this.repo, ['worktree', 'prune'])
   }
 
   /**
@@ -85,7 +85,7 @@ export class WorktreePool {
     const path = join(this.root, `${this.prefix}-${this.next++}`)
     await rm(path, { recursive: true, force: true })
     this.all.add(path)
-    await runGit(this.repo, [...NO_HOOKS, 'worktree', 'add', '--quiet', '--detach', path, sha])
+    await worktreeGit(this.repo, [...NO_HOOKS, 'worktree', 'add', '--quiet', '--detach', path, sha])
     return { path, merged: false }
   }
 
@@ -97,7 +97,7 @@ export class WorktreePool {
   /** Removes a worktree for good (git's record and the folder). */
   async discard(worktree: Worktree): Promise<void> {
     this.all.delete(worktree.path)
-    await runGit(this.repo, ['worktree', 'remove', '--force', worktree.path], {
+    await worktreeGit(this.repo, ['worktree', 'remove', '--force', worktree.path], {
       okExitCodes: [0, 128]
     })
     await rm(worktree.path, { recursive: true, force: true })
@@ -111,7 +111,7 @@ export class WorktreePool {
     for (const path of paths) {
       await rm(path, { recursive: true, force: true })
     }
-    await runGit(this.repo, ['worktree', 'prune'], { okExitCodes: [0, 128] }).catch(() => {})
+    await pruneWorktrees(this.repo)
   }
 
   /** How many worktrees exist right now. */
