@@ -35,6 +35,8 @@ export class SshTransport implements Transport {
   private readonly inFlight = new Set<(e: ExpectedError) => void>()
   private readonly closed: Promise<void>
   private sent = 0
+  /** When an upload on this connection last had bytes acknowledged by the host (ms). */
+  private lastAckAt = -Infinity
   private readonly commandTimeoutMs: number | undefined
   private readonly uploadStallMs: number
 
@@ -132,6 +134,10 @@ export class SshTransport implements Transport {
       const openTimer = setTimeout(() => {
         gaveUp = true
         reject(execTimedOut(this.label, command, timeout))
+        // An upload on this connection is still being acknowledged: the host answers, and the
+        // channel's request waits behind the upload's bytes on a slow uplink. Only this
+        // command gives up; dropping the connection would fail a healthy upload.
+        if (Date.now() - this.lastAckAt < timeout.ms) return
         // Not even the channel was confirmed: the host stopped answering (frozen, cut off).
         // Later steps on it would each wait their own timeout; they fail at once instead.
         this.drop(`no answer within ${timeoutText(timeout.ms, timeout.setting ?? undefined)}`)
@@ -248,6 +254,7 @@ export class SshTransport implements Transport {
                 if (done) return
                 clearTimeout(watchdog)
                 watchdog = setTimeout(onStall, stallMs)
+                this.lastAckAt = Date.now()
                 this.sent += sent - acked
                 acked = sent
                 options.onProgress?.(sent, total)
