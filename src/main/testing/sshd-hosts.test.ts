@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { writeFile } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { connect } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -162,6 +163,51 @@ describe.skipIf(unavailable !== null)(`sshd test fleet ${unavailable ?? ''}`, ()
       await other.stop()
     }
   })
+})
+
+describe.skipIf(unavailable !== null)(`a test process killed outright ${unavailable ?? ''}`, () => {
+  it('takes its hosts with it, and what their sessions started', async () => {
+    // A separate process starts a host and a detached sleeper on it, says where, then waits.
+    const script = [
+      `import { startSshFleet } from ${JSON.stringify(join(import.meta.dirname, 'sshd-hosts.ts'))}`,
+      "import { spawnSync } from 'node:child_process'",
+      'const fleet = await startSshFleet(1, { firstAddress: 215 })',
+      'const h = fleet.hosts[0]',
+      "const ssh = spawnSync('ssh', ['-F', '/dev/null', '-p', String(h.port), '-i', fleet.userKeyFile, " +
+        "'-o', 'BatchMode=yes', '-o', `UserKnownHostsFile=${fleet.knownHostsFile}`, '-o', 'GlobalKnownHostsFile=/dev/null', " +
+        "`${fleet.user}@${h.address}`, 'nohup sleep 4321 >/dev/null 2>&1 < /dev/null &'])",
+      'console.log(JSON.stringify({ root: fleet.root, ssh: ssh.status }))',
+      'setInterval(() => {}, 1000)'
+    ].join('\n')
+    const holder = await mkdtemp(join(tmpdir(), 'slipway-fleet-holder-'))
+    await writeFile(join(holder, 'hold.mts'), script)
+    // node itself (tsx's own command would be a wrapper around a second node).
+    const child = spawn(process.execPath, ['--import', 'tsx', join(holder, 'hold.mts')], {
+      cwd: process.cwd(),
+      stdio: ['ignore', 'pipe', 'inherit']
+    })
+    const line = await new Promise<string>((resolve, reject) => {
+      let out = ''
+      child.stdout.on('data', (b: Buffer) => {
+        out += b.toString('utf8')
+        if (out.includes('\n')) resolve(out.split('\n')[0] as string)
+      })
+      child.once('exit', (code) => reject(new Error(`the fleet process ended first (${code})`)))
+    })
+    const { root, ssh: sshStatus } = JSON.parse(line) as { root: string; ssh: number }
+    expect(sshStatus).toBe(0)
+    const left = (): string[] =>
+      listProcesses()
+        .filter((p) => p.command.includes(root) || p.command === 'sleep 4321')
+        .map((p) => `${p.pid} ${p.command}`)
+    await until(() => left().some((c) => c.endsWith('sleep 4321')), 5_000)
+    expect(left().length).toBeGreaterThanOrEqual(3)
+    child.kill('SIGKILL')
+    await until(() => left().length === 0, 10_000)
+    expect(left()).toEqual([])
+    await rm(root, { recursive: true, force: true })
+    await rm(holder, { recursive: true, force: true })
+  }, 60_000)
 })
 
 async function until(done: () => boolean, timeoutMs: number): Promise<void> {

@@ -290,10 +290,14 @@ class TestHost implements SshTestHost {
     // or not, is re-parented to sshd instead of this machine's init, so it cannot outlive the
     // host. The pid we hold is unshare's; it SIGKILLs sshd when it dies (--kill-child), and the
     // kernel kills the whole namespace when its init dies. --mount-proc: pids read in /proc on
-    // the host are the host's own.
+    // the host are the host's own. setpriv --pdeathsig: a test process killed outright (no
+    // teardown runs) takes unshare, so the host and all it started, with it.
     const child = spawn(
-      'unshare',
+      'setpriv',
       [
+        '--pdeathsig',
+        'KILL',
+        'unshare',
         '--pid',
         '--fork',
         '--kill-child',
