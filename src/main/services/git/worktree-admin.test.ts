@@ -16,7 +16,7 @@ afterEach(() => {
 
 describe('worktree adds and prunes of one process', () => {
   it('never lose an add to a prune running beside it (git takes a half-made record away)', async () => {
-    const files = Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`f${i}.txt`, `${i}\n`]))
+    const files = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`f${i}.txt`, `${i}\n`]))
     repo = TestRepo.create({ files })
     const sha = repo.git(['rev-parse', 'HEAD'])
     scratch = mkdtempSync(join(tmpdir(), 'slipway-worktree-race-'))
