@@ -14,6 +14,9 @@ import type { ExecOptions, ExecResult, SshPeer, Transport, UploadOptions } from 
 /** How long close() waits for the host to close its side before dropping the socket. */
 const CLOSE_GRACE_MS = 2000
 
+/** How long a command waits for a host that refuses a channel (MaxSessions) to free one. */
+const CHANNEL_REFUSED_PATIENCE_MS = 10_000
+
 /** OpenSSH allows 10 sessions per connection; keep two spare (SFTP, a jump's forward). */
 export const MAX_CHANNELS = 8
 
@@ -99,16 +102,19 @@ export class SshTransport implements Transport {
     return this.channels.run(async () => {
       // A server with a lower MaxSessions than our bound refuses extra channels: wait for one
       // of ours to close and try again, rather than failing a healthy host. sshd frees a slot
-      // only after it has processed a channel's close, so a refusal can come just after our
-      // own count dropped: with nothing else open, still retry a few times (about 0.5 s).
+      // only after it has processed a channel's close and reaped the session's shell, so a
+      // refusal can come well after our own count dropped (over 0.5 s on a loaded host): retry
+      // for up to CHANNEL_REFUSED_PATIENCE_MS from the first refusal.
+      let refusedSince: number | null = null
       for (let attempt = 1; ; attempt++) {
         try {
           this.open += 1
           return await this.execOnChannel(command, options)
         } catch (e) {
           const refused = e instanceof ExpectedError && e.details.reason === 'channel-open'
-          const attempts = this.open <= 1 ? 10 : 100
-          if (!refused || attempt >= attempts) throw e
+          if (!refused) throw e
+          refusedSince ??= Date.now()
+          if (Date.now() - refusedSince >= CHANNEL_REFUSED_PATIENCE_MS) throw e
         } finally {
           this.open -= 1
         }
