@@ -147,6 +147,9 @@ export const VIEWS: readonly View[] = [
       const view = page.getByTestId('pull-view')
       await expect(view.getByTestId('pull-checks')).toBeVisible({ timeout: 60_000 })
       await expect(view.getByTestId('pull-commits')).toBeVisible()
+      await expect(view.getByRole('list', { name: 'Changed files' })).toBeVisible({
+        timeout: 30_000
+      })
     }
   },
   {

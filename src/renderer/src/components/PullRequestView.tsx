@@ -210,11 +210,22 @@ function Files(): React.JSX.Element {
   const files = usePulls((s) => s.files)
   const selected = usePulls((s) => s.selectedFile)
   const diff = usePulls((s) => s.diff)
+  const failed = usePulls((s) => s.error !== null)
   const onNeedRow = useCallback((row: number) => store.getState().loadDiffRow(row), [store])
   return (
     <section aria-label="Changed files">
       <h3>Files changed{files ? ` (${files.files.length})` : ''}</h3>
-      {files && (
+      {!files && !failed && (
+        <p className="muted" role="status">
+          Reading the changed files…
+        </p>
+      )}
+      {files?.files.length === 0 && (
+        <p className="muted" data-testid="pull-no-files">
+          No file differs from main.
+        </p>
+      )}
+      {files && files.files.length > 0 && (
         <div className="pull-files">
           {/* Plain buttons in a list (the shown file is aria-current): a listbox would need
               arrow keys and may not hold list items (axe aria-required-children). */}
