@@ -28,7 +28,7 @@ export async function connectSshTransport(
   ctx: SshConnectContext
 ): Promise<Transport> {
   const clients = await openHops(options, ctx)
-  const reopen = async (agent: BaseAgent): Promise<Transport> =>
+  const reopen = async (agent?: BaseAgent): Promise<Transport> =>
     new SshTransport(options, await openHops(options, ctx, agent))
   return new SshTransport(options, clients, reopen)
 }

@@ -27,7 +27,7 @@ export class SshTransport implements Transport {
   readonly address: string
   readonly basePath: string
   readonly sshPeer: SshPeer
-  private readonly reopen: ((agent: BaseAgent) => Promise<Transport>) | null
+  private readonly reopen: ((agent?: BaseAgent) => Promise<Transport>) | null
   private readonly client: Client
   private readonly clients: readonly Client[]
   private readonly channels = new Semaphore(MAX_CHANNELS)
@@ -46,8 +46,8 @@ export class SshTransport implements Transport {
   constructor(
     options: SshTransportOptions,
     clients: readonly Client[],
-    /** Opens the same hops again with an agent forwarded (see ExecOptions.forwardAgent). */
-    reopen?: (agent: BaseAgent) => Promise<Transport>
+    /** Opens the same hops again, an agent forwarded if given (see ExecOptions.forwardAgent). */
+    reopen?: (agent?: BaseAgent) => Promise<Transport>
   ) {
     this.reopen = reopen ?? null
     this.commandTimeoutMs = options.commandTimeoutMs
@@ -185,15 +185,36 @@ export class SshTransport implements Transport {
     })
   }
 
-  /** Kills a remote process group on a channel of its own (its command's slot is still held). */
+  /**
+   * Kills a remote process group on a channel of its own (its command's slot is still held).
+   * A host that refuses that channel (MaxSessions reached, the command itself perhaps holding
+   * the last session, which it keeps until its shell dies) gets the kill on a connection of
+   * its own: otherwise the command would run on, and its session refuse every later command.
+   */
   private killGroup(pid: number): void {
-    this.client.exec(`kill -KILL -- -${pid} 2>/dev/null || kill -KILL ${pid}`, (kerr, ks) => {
+    const kill = `kill -KILL -- -${pid} 2>/dev/null || kill -KILL ${pid}`
+    this.client.exec(kill, (kerr, ks) => {
       if (!kerr) {
         ks.resume()
         ks.stderr.resume()
         ks.end()
+      } else if (!this.lost && this.reopen) {
+        void this.killOnOwnConnection(this.reopen, kill)
       }
     })
+  }
+
+  private async killOnOwnConnection(reopen: () => Promise<Transport>, kill: string): Promise<void> {
+    try {
+      const side = await reopen()
+      try {
+        await side.exec(kill, { timeoutMs: 15_000 })
+      } finally {
+        await side.close()
+      }
+    } catch {
+      // The host cannot be reached again: nothing can kill the command from here.
+    }
   }
 
   async upload(localPath: string, remotePath: string, options: UploadOptions = {}): Promise<void> {
