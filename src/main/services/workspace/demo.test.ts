@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, readdir, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -312,18 +313,35 @@ describe('ensureDemoWorkspace', () => {
     ])
   })
 
-  it('survives concurrent first runs', async () => {
+  it('survives concurrent first runs: every call returns a whole demo, team included', async () => {
     const fresh = await mkdtemp(join(tmpdir(), 'slipway-demo-race-'))
     try {
-      const paths = await Promise.all([ensureDemoWorkspace(fresh), ensureDemoWorkspace(fresh)])
-      expect(paths[0]).toBe(paths[1])
-      expect(await isDemoRepository(paths[0])).toBe(true)
+      // Checked the moment each call returns (synchronously): a call that returned while
+      // another still made the team handed out a demo without its clones.
+      const wholeAt = (path: string): boolean => {
+        const team = demoTeamPaths(path)
+        return [team.origin, team.reviewerClone, team.approverClone].every((dir) =>
+          existsSync(join(dir, dir === team.origin ? 'HEAD' : 'README.md'))
+        )
+      }
+      const paths = await Promise.all(
+        Array.from({ length: 4 }, () =>
+          ensureDemoWorkspace(fresh).then((path) => ({ path, whole: wholeAt(path) }))
+        )
+      )
+      expect(paths.map((p) => p.whole)).toEqual([true, true, true, true])
+      expect(new Set(paths.map((p) => p.path)).size).toBe(1)
+      expect(await isDemoRepository(paths[0].path)).toBe(true)
       expect(await readdir(join(fresh, 'demo'))).toEqual([
         'approver',
         'orders',
         'origin',
         'reviewer'
       ])
+      const team = demoTeamPaths(paths[0].path)
+      const main = await runGit(paths[0].path, ['rev-parse', 'main'])
+      const onOrigin = await runGit(team.reviewerClone, ['rev-parse', 'origin/main'])
+      expect(onOrigin.stdout).toBe(main.stdout)
     } finally {
       await rm(fresh, { recursive: true, force: true })
     }

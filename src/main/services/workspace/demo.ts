@@ -28,14 +28,31 @@ export const DEMO_VERSION = 6
 
 const VERSION_FILE = 'slipway-demo-version'
 
+/** The call of {@link ensureDemoWorkspace} last started per demo folder, while it runs. */
+const running = new Map<string, Promise<unknown>>()
+
 /**
  * The path of the demo repository `<dataDir>/demo/orders`, creating it when it is missing or
  * not a valid repository, with its team (a local bare origin and the reviewer's clone, see
  * demo-team.ts). An existing valid one is left exactly as it is (one `git` call).
  * It is built in a temporary folder and renamed into place, so a crash never leaves half a demo.
+ * Calls for one data folder run one after another: two at once (a window and the API both
+ * opening the demo on a first start) removed each other's fresh demo or half-made origin
+ * ("could not lock config file", "'origin' does not appear to be a git repository").
  */
-export async function ensureDemoWorkspace(dataDir: string): Promise<string> {
+export function ensureDemoWorkspace(dataDir: string): Promise<string> {
   const demoRoot = join(resolve(dataDir), 'demo')
+  const before = running.get(demoRoot) ?? Promise.resolve()
+  const call = before.then(() => ensureDemoIn(demoRoot))
+  const settled = call.catch(() => undefined)
+  running.set(demoRoot, settled)
+  void settled.then(() => {
+    if (running.get(demoRoot) === settled) running.delete(demoRoot)
+  })
+  return call
+}
+
+async function ensureDemoIn(demoRoot: string): Promise<string> {
   const target = join(demoRoot, DEMO_REPOSITORY_NAME)
   if (await isDemoRepository(target)) {
     // A deleted origin or reviewer clone is made again from the checkout as it is.
