@@ -7,9 +7,8 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ExpectedError } from '../errors'
 import { connectTransport } from './connect'
-import { CredentialStore } from './credentials'
-import { HostTrustStore } from './host-trust-store'
 import { sshdUnavailableReason, startSshFleet, type SshTestFleet } from '../../testing/sshd-hosts'
+import { fleetContext } from '../../testing/sshd-deploy'
 import type { TransportContext } from './types'
 
 const unavailable = sshdUnavailableReason()
@@ -32,16 +31,7 @@ describe.skipIf(unavailable !== null)(
     beforeAll(async () => {
       fleet = await startSshFleet(1, { firstAddress: 247, maxSessions: 1 })
       scratch = await mkdtemp(join(tmpdir(), 'slipway-ssh-one-'))
-      ctx = {
-        workspacePath: scratch,
-        trust: new HostTrustStore({
-          knownHostsFiles: [fleet.knownHostsFile],
-          trustedFile: join(scratch, 'trusted')
-        }),
-        credentials: new CredentialStore({ agentSocket: null, keyFiles: [fleet.userKeyFile] }),
-        sshConfigPath: null,
-        connectTimeoutMs: 20_000
-      }
+      ctx = fleetContext(fleet, scratch).transport
     })
     afterAll(async () => {
       await fleet?.stop()

@@ -4,6 +4,7 @@ import { DEFAULT_TIMEOUTS, timeoutText } from '../../../shared/timeouts'
 import { ExpectedError } from '../errors'
 import { execTimedOut, execTimeout } from './exec-timeout'
 import { collectExec } from './ssh-exec-stream'
+import { killRemoteGroup } from './ssh-kill'
 import { Semaphore } from './semaphore'
 import { shellQuote } from './shell-quote'
 import { verifiedHostKey } from './ssh-connect'
@@ -185,36 +186,9 @@ export class SshTransport implements Transport {
     })
   }
 
-  /**
-   * Kills a remote process group on a channel of its own (its command's slot is still held).
-   * A host that refuses that channel (MaxSessions reached, the command itself perhaps holding
-   * the last session, which it keeps until its shell dies) gets the kill on a connection of
-   * its own: otherwise the command would run on, and its session refuse every later command.
-   */
+  /** Kills a remote process group; see killRemoteGroup. */
   private killGroup(pid: number): void {
-    const kill = `kill -KILL -- -${pid} 2>/dev/null || kill -KILL ${pid}`
-    this.client.exec(kill, (kerr, ks) => {
-      if (!kerr) {
-        ks.resume()
-        ks.stderr.resume()
-        ks.end()
-      } else if (!this.lost && this.reopen) {
-        void this.killOnOwnConnection(this.reopen, kill)
-      }
-    })
-  }
-
-  private async killOnOwnConnection(reopen: () => Promise<Transport>, kill: string): Promise<void> {
-    try {
-      const side = await reopen()
-      try {
-        await side.exec(kill, { timeoutMs: 15_000 })
-      } finally {
-        await side.close()
-      }
-    } catch {
-      // The host cannot be reached again: nothing can kill the command from here.
-    }
+    killRemoteGroup(this.client, pid, this.lost ? null : this.reopen)
   }
 
   async upload(localPath: string, remotePath: string, options: UploadOptions = {}): Promise<void> {
