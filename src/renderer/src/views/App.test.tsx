@@ -2,6 +2,7 @@ import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testi
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Commit, Workspace } from '../../../shared'
 import { ApiCallError } from '../../../shared/errors'
+import { formatAbsolute } from '../lib/format'
 import { createStores } from '../stores/stores'
 import { connectSubscriptions } from '../stores/subscriptions'
 import {
@@ -296,11 +297,10 @@ describe('the board', () => {
 
 describe('the workspace picker', () => {
   it('shows when no workspace is open and reports a bad path inline', async () => {
+    const openedAt = new Date(Date.now() - 3 * 24 * 3600_000 - 60_000).toISOString()
     const { client } = renderApp({
       'workspace.current': () => null,
-      'workspace.recent': () => [
-        { path: '/repos/orders', name: 'orders', openedAt: '2025-01-01T10:00:00Z' }
-      ],
+      'workspace.recent': () => [{ path: '/repos/orders', name: 'orders', openedAt }],
       'workspace.open': ({ path }) => {
         throw new ApiCallError({
           code: 'not-a-repository',
@@ -316,7 +316,12 @@ describe('the workspace picker', () => {
       '/tmp/empty is not inside a git repository.'
     )
     expect(client.callsOf('workspace.open')).toEqual([{ path: '/tmp/empty' }])
-    expect(await within(picker).findByRole('button', { name: /orders/ })).toBeTruthy()
+    const recent = await within(picker).findByRole('button', { name: /orders/ })
+    // When it was opened reads relative to now, with the exact time on hover.
+    const when = recent.querySelector('time') as HTMLTimeElement
+    expect(when.textContent).toBe('3 days ago')
+    expect(when.dateTime).toBe(openedAt)
+    expect(when.title).toBe(`Opened ${formatAbsolute(openedAt)}`)
   })
 
   it('opens a recent workspace or the demo, then shows the board', async () => {

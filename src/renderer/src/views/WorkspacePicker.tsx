@@ -2,7 +2,8 @@ import { FolderSearch } from 'lucide-react'
 import { useCallback, useRef, useState } from 'react'
 import { useStore } from 'zustand'
 import { FolderBrowser } from '../components/FolderBrowser'
-import { formatAbsolute } from '../lib/format'
+import { formatAbsolute, formatRelative } from '../lib/format'
+import { useNow } from '../lib/use-now'
 import { useStores, useWorkspace } from '../stores/hooks'
 
 /**
@@ -19,6 +20,7 @@ export function WorkspacePicker({ canCancel }: { readonly canCancel: boolean }):
   const openDemo = useWorkspace((s) => s.openDemo)
   const hidePicker = useWorkspace((s) => s.hidePicker)
   const busy = pending === 'open' || pending === 'demo'
+  const now = useNow(60_000)
   const { folders } = useStores()
   const browsing = useStore(folders, (s) => s.open)
   const browseRef = useRef<HTMLButtonElement>(null)
@@ -132,7 +134,13 @@ export function WorkspacePicker({ canCancel }: { readonly canCancel: boolean }):
                   >
                     <span className="recent-name">{r.name}</span>
                     <span className="recent-path">{r.path}</span>
-                    <span className="recent-date">{formatAbsolute(r.openedAt)}</span>
+                    <time
+                      className="recent-date"
+                      dateTime={r.openedAt}
+                      title={`Opened ${formatAbsolute(r.openedAt)}`}
+                    >
+                      {formatRelative(r.openedAt, now)}
+                    </time>
                   </button>
                 </li>
               ))}
