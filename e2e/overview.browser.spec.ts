@@ -133,5 +133,23 @@ test.describe('environment × release overview (serve mode)', () => {
     await page.keyboard.press('Escape')
     await expect(view).toHaveCount(0)
     await expect(page.getByTestId('open-overview')).toBeFocused()
+
+    // A cell's action, by keyboard: staging's rollback target offers "Roll back…", and the
+    // release staging runs offers "Promote…" in production, which opens the promote dialog on it.
+    await page.keyboard.press('Enter')
+    await expect(view).toBeVisible()
+    await expect(
+      cell(1, 'staging').getByRole('button', { name: `Roll staging back to ${first}` })
+    ).toBeEnabled()
+    await expect(cell(0, 'staging').getByRole('button')).toHaveCount(0)
+    await tabTo(page, 'overview-promote-production')
+    await expect(page.locator(':focus')).toHaveAccessibleName(`Promote ${second} to production`)
+    await page.keyboard.press('Enter')
+    await expect(view).toHaveCount(0)
+    const promote = page.getByTestId('promote-dialog')
+    await expect(promote).toBeVisible()
+    await expect(promote).toContainText(second)
+    await page.keyboard.press('Escape')
+    await expect(promote).toHaveCount(0)
   })
 })

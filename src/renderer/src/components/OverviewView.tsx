@@ -10,6 +10,7 @@ import {
   TriangleAlert
 } from 'lucide-react'
 import { useStore } from 'zustand'
+import type { EnvironmentConfig } from '../../../shared'
 import { plural } from '../../../shared/plural'
 import { formatAbsolute, formatRelative } from '../lib/format'
 import {
@@ -20,6 +21,7 @@ import {
 } from '../lib/overview'
 import { useStores, useWorkspace } from '../stores/hooks'
 import { DeployModal } from './DeployModal'
+import { OverviewCellAction } from './OverviewCellAction'
 import { TicketChip } from './TicketChip'
 import '../styles/overview.css'
 
@@ -27,8 +29,9 @@ import '../styles/overview.css'
  * The environment × release overview (Octopus's dashboard): one row per release found on any
  * environment's hosts, newest first, one column per environment; each cell says whether the
  * release is current there (on how many hosts, and their health), drifting (only some hosts
- * serve it, which ones), the previous release, or only kept on disk. Read from the same host
- * readings as the lanes; "Read all again" reads every environment afresh.
+ * serve it, which ones), the previous release, or only kept on disk, and offers what can be
+ * done with it there (promote, roll back). Read from the same host readings as the lanes;
+ * "Read all again" reads every environment afresh.
  */
 export function OverviewView({
   now,
@@ -40,6 +43,7 @@ export function OverviewView({
   const { deploy, releases: releasesStore } = useStores()
   const environments = useWorkspace((s) => s.workspace?.config.environments)
   const names = (environments ?? []).map((e) => e.name)
+  const configs = new Map((environments ?? []).map((e) => [e.name, e]))
   const readings = useStore(deploy, (s) => s.environments)
   const releases = useStore(releasesStore, (s) => s.releases)
   const overview = buildOverview(names, readings, releases)
@@ -127,6 +131,14 @@ export function OverviewView({
                         data-state={cell.state}
                       >
                         <CellText cell={cell} />
+                        {configs.has(cell.environment) && (
+                          <OverviewCellAction
+                            release={row.id}
+                            cell={cell}
+                            environment={configs.get(cell.environment) as EnvironmentConfig}
+                            onClose={onClose}
+                          />
+                        )}
                       </td>
                     ))}
                   </tr>
