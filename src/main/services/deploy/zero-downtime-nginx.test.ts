@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest'
+import type { Deployment } from '../../../shared/deploy-models'
 import type { StoredRelease } from '../releases'
 import { nginxUnavailableReason } from '../../testing/nginx-balancer'
 import type { LoadRecord } from '../../testing/load-client'
@@ -23,6 +24,17 @@ const show = (failures: readonly LoadRecord[]): string =>
     .slice(0, 5)
     .map((f) => `${f.method} ${f.path} -> ${f.status} ${f.error ?? ''} (${f.release})`)
     .join('\n')
+
+/** A deployment's ending, each host's steps and its log, for an assertion's message. */
+const told = (d: Deployment): string =>
+  [
+    d.summary,
+    ...d.hosts.map(
+      (h) =>
+        `${h.host}: ${(h.steps ?? []).map((s) => `${s.step} ${s.state} (${s.message})`).join('; ')}`
+    ),
+    ...d.log
+  ].join('\n')
 
 describe.skipIf(skip)('zero downtime behind nginx', () => {
   it('a rolling deploy and an automatic rollback lose no request, and every answer names its release', async () => {
@@ -52,8 +64,8 @@ describe.skipIf(skip)('zero downtime behind nginx', () => {
       { releases: built.map((r) => r.id), idleMs: 2000, settleMs: 1500, connections: 4 }
     )
     const [deploy, auto] = run.scenarios
-    expect(deploy.deployment.status, deploy.deployment.summary).toBe('succeeded')
-    expect(auto.deployment.status, auto.deployment.summary).toBe('rolled-back')
+    expect(deploy.deployment.status, told(deploy.deployment)).toBe('succeeded')
+    expect(auto.deployment.status, told(auto.deployment)).toBe('rolled-back')
     expect(auto.deployment.summary).toContain('web-3')
 
     expect(run.total.failed, show(run.total.failures)).toBe(0)

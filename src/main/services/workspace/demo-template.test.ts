@@ -65,6 +65,6 @@ describe('demo app templates', () => {
     // The fast-import stream of every commit of the demo (its trees, authors, dates). A change
     // here is a change to the demo's shas: bump DEMO_VERSION in demo.ts and update the hash.
     const sha = createHash('sha256').update(demoFastImportStream()).digest('hex')
-    expect(sha).toBe('752e50d251dab0a1879950bb99d2e28c39832a11d36d3f45073610530670daaa')
+    expect(sha).toBe('700f9c548648a0f7a75a19ea91cb07aacc5e2c4e41a5eba48deb48885e86e5e9')
   })
 })

@@ -24,7 +24,7 @@ export const DEMO_REPOSITORY_NAME = 'orders'
  * The demo's version, kept in `.git/slipway-demo-version`. Bump it whenever the demo's files or
  * history change, so a demo built by an older Slipway is rebuilt rather than used as it is.
  */
-export const DEMO_VERSION = 6
+export const DEMO_VERSION = 7
 
 const VERSION_FILE = 'slipway-demo-version'
 
