@@ -64,7 +64,7 @@ describe('deployment history through the router', () => {
   }, 30_000)
 
   afterAll(async () => {
-    routers.forEach((r) => r.dispose())
+    await Promise.all(routers.map((r) => r.dispose()))
     if (demo) await stopDemoApp(join(demo, '.slipway', 'hosts', 'staging-1'))
     await removeDir(dataDir)
     await removeDir(other)
@@ -127,7 +127,7 @@ describe('deployment history through the router', () => {
     expect(new Set(listed.map((d) => d.workspace))).toEqual(new Set([demo]))
 
     // "Restart": a new router over the same data folder knows nothing in memory.
-    router.dispose()
+    await router.dispose()
     const { router: again } = newRouter(dataDir)
     routers.push(again)
     value(await again.openWorkspace(demo))

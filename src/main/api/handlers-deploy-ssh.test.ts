@@ -89,7 +89,7 @@ describe.skipIf(unavailable !== null)(
     }, 60_000)
 
     afterAll(async () => {
-      router?.dispose()
+      await router?.dispose()
       agent?.stop()
       if (savedSock === undefined) delete process.env.SSH_AUTH_SOCK
       else process.env.SSH_AUTH_SOCK = savedSock
@@ -251,7 +251,7 @@ describe.skipIf(unavailable !== null)(
           expect(grep.stdout).toBe('')
         }
       } finally {
-        other.dispose()
+        await other.dispose()
         if (savedHome === undefined) delete process.env.HOME
         else process.env.HOME = savedHome
         if (sock !== undefined) process.env.SSH_AUTH_SOCK = sock

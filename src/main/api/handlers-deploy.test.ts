@@ -60,7 +60,7 @@ describe('deploy methods through the router, on the demo workspace', () => {
 
   afterAll(async () => {
     await stopDemoApp(join(demo, '.slipway', 'hosts', 'staging-1'))
-    router.dispose()
+    await router.dispose()
     await removeDir(dataDir)
   })
 

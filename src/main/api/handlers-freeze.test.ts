@@ -79,7 +79,7 @@ describe('freeze windows through the router, on the demo workspace', () => {
 
   afterAll(async () => {
     await stopDemoApp(join(demo, '.slipway', 'hosts', 'staging-1'))
-    router.dispose()
+    await router.dispose()
     await removeDir(dataDir)
   })
 

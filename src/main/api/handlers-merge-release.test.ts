@@ -88,7 +88,7 @@ describe('merge and release: a merge to main builds a release and staging deploy
 
   afterAll(async () => {
     await stopDemoApp(join(demo.path, '.slipway', 'hosts', 'staging-1'))
-    router.dispose()
+    await router.dispose()
     await removeDir(dataDir)
   })
 

@@ -174,7 +174,7 @@ describe('tests handlers through the router, on a real repository', () => {
       expect(result).toMatchObject({ ok: false, error: { code: 'bad-config' } })
       if (!result.ok) expect(result.error.message).toContain('test.command')
     } finally {
-      other.dispose()
+      await other.dispose()
       await removeDir(plain)
     }
   })
@@ -194,7 +194,7 @@ describe('tests handlers through the router, on a real repository', () => {
       expect(runs.some((r) => r.status === 'failed')).toBe(true)
       expect(git(repo, 'status', '--porcelain')).toBe('')
     } finally {
-      again.dispose()
+      await again.dispose()
     }
   })
 })

@@ -55,7 +55,7 @@ describe('router', () => {
     })
   })
   afterEach(async () => {
-    router.dispose()
+    await router.dispose()
     await removeDir(repo)
     await removeDir(dataDir)
   })
@@ -220,7 +220,7 @@ describe('router', () => {
       expect(logged.at(-1)?.message).toBe('internal error in workspace.recent')
       expect((logged.at(-1)?.err as Error).stack).toMatch(/RangeError: settings exploded/)
     } finally {
-      r.dispose()
+      await r.dispose()
     }
   })
 

@@ -62,8 +62,7 @@ describe('files at rest', () => {
     })
   })
   afterAll(async () => {
-    router.dispose()
-    await new Promise((r) => setTimeout(r, 300))
+    await router.dispose()
     repo.remove()
     await removeDir(dataDir)
   })

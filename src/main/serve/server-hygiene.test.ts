@@ -47,7 +47,7 @@ describe('serve hygiene', () => {
   })
   afterEach(async () => {
     await server?.close()
-    router.dispose()
+    await router.dispose()
     await Promise.all([dataDir, rendererDir].map(removeDir))
   })
 

@@ -130,7 +130,7 @@ describe('serve host', () => {
   })
   afterEach(async () => {
     await server.close()
-    router.dispose()
+    await router.dispose()
     await Promise.all([repo, dataDir, rendererDir].map(removeDir))
   })
 
