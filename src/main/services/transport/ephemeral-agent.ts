@@ -17,9 +17,9 @@ export class EphemeralAgent extends ssh2.BaseAgent<ParsedKey> {
   constructor(comment: string) {
     super()
     if (!/^[A-Za-z0-9._-]+$/.test(comment)) throw new Error(`bad key comment: ${comment}`)
-    const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment })
-    this.#private = parsed(pair.private)
-    this.#public = parsed(pair.public)
+    const pair = generatePair(comment)
+    this.#private = pair.private
+    this.#public = pair.public
     this.publicLine = `${this.#public.type} ${this.#public.getPublicSSH().toString('base64')} ${comment}`
   }
 
@@ -98,6 +98,25 @@ export class EphemeralAgent extends ssh2.BaseAgent<ParsedKey> {
     if (!this.#private || !this.#public.equals(pubKey)) return null
     return this.#private.sign(data)
   }
+}
+
+/**
+ * An ed25519 pair from ssh2, parsed. ssh2 drops a public key's leading zero byte when it writes
+ * the pair (1 key in 256 starts with one), and then cannot read its own private key ("Malformed
+ * OpenSSH private key"): such a pair is made again. 20 failures in a row would take odds of
+ * 1 in 256^20.
+ */
+function generatePair(comment: string): { private: ParsedKey; public: ParsedKey } {
+  let last: unknown = null
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment })
+    try {
+      return { private: parsed(pair.private), public: parsed(pair.public) }
+    } catch (error) {
+      last = error
+    }
+  }
+  throw last instanceof Error ? last : new Error('could not make an ed25519 key pair')
 }
 
 function parsed(text: string): ParsedKey {
