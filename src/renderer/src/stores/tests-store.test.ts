@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest'
 import type { BranchTestState, TestQueue, TestRun } from '../../../shared'
 import { ApiCallError } from '../../../shared/errors'
-import { createFakeClient, makeWorkspace } from '../test/fake-client'
+import { createFakeClient, deferred, makeWorkspace } from '../test/fake-client'
 import { createStores } from './stores'
 import { connectSubscriptions } from './subscriptions'
 import { LOG_WINDOW_BYTES, TESTS_DEFAULTS, createTestsStore } from './tests-store'
@@ -98,6 +98,51 @@ describe('tests store', () => {
       tip: { id: next.id },
       merge: { id: merge.id }
     })
+  })
+
+  it('keeps what events said while a load was in flight: its older answer never undoes them', async () => {
+    // The board opens while runs go on: the server reads the states, the run ends and its
+    // event arrives, then the (older) answer arrives. A CI run showed such a card "running"
+    // for 2 minutes after its run had failed.
+    const running = makeRun({ branch: 'a', sha: sha('a'), status: 'running' })
+    const queued = makeRun({ branch: 'b', sha: sha('b'), status: 'queued' })
+    const answer = deferred<BranchTestState[]>()
+    const queueAnswer = deferred<TestQueue>()
+    const client = createFakeClient({
+      'tests.branchStates': () => answer.promise,
+      'tests.queue': () => queueAnswer.promise
+    })
+    const store = createTestsStore(client, () => {})
+    const loading = store.getState().load('sh check.sh')
+
+    const failed = { ...running, status: 'failed' as const, summary: 'exit code 1' }
+    const started = { ...queued, status: 'running' as const }
+    store.getState().runChanged(failed)
+    store.getState().runChanged(started)
+    const newQueue: TestQueue = { ...emptyQueue, running: [started] }
+    store.getState().queueChanged(newQueue)
+    answer.resolve([stateOf('a', running), stateOf('b', queued)])
+    queueAnswer.resolve({ ...emptyQueue, running: [running], queued: [queued] })
+    await loading
+
+    const state = store.getState()
+    expect(state.states.a?.tip?.status).toBe('failed')
+    expect(state.states.b?.tip?.status).toBe('running')
+    expect(state.runs[running.id]?.status).toBe('failed')
+    expect(state.runs[queued.id]?.status).toBe('running')
+    expect(state.queue).toEqual(newQueue)
+
+    // An event older than the answer (sent before the server read it) does not undo it.
+    const later = deferred<BranchTestState[]>()
+    client.handlers['tests.branchStates'] = () => later.promise
+    client.handlers['tests.queue'] = () => emptyQueue
+    const again = store.getState().load('sh check.sh')
+    store.getState().runChanged(started)
+    const passed = { ...started, status: 'passed' as const }
+    later.resolve([stateOf('a', failed), stateOf('b', passed)])
+    await again
+    expect(store.getState().states.b?.tip?.status).toBe('passed')
+    expect(store.getState().runs[queued.id]?.status).toBe('passed')
   })
 
   it('notifies once when a branch tip goes from passed to failed', async () => {

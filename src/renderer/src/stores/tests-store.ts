@@ -111,6 +111,10 @@ export function createTestsStore(
   // Green → red and clean → conflicting, notified for the user's own branches.
   const alerts = new BranchAlerts(isMine)
   let loadSeq = 0
+  // What the event stream pushed while the newest load was in flight. The server read its
+  // answer before some of these, so they go on top of it: a run that ended while the board
+  // was opening would otherwise show "running" for good (no later event comes for it).
+  let sinceLoad: { runs: TestRun[]; queue: TestQueue | null } | null = null
 
   return createStore<TestsStore>()((set, get) => {
     const fail = (err: unknown): void => set({ error: describeError(err) })
@@ -129,6 +133,8 @@ export function createTestsStore(
 
       async load(testCommand) {
         const seq = ++loadSeq
+        const pushed: { runs: TestRun[]; queue: TestQueue | null } = { runs: [], queue: null }
+        sinceLoad = testCommand === null ? null : pushed
         if (testCommand === null) {
           set({
             availability: { kind: 'unconfigured', message: 'slipway.yml has no test.command' },
@@ -143,19 +149,29 @@ export function createTestsStore(
             client.call('tests.queue', {})
           ])
           if (seq !== loadSeq) return
-          const byBranch: Record<string, BranchTestState> = {}
+          sinceLoad = null
+          let byBranch: Record<string, BranchTestState> = {}
           const runs: Record<string, TestRun> = { ...get().runs }
           for (const state of states) {
             byBranch[state.branch] = state
             for (const run of state.history) runs[run.id] = run
             if (state.tip) runs[state.tip.id] = state.tip
             if (state.merge) runs[state.merge.id] = state.merge
-            alerts.remember(state)
           }
-          for (const run of [...queue.running, ...queue.queued]) runs[run.id] = run
-          set({ availability: { kind: 'ready' }, states: byBranch, queue, runs })
+          const latestQueue = pushed.queue ?? queue
+          for (const run of [...latestQueue.running, ...latestQueue.queued]) {
+            if (!isAhead(runs[run.id], run)) runs[run.id] = run
+          }
+          for (const run of pushed.runs) {
+            if (isAhead(runs[run.id], run)) continue
+            byBranch = withRunEverywhere(byBranch, run)
+            runs[run.id] = run
+          }
+          for (const state of Object.values(byBranch)) alerts.remember(state)
+          set({ availability: { kind: 'ready' }, states: byBranch, queue: latestQueue, runs })
         } catch (err) {
           if (seq !== loadSeq) return
+          sinceLoad = null
           const error = describeError(err)
           set({
             availability:
@@ -171,17 +187,9 @@ export function createTestsStore(
       },
 
       runChanged(run) {
+        sinceLoad?.runs.push(run)
         const { states, runs } = get()
-        const next: Record<string, BranchTestState> = { ...states }
-        const own = states[run.branch]
-        next[run.branch] = withRun(
-          own ?? { branch: run.branch, sha: run.sha, tip: null, merge: null, history: [] },
-          run
-        )
-        // Results are keyed by sha: another branch at the same tip shows the same result.
-        for (const [name, state] of Object.entries(states)) {
-          if (name !== run.branch && state.sha === run.sha) next[name] = withRun(state, run, false)
-        }
+        const next = withRunEverywhere(states, run)
         set({ states: next, runs: { ...runs, [run.id]: run }, availability: { kind: 'ready' } })
         const alert = alerts.changed(run)
         if (alert) notify(alert.title, alert.body)
@@ -194,6 +202,7 @@ export function createTestsStore(
       },
 
       queueChanged(queue) {
+        if (sinceLoad) sinceLoad.queue = queue
         const runs = { ...get().runs }
         for (const run of [...queue.running, ...queue.queued]) runs[run.id] = run
         set({ queue, runs })
@@ -279,4 +288,29 @@ export function createTestsStore(
       }
     }
   })
+}
+
+/** `states` with `run` applied to its branch, and to every other branch at the same sha. */
+function withRunEverywhere(
+  states: Readonly<Record<string, BranchTestState>>,
+  run: TestRun
+): Record<string, BranchTestState> {
+  const next: Record<string, BranchTestState> = { ...states }
+  const own = states[run.branch]
+  next[run.branch] = withRun(
+    own ?? { branch: run.branch, sha: run.sha, tip: null, merge: null, history: [] },
+    run
+  )
+  // Results are keyed by sha: another branch at the same tip shows the same result.
+  for (const [name, state] of Object.entries(states)) {
+    if (name !== run.branch && state.sha === run.sha) next[name] = withRun(state, run, false)
+  }
+  return next
+}
+
+const STAGE: Readonly<Record<string, number>> = { queued: 0, running: 1 }
+
+/** True when `known` is further along than `run` (a run only goes queued → running → ended). */
+function isAhead(known: TestRun | undefined, run: TestRun): boolean {
+  return known !== undefined && (STAGE[known.status] ?? 2) > (STAGE[run.status] ?? 2)
 }
