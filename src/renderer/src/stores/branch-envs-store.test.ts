@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import type { BranchEnv } from '../../../shared'
+import type { BranchEnv, BranchEnvLeftover } from '../../../shared'
 import { ApiCallError } from '../../../shared/errors'
-import { createFakeClient } from '../test/fake-client'
+import { createFakeClient, deferred } from '../test/fake-client'
 import { BRANCH_ENVS_DEFAULTS, createBranchEnvsStore, envOfBranch } from './branch-envs-store'
 
 function makeEnv(overrides: Partial<BranchEnv> = {}): BranchEnv {
@@ -29,6 +29,36 @@ describe('branch environments store', () => {
     expect(store.getState().availability).toEqual({
       unconfigured: 'slipway.yml has no branchEnvironments'
     })
+  })
+
+  it('keeps what events said while a load was in flight: its older answer never undoes them', async () => {
+    const starting = makeEnv()
+    const running = makeEnv({ state: { kind: 'running', healthyAt: '2026-12-02T19:00:05.000Z' } })
+    const other = makeEnv({ id: 'e2', label: 'feature/y' })
+    const leftover: BranchEnvLeftover = { label: 'feature/z', port: 43122, pgid: 77, processes: [] }
+    const list = deferred<BranchEnv[]>()
+    const client = createFakeClient({
+      'branchEnvs.list': () => list.promise,
+      'branchEnvs.leftovers': () => [leftover]
+    })
+    const store = createBranchEnvsStore(client)
+    const loading = store.getState().load(true)
+    store.getState().changed(running)
+    store.getState().leftoversFound([])
+    list.resolve([starting, other])
+    await loading
+    expect(store.getState().envs).toEqual({ e1: running, e2: other })
+    expect(store.getState().leftovers).toEqual([])
+
+    // An older load answering after a newer one changes nothing.
+    const slow = deferred<BranchEnv[]>()
+    client.handlers['branchEnvs.list'] = () => slow.promise
+    const older = store.getState().load(true)
+    client.handlers['branchEnvs.list'] = () => [running]
+    await store.getState().load(true)
+    slow.resolve([starting])
+    await older
+    expect(store.getState().envs).toEqual({ e1: running })
   })
 
   it('starts a branch, opens its log, and places live chunks after what it read', async () => {

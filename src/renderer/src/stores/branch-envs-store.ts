@@ -106,31 +106,48 @@ export function createBranchEnvsStore(client: ApiClient): StoreApi<BranchEnvsSto
       ENV_LOG_WINDOW_BYTES
     )
 
+    // The newest load, and what was pushed while it was in flight: the server read its answer
+    // before some of these, so they go on top of it (an app that became healthy while the board
+    // opened would otherwise show "starting" for good).
+    let loadSeq = 0
+    let sinceLoad: { envs: BranchEnv[]; leftovers: readonly BranchEnvLeftover[] | null } | null =
+      null
+
     return {
       ...BRANCH_ENVS_DEFAULTS,
 
       async load(configured) {
+        const seq = ++loadSeq
+        sinceLoad = null
         if (!configured) {
           set({ availability: { unconfigured: 'slipway.yml has no branchEnvironments' } })
           return
         }
+        const pushed: { envs: BranchEnv[]; leftovers: readonly BranchEnvLeftover[] | null } = {
+          envs: [],
+          leftovers: null
+        }
+        sinceLoad = pushed
         try {
           const [envs, leftovers] = await Promise.all([
             client.call('branchEnvs.list', {}),
             client.call('branchEnvs.leftovers', {})
           ])
-          set({
-            availability: 'ready',
-            envs: Object.fromEntries(envs.map((e) => [e.id, e])),
-            leftovers
-          })
+          if (seq !== loadSeq) return
+          sinceLoad = null
+          const byId = Object.fromEntries(envs.map((e) => [e.id, e]))
+          for (const env of pushed.envs) byId[env.id] = env
+          set({ availability: 'ready', envs: byId, leftovers: pushed.leftovers ?? leftovers })
         } catch (err) {
+          if (seq !== loadSeq) return
+          sinceLoad = null
           const error = describeError(err)
           set({ availability: { unconfigured: error.message } })
         }
       },
 
       changed(env) {
+        sinceLoad?.envs.push(env)
         set({ envs: { ...get().envs, [env.id]: env } })
         logs.sized(env.id, env.logBytes, false)
       },
@@ -140,6 +157,7 @@ export function createBranchEnvsStore(client: ApiClient): StoreApi<BranchEnvsSto
       },
 
       leftoversFound(leftovers) {
+        if (sinceLoad) sinceLoad.leftovers = leftovers
         set({ leftovers })
       },
 

@@ -60,22 +60,35 @@ export function createMergeReleasesStore(
   // Merge releases seen under way here: only their endings are worth a notification.
   const watched = new Set<string>()
   let generation = 0
+  // The newest load, and the merge releases pushed while it was in flight: the server read its
+  // answer before some of these, so they go on top of it (one that ended while the board
+  // opened would otherwise show as under way for good).
+  let loadSeq = 0
+  let sinceLoad: MergeRelease[] | null = null
   return createStore<MergeReleasesStore>()((set, get) => ({
     ...MERGE_RELEASES_DEFAULTS,
 
     async load() {
       const at = generation
+      const seq = ++loadSeq
+      const pushed: MergeRelease[] = []
+      sinceLoad = pushed
       try {
-        const mergeReleases = await client.call('mergeReleases.list', {})
-        if (at !== generation) return
+        const listed = await client.call('mergeReleases.list', {})
+        if (at !== generation || seq !== loadSeq) return
+        sinceLoad = null
+        const mergeReleases = onTop(listed, pushed)
         for (const m of mergeReleases) if (!isEnded(m)) watched.add(m.id)
         set({ mergeReleases, loaded: true, error: null })
       } catch (error) {
-        if (at === generation) set({ loaded: true, error: describeError(error) })
+        if (at !== generation || seq !== loadSeq) return
+        sinceLoad = null
+        set({ loaded: true, error: describeError(error) })
       }
     },
 
     changed(mergeRelease) {
+      sinceLoad?.push(mergeRelease)
       const before = get().mergeReleases.find((m) => m.id === mergeRelease.id)
       set((s) => ({
         mergeReleases: [mergeRelease, ...s.mergeReleases.filter((m) => m.id !== mergeRelease.id)]
@@ -98,4 +111,12 @@ export function createMergeReleasesStore(
       set(MERGE_RELEASES_DEFAULTS)
     }
   }))
+}
+
+/** `listed` with `pushed` on top (the last push of each wins; ones not listed go first). */
+function onTop(listed: readonly MergeRelease[], pushed: readonly MergeRelease[]): MergeRelease[] {
+  const latest = new Map(pushed.map((m) => [m.id, m]))
+  const known = new Set(listed.map((m) => m.id))
+  const added = [...latest.values()].filter((m) => !known.has(m.id)).reverse()
+  return [...added, ...listed.map((m) => latest.get(m.id) ?? m)]
 }
