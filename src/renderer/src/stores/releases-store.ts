@@ -45,15 +45,28 @@ const MAX_LOG = 200
 
 /** Creates the releases store over an API client (a fake one in tests). */
 export function createReleasesStore(client: ApiClient): StoreApi<ReleasesStore> {
+  // The newest load, and the releases created or pruned while it was in flight: the server
+  // read its answer before some of these, so they go on top of it (a release built while the
+  // board opened would otherwise be missing until the next read).
+  let loadSeq = 0
+  let sinceLoad: ReleasesChange[] | null = null
   return createStore<ReleasesStore>()((set, get) => ({
     ...RELEASES_DEFAULTS,
 
     async load() {
+      const seq = ++loadSeq
+      const pushed: ReleasesChange[] = []
+      sinceLoad = pushed
       set({ loading: true })
       try {
-        const releases = await client.call('releases.list', {})
+        const listed = await client.call('releases.list', {})
+        if (seq !== loadSeq) return
+        sinceLoad = null
+        const releases = pushed.reduce(applyChange, listed)
         set({ releases, loading: false, loaded: true, error: null })
       } catch (error) {
+        if (seq !== loadSeq) return
+        sinceLoad = null
         set({ loading: false, loaded: true, error: describeError(error) })
       }
     },
@@ -74,6 +87,7 @@ export function createReleasesStore(client: ApiClient): StoreApi<ReleasesStore> 
     },
 
     changed(change) {
+      sinceLoad?.push(change)
       switch (change.kind) {
         case 'building':
           set((s) => ({
@@ -104,4 +118,13 @@ export function createReleasesStore(client: ApiClient): StoreApi<ReleasesStore> 
       set(RELEASES_DEFAULTS)
     }
   }))
+}
+
+/** `releases` with a created release on top, or pruned ones gone; other changes keep it. */
+function applyChange(releases: readonly Release[], change: ReleasesChange): readonly Release[] {
+  if (change.kind === 'created') {
+    return [change.release, ...releases.filter((r) => r.id !== change.release.id)]
+  }
+  if (change.kind === 'pruned') return releases.filter((r) => !change.removed.includes(r.id))
+  return releases
 }

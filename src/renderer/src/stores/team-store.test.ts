@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { SyncStatusModel } from '../../../shared/contract-team'
 import { ApiCallError } from '../../../shared/errors'
-import { createFakeClient } from '../test/fake-client'
+import { createFakeClient, deferred } from '../test/fake-client'
 import { createTeamStore } from './team-store'
 
 describe('team store (the Sync indicator)', () => {
@@ -30,5 +30,20 @@ describe('team store (the Sync indicator)', () => {
       syncing: false,
       error: { message: 'git fetch failed' }
     })
+  })
+
+  it('keeps a sync event that overtakes the answer of a read', async () => {
+    const answer = deferred<SyncStatusModel>()
+    const client = createFakeClient({ 'team.status': () => answer.promise })
+    const store = createTeamStore(client)
+    const loading = store.getState().load()
+    store.getState().synced(reached('2026-12-02T15:00:10.000Z'))
+    answer.resolve(reached('2026-12-02T15:00:00.000Z'))
+    await loading
+    expect(store.getState().status?.lastReachedAt).toBe('2026-12-02T15:00:10.000Z')
+    // A newer answer still wins over what is known.
+    client.handlers['team.status'] = () => reached('2026-12-02T15:00:20.000Z')
+    await store.getState().load()
+    expect(store.getState().status?.lastReachedAt).toBe('2026-12-02T15:00:20.000Z')
   })
 })

@@ -36,7 +36,8 @@ export function createTeamStore(client: ApiClient): StoreApi<TeamStore> {
       const at = generation
       try {
         const status = await client.call('team.status', {})
-        if (at === generation) set({ status, error: null })
+        // A sync event that came while the answer travelled may be newer than it.
+        if (at === generation) set({ status: newest(get().status, status), error: null })
       } catch (error) {
         if (at === generation) set({ error: describeError(error) })
       }
@@ -63,4 +64,9 @@ export function createTeamStore(client: ApiClient): StoreApi<TeamStore> {
       set(TEAM_DEFAULTS)
     }
   }))
+}
+
+/** The later of two statuses, by their last attempt (an event may overtake a read's answer). */
+function newest(known: SyncStatusModel | null, read: SyncStatusModel): SyncStatusModel {
+  return known && (known.lastAttemptAt ?? '') > (read.lastAttemptAt ?? '') ? known : read
 }
