@@ -6,6 +6,7 @@ import { StoresContext } from '../stores/hooks'
 import { createMergeReleasesStore } from '../stores/merge-release-store'
 import { createStores } from '../stores/stores'
 import { createFakeClient } from '../test/fake-client'
+import { makeMergeRelease } from '../test/merge-release-fixture'
 import { EnvironmentLane } from './EnvironmentLane'
 
 const staging: EnvironmentConfig = {
@@ -15,24 +16,7 @@ const staging: EnvironmentConfig = {
   keepReleases: 5
 }
 const NOW = Date.parse('2026-11-26T12:00:00.000Z')
-const COMMIT = 'c0ffee1234567890c0ffee1234567890c0ffee12'
-
-function merge(overrides: Partial<MergeRelease> = {}): MergeRelease {
-  return {
-    id: 'm1',
-    commit: COMMIT,
-    subject: "Merge branch 'feature/ORD-142-refund-endpoint'",
-    trigger: 'main-moved',
-    state: 'queued',
-    release: null,
-    step: null,
-    reason: null,
-    environments: [{ environment: 'staging', state: 'waiting', deployment: null, reason: null }],
-    startedAt: new Date(NOW - 60_000).toISOString(),
-    finishedAt: null,
-    ...overrides
-  }
-}
+const merge = makeMergeRelease
 
 function recordingNotifier(): Notifier & { readonly shown: string[] } {
   const shown: string[] = []

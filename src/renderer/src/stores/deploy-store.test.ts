@@ -385,6 +385,33 @@ describe('releases store', () => {
     previousId
   })
 
+  it('keeps releases created or pruned while a load was in flight', async () => {
+    const [r1, r2, r3] = [
+      release('20261126.1100-aaaaaaa', null, []),
+      release('20261126.1200-bbbbbbb', null, []),
+      release('20261126.1300-ccccccc', null, [])
+    ]
+    const list = deferred<Release[]>()
+    const client = createFakeClient({ 'releases.list': () => list.promise })
+    const store = createReleasesStore(client)
+    const loading = store.getState().load()
+    store.getState().changed({ kind: 'created', release: r3 })
+    store.getState().changed({ kind: 'building', step: 'build', line: 'npm run build' })
+    list.resolve([r2, r1])
+    await loading
+    expect(store.getState().releases.map((r) => r.id)).toEqual([r3.id, r2.id, r1.id])
+
+    // An older load answering after a newer one changes nothing.
+    const slow = deferred<Release[]>()
+    client.handlers['releases.list'] = () => slow.promise
+    const older = store.getState().load()
+    client.handlers['releases.list'] = () => [r3]
+    await store.getState().load()
+    slow.resolve([r2, r1])
+    await older
+    expect(store.getState().releases.map((r) => r.id)).toEqual([r3.id])
+  })
+
   it('follows a build through its events and lists the new release first', async () => {
     const r1 = release('20261126.1200-aaaaaaa', null, ['ORD-1'])
     const r2 = release('20261126.1300-bbbbbbb', r1.id, ['ORD-2'])

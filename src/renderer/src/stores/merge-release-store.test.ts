@@ -2,24 +2,10 @@ import { describe, expect, it } from 'vitest'
 import type { MergeRelease } from '../../../shared'
 import type { Notifier } from '../lib/notify'
 import { createFakeClient, deferred } from '../test/fake-client'
+import { makeMergeRelease } from '../test/merge-release-fixture'
 import { createMergeReleasesStore } from './merge-release-store'
 
-function merge(overrides: Partial<MergeRelease> = {}): MergeRelease {
-  return {
-    id: 'm1',
-    commit: 'c0ffee1234567890c0ffee1234567890c0ffee12',
-    subject: "Merge branch 'feature/ORD-142-refund-endpoint'",
-    trigger: 'main-moved',
-    state: 'queued',
-    release: null,
-    step: null,
-    reason: null,
-    environments: [{ environment: 'staging', state: 'waiting', deployment: null, reason: null }],
-    startedAt: '2026-11-26T11:59:00.000Z',
-    finishedAt: null,
-    ...overrides
-  }
-}
+const merge = makeMergeRelease
 
 const quiet: Notifier = { requestPermission: () => undefined, notify: () => undefined }
 
